@@ -1,0 +1,109 @@
+/**
+ * A typed fixture: tenants with their customers, accounts and cards, seeded in one call.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Schema } from "effect"
+import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
+import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
+import { PanFromString } from "../../domain/card/Pan.js"
+import { AccountNo, EntityId, KitNo, MobileNo, TenantId } from "../../domain/Identifiers.js"
+import { decodeWith, ValidationError } from "../../domain/Validation.js"
+import { putCards } from "./MemoryCardRepository.js"
+import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
+import { emptyTables, type Tables } from "./MemoryDatabase.js"
+
+const CardFixture = Schema.Struct({
+  kitNo: KitNo,
+  /** The clear PAN; held as `Redacted` from here on. */
+  pan: PanFromString,
+  productId: Schema.String,
+  tierType: Schema.String,
+  cardType: CardType,
+  expDate: ExpDate,
+  /** ASSIGNED when omitted. */
+  status: Schema.optionalKey(CardStatus),
+  /** Required with LOCKED, refused otherwise. */
+  lockedFrom: Schema.optionalKey(LockableStatus)
+})
+
+const AccountFixture = Schema.Struct({
+  accountNo: AccountNo,
+  cards: Schema.optionalKey(Schema.Array(CardFixture))
+})
+
+const CustomerFixture = Schema.Struct({
+  entityId: EntityId,
+  mobileNo: MobileNo,
+  branchId: Schema.String,
+  accounts: Schema.optionalKey(Schema.Array(AccountFixture))
+})
+
+const TenantFixture = Schema.Struct({
+  customers: Schema.optionalKey(Schema.Array(CustomerFixture))
+})
+
+/**
+ * @category schemas
+ */
+export const MemoryFixture = Schema.Struct({
+  tenants: Schema.Record(TenantId, TenantFixture)
+})
+
+/**
+ * What a host or a test writes: clear PANs, plain strings and numbers.
+ *
+ * @category models
+ */
+export type MemoryFixture = typeof MemoryFixture.Encoded
+
+const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
+
+/**
+ * Decodes a fixture into tables, refusing what the domain could never have stored: a LOCKED card
+ * without the status it was locked from, a kitNo twice in one tenant, a mobileNo on two customers.
+ *
+ * @category constructors
+ */
+export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables, ValidationError> =>
+  Effect.flatMap(decodeFixture(fixture), (decoded) => {
+    let tables = emptyTables
+    const issues: Array<{ path: string; message: string }> = []
+    for (const [tenant, content] of Object.entries(decoded.tenants)) {
+      const tenantId = tenant as TenantId
+      const kitNos = new Set<string>()
+      const mobiles = new Set<string>()
+      for (const [c, customer] of (content.customers ?? []).entries()) {
+        const at = `fixture.tenants.${tenant}.customers.${c}`
+        if (mobiles.has(customer.mobileNo))
+          issues.push({ path: `${at}.mobileNo`, message: "must be unique in the tenant" })
+        mobiles.add(customer.mobileNo)
+        const { accounts = [], ...rest } = customer
+        tables = putCustomers(tables, tenantId, [rest])
+        tables = putAccounts(
+          tables,
+          tenantId,
+          accounts.map((a) => ({ accountNo: a.accountNo, entityId: customer.entityId }))
+        )
+        for (const [a, account] of accounts.entries()) {
+          const cards: Array<Card> = []
+          for (const [k, card] of (account.cards ?? []).entries()) {
+            const path = `${at}.accounts.${a}.cards.${k}`
+            const status = card.status ?? "ASSIGNED"
+            if (kitNos.has(card.kitNo))
+              issues.push({ path: `${path}.kitNo`, message: "must be unique in the tenant" })
+            if ((status === "LOCKED") !== (card.lockedFrom !== undefined)) {
+              issues.push({
+                path: `${path}.lockedFrom`,
+                message: "must be given exactly when status is LOCKED"
+              })
+            }
+            kitNos.add(card.kitNo)
+            cards.push({ ...card, status, entityId: customer.entityId, accountNo: account.accountNo })
+          }
+          tables = putCards(tables, tenantId, cards)
+        }
+      }
+    }
+    return issues.length === 0 ? Effect.succeed(tables) : Effect.fail(new ValidationError({ issues }))
+  })

@@ -1,0 +1,55 @@
+/**
+ * The audit trail: who changed what, through which channel, why and when. Only masked PANs.
+ *
+ * @since 0.1.0
+ */
+import type { MaskedPan } from "../card/Pan.js"
+import type { Channel } from "../Identifiers.js"
+
+/**
+ * One recorded change (or attempt). The tenant is the log's partition, not a field.
+ *
+ * @category models
+ */
+export interface AuditEvent {
+  /** ISO-8601 UTC instant, from `Clock`. */
+  readonly at: string
+  /** The operation: a `CardOperation`, or a use case's own name (`SET_PIN`, `UPDATE_TOKEN`…). */
+  readonly action: string
+  /** What the event is about: a kitNo, an orderId, a tokenUniqueReference. */
+  readonly subject: string
+  /** `OK`, or the `code` of the error that refused the attempt. */
+  readonly outcome: string
+  readonly cardNumber?: MaskedPan
+  readonly previousStatus?: string
+  readonly currentStatus?: string
+  readonly changer?: string
+  readonly channel?: Channel
+  readonly reason?: string
+}
+
+/**
+ * Who, through which channel and why: the part of an event the caller supplies.
+ *
+ * @category models
+ */
+export interface ChangeContext {
+  readonly at: string
+  readonly changer?: string | undefined
+  readonly channel?: Channel | undefined
+  readonly reason?: string | undefined
+}
+
+/**
+ * Copies the caller-supplied fields that are present (exact optional properties: absent, never
+ * `undefined`).
+ *
+ * @category constructors
+ */
+export const contextFields = (
+  context: ChangeContext
+): Pick<AuditEvent, "changer" | "channel" | "reason"> => ({
+  ...(context.changer === undefined ? {} : { changer: context.changer }),
+  ...(context.channel === undefined ? {} : { channel: context.channel }),
+  ...(context.reason === undefined ? {} : { reason: context.reason })
+})

@@ -1,0 +1,132 @@
+/**
+ * The card aggregate (a *kit* in DCMS words) and the one pure function that changes its status.
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
+import type { AccountNo, EntityId, KitNo } from "../Identifiers.js"
+import {
+  type CardOperation,
+  type CardStatus,
+  CardStatus as CardStatusSchema,
+  isAllowed,
+  type LockableStatus,
+  transitionTable
+} from "./CardStatus.js"
+import { maskPan, type Pan } from "./Pan.js"
+
+/**
+ * @category models
+ */
+export const CardType = Schema.Literals(["PHYSICAL", "VIRTUAL"])
+export type CardType = typeof CardType.Type
+
+/**
+ * Seed 000's expiry shape: the last day of the expiry month at midnight UTC,
+ * `2029-07-31T00:00:00.000+00:00`.
+ *
+ * @category models
+ */
+export const ExpDate = Schema.String.check(
+  Schema.isPattern(/^[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9]T00:00:00\.000\+00:00$/, {
+    message: "must look like 2029-07-31T00:00:00.000+00:00"
+  })
+)
+
+/**
+ * A card as the domain holds it. Plain data; `pan` stays `Redacted`.
+ *
+ * @category models
+ */
+export interface Card {
+  readonly kitNo: KitNo
+  readonly entityId: EntityId
+  readonly accountNo: AccountNo
+  readonly productId: string
+  readonly tierType: string
+  readonly cardType: CardType
+  readonly pan: Pan
+  /** Seed 000's shape: the last day of the expiry month, `2029-07-31T00:00:00.000+00:00`. */
+  readonly expDate: string
+  readonly status: CardStatus
+  /** Present exactly when `status` is LOCKED: where UNLOCK returns to. */
+  readonly lockedFrom?: LockableStatus
+}
+
+/**
+ * No card with this kitNo in the tenant (DOMAIN.md §1: a card of another tenant is not found).
+ *
+ * @category errors
+ */
+export class CardNotFound extends Schema.TaggedError<CardNotFound>()("CardNotFound", {
+  kitNo: Schema.String
+}) {
+  readonly code = "CARD_NOT_FOUND" as const
+  override get message() {
+    return `No card with kitNo ${this.kitNo} exists for this tenant.`
+  }
+}
+
+/**
+ * DOMAIN.md §2: the operation is not allowed from the card's status.
+ *
+ * @category errors
+ */
+export class InvalidStatusTransition extends Schema.TaggedError<InvalidStatusTransition>()(
+  "InvalidStatusTransition",
+  { kitNo: Schema.String, status: CardStatusSchema, operation: Schema.String }
+) {
+  readonly code = "INVALID_STATUS_TRANSITION" as const
+  override get message() {
+    return `Cannot ${this.operation} card ${this.kitNo}: its status is ${this.status}.`
+  }
+}
+
+/**
+ * Applies an operation of the transition table, or refuses it.
+ *
+ * @category transitions
+ */
+export const applyOperation = (
+  card: Card,
+  operation: CardOperation
+): Result.Result<Card, InvalidStatusTransition> => {
+  if (!isAllowed(operation, card.status)) {
+    return Result.fail(new InvalidStatusTransition({ kitNo: card.kitNo, status: card.status, operation }))
+  }
+  const { lockedFrom: _, ...rest } = card
+  const to = transitionTable[operation].to
+  if (to === "LOCKED_FROM") {
+    // a LOCKED card always remembers its origin; ACTIVE is the safe reading of a legacy row without it
+    return Result.succeed({ ...rest, status: card.lockedFrom ?? "ACTIVE" })
+  }
+  if (to === "LOCKED") {
+    return Result.succeed({ ...rest, status: "LOCKED", lockedFrom: card.status as LockableStatus })
+  }
+  return Result.succeed({ ...rest, status: to })
+}
+
+/**
+ * Applies an operation and records it: the changed card and its audit event.
+ *
+ * @category transitions
+ */
+export const changeStatus = (
+  card: Card,
+  operation: CardOperation,
+  context: ChangeContext
+): Result.Result<{ readonly card: Card; readonly event: AuditEvent }, InvalidStatusTransition> =>
+  Result.map(applyOperation(card, operation), (next) => ({
+    card: next,
+    event: {
+      at: context.at,
+      action: operation,
+      subject: card.kitNo,
+      outcome: "OK",
+      cardNumber: maskPan(card.pan),
+      previousStatus: card.status,
+      currentStatus: next.status,
+      ...contextFields(context)
+    }
+  }))

@@ -1,0 +1,108 @@
+/**
+ * The single-card lifecycle use cases: activateCard, lockCard, unlockCard, blockCard.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Effect, Option, Schema } from "effect"
+import { AuditLog } from "../ports/AuditLog.js"
+import { CardRepository } from "../ports/CardRepository.js"
+import { Transactor } from "../ports/Transactor.js"
+import { CardNotFound, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
+import type { CardOperation, CardStatus } from "./card/CardStatus.js"
+import { type MaskedPan, maskPan } from "./card/Pan.js"
+import { Changer, Channel, KitNo, Reason } from "./Identifiers.js"
+import type { StoreError } from "./StoreError.js"
+import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+
+/**
+ * `{ kitNo, reason?, changer?, channel? }`, the fields of seed 002 for one card.
+ *
+ * @category schemas
+ */
+export const CardStatusRequest = Schema.Struct({
+  kitNo: KitNo,
+  reason: Schema.optionalKey(Reason),
+  changer: Schema.optionalKey(Changer),
+  channel: Schema.optionalKey(Channel)
+})
+export type CardStatusRequest = typeof CardStatusRequest.Encoded
+
+/**
+ * The changed card, in the shape of seed 002's `managedCards` entries.
+ *
+ * @category models
+ */
+export interface ManagedCard {
+  readonly kitNo: string
+  readonly cardNumber: MaskedPan
+  readonly previousStatus: CardStatus
+  readonly currentStatus: CardStatus
+}
+
+/**
+ * @category models
+ */
+export type CardStatusError = ValidationError | CardNotFound | InvalidStatusTransition | StoreError
+
+/**
+ * @category models
+ */
+export type CardStatusPorts = CardRepository | AuditLog | Transactor
+
+const decode = decodeTenantRequest(CardStatusRequest)
+
+const makeUseCase = (name: string, operation: CardOperation) =>
+  Effect.fn(name)(function* (
+    tenant: string,
+    request: unknown
+  ): Effect.fn.Return<ManagedCard, CardStatusError, CardStatusPorts> {
+    const { tenant: tenantId, request: req } = yield* decode(tenant, request)
+    const cards = yield* CardRepository
+    const audit = yield* AuditLog
+    const transactor = yield* Transactor
+    const at = DateTime.formatIso(yield* DateTime.now)
+    return yield* transactor.withTransaction(
+      Effect.gen(function* () {
+        const found = yield* cards.findByKitNo(tenantId, req.kitNo)
+        if (Option.isNone(found)) return yield* new CardNotFound({ kitNo: req.kitNo })
+        const card = found.value
+        const { card: next, event } = yield* Effect.fromResult(changeStatus(card, operation, { at, ...req }))
+        yield* cards.saveAll(tenantId, [next])
+        yield* audit.append(tenantId, [event])
+        return {
+          kitNo: next.kitNo,
+          cardNumber: maskPan(next.pan),
+          previousStatus: card.status,
+          currentStatus: next.status
+        }
+      })
+    )
+  })
+
+/**
+ * ACTIVATE: ASSIGNED → ACTIVE.
+ *
+ * @category use cases
+ */
+export const activateCard = makeUseCase("activateCard", "ACTIVATE")
+
+/**
+ * LOCK: ASSIGNED or ACTIVE → LOCKED, remembering where it came from.
+ *
+ * @category use cases
+ */
+export const lockCard = makeUseCase("lockCard", "LOCK")
+
+/**
+ * UNLOCK: LOCKED → the status it was locked from.
+ *
+ * @category use cases
+ */
+export const unlockCard = makeUseCase("unlockCard", "UNLOCK")
+
+/**
+ * BLOCK: ASSIGNED, ACTIVE or LOCKED → BLOCKED, for good.
+ *
+ * @category use cases
+ */
+export const blockCard = makeUseCase("blockCard", "BLOCK")
