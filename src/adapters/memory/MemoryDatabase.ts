@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, HashMap, type HashSet, Layer, Ref, Semaphore } from "effect"
+import { Context, Effect, HashMap, type HashSet, Layer, type Redacted, Ref, Semaphore } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { EntityId, KitNo } from "../../domain/Identifiers.js"
 import { StoreError } from "../../domain/StoreError.js"
+import type { Policy } from "../../ports/TenantPolicy.js"
 
 /**
  * Every table is keyed by `tenant/id` (a tenant id holds no `/`), so one tenant's rows can only be
@@ -25,6 +26,10 @@ export interface Tables {
   readonly customersByMobile: HashMap.HashMap<string, EntityId>
   readonly accounts: HashMap.HashMap<string, Account>
   readonly audit: HashMap.HashMap<string, ReadonlyArray<AuditEvent>>
+  /** Keyed `tenant/purpose`. */
+  readonly keys: HashMap.HashMap<string, Redacted.Redacted<Uint8Array>>
+  /** Keyed by tenant. */
+  readonly policies: HashMap.HashMap<string, Policy>
 }
 
 /**
@@ -37,7 +42,9 @@ export const emptyTables: Tables = {
   customers: HashMap.empty(),
   customersByMobile: HashMap.empty(),
   accounts: HashMap.empty(),
-  audit: HashMap.empty()
+  audit: HashMap.empty(),
+  keys: HashMap.empty(),
+  policies: HashMap.empty()
 }
 
 /**

@@ -3,15 +3,16 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, HashMap, Schema } from "effect"
 import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
 import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { PanFromString } from "../../domain/card/Pan.js"
 import { AccountNo, EntityId, KitNo, MobileNo, TenantId } from "../../domain/Identifiers.js"
 import { decodeWith, ValidationError } from "../../domain/Validation.js"
+import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
-import { emptyTables, type Tables } from "./MemoryDatabase.js"
+import { emptyTables, rowKey, type Tables } from "./MemoryDatabase.js"
 
 const CardFixture = Schema.Struct({
   kitNo: KitNo,
@@ -39,8 +40,31 @@ const CustomerFixture = Schema.Struct({
   accounts: Schema.optionalKey(Schema.Array(AccountFixture))
 })
 
+/** A secret key in hex: 16, 24 or 32 bytes (AES-128/192/256; HMAC keys of the same sizes). */
+const KeyHex = Schema.RedactedFromValue(
+  Schema.Uint8ArrayFromHex.check(
+    Schema.makeFilter((bytes: Uint8Array) => [16, 24, 32].includes(bytes.length), {
+      message: "must be 16, 24 or 32 bytes of hex"
+    })
+  ),
+  { label: "key" }
+)
+
 const TenantFixture = Schema.Struct({
-  customers: Schema.optionalKey(Schema.Array(CustomerFixture))
+  customers: Schema.optionalKey(Schema.Array(CustomerFixture)),
+  keys: Schema.optionalKey(
+    Schema.Struct({
+      cardNumber: Schema.optionalKey(KeyHex),
+      setPin: Schema.optionalKey(KeyHex),
+      pinStore: Schema.optionalKey(KeyHex)
+    })
+  ),
+  policy: Schema.optionalKey(
+    Schema.Struct({
+      migrationInTransition: Schema.optionalKey(Schema.Boolean),
+      allowTrivialPins: Schema.optionalKey(Schema.Boolean)
+    })
+  )
 })
 
 /**
@@ -59,6 +83,15 @@ export type MemoryFixture = typeof MemoryFixture.Encoded
 
 const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
 
+const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => ({
+  ...tables,
+  keys: HashMap.mutate(tables.keys, (rows) => {
+    for (const [purpose, key] of Object.entries(content.keys ?? {}))
+      HashMap.set(rows, rowKey(tenant, purpose), key)
+  }),
+  policies: HashMap.set(tables.policies, tenant, { ...defaultPolicy, ...content.policy })
+})
+
 /**
  * Decodes a fixture into tables, refusing what the domain could never have stored: a LOCKED card
  * without the status it was locked from, a kitNo twice in one tenant, a mobileNo on two customers.
@@ -73,6 +106,7 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
       const tenantId = tenant as TenantId
       const kitNos = new Set<string>()
       const mobiles = new Set<string>()
+      tables = putSettings(tables, tenantId, content)
       for (const [c, customer] of (content.customers ?? []).entries()) {
         const at = `fixture.tenants.${tenant}.customers.${c}`
         if (mobiles.has(customer.mobileNo))

@@ -9,12 +9,15 @@ import type { ValidationError } from "../../domain/Validation.js"
 import type { AuditLog } from "../../ports/AuditLog.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { TenantKeys } from "../../ports/TenantKeys.js"
+import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { Transactor } from "../../ports/Transactor.js"
 import { MemoryAuditLog } from "./MemoryAuditLog.js"
 import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
 import { type MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
 
 export { MemoryAuditLog } from "./MemoryAuditLog.js"
@@ -22,6 +25,7 @@ export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
 export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+export { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 export { MemoryTransactor } from "./MemoryTransactor.js"
 
 /**
@@ -29,7 +33,13 @@ export { MemoryTransactor } from "./MemoryTransactor.js"
  *
  * @category models
  */
-export type MemoryPorts = CardRepository | CustomerRepository | AuditLog | Transactor
+export type MemoryPorts =
+  | CardRepository
+  | CustomerRepository
+  | AuditLog
+  | Transactor
+  | TenantKeys
+  | TenantPolicy
 
 /**
  * All ports over one fresh memory database seeded from `fixture`. The `MemoryDatabase` is exposed
@@ -41,7 +51,14 @@ export const layer = (
   fixture: MemoryFixture = { tenants: {} },
   options?: MemoryOptions
 ): Layer.Layer<MemoryPorts | MemoryDatabase, ValidationError> =>
-  Layer.mergeAll(MemoryCardRepository, MemoryCustomerRepository, MemoryAuditLog, MemoryTransactor).pipe(
+  Layer.mergeAll(
+    MemoryCardRepository,
+    MemoryCustomerRepository,
+    MemoryAuditLog,
+    MemoryTransactor,
+    MemoryTenantKeys,
+    MemoryTenantPolicy
+  ).pipe(
     Layer.provideMerge(
       Layer.unwrap(Effect.map(tablesFromFixture(fixture), (tables) => MemoryDatabase.layer(tables, options)))
     )

@@ -1,0 +1,36 @@
+import { Effect, HashMap, Layer, Option } from "effect"
+import { TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
+import { defaultPolicy, TenantPolicy } from "../../ports/TenantPolicy.js"
+import { MemoryDatabase, rowKey } from "./MemoryDatabase.js"
+
+/**
+ * @category layers
+ */
+export const MemoryTenantKeys = Layer.effect(
+  TenantKeys,
+  Effect.map(MemoryDatabase, (db) =>
+    TenantKeys.of({
+      keyFor: (tenant, purpose) =>
+        Effect.flatMap(
+          db.read((t) => HashMap.get(t.keys, rowKey(tenant, purpose))),
+          (key) =>
+            Option.isSome(key) ? Effect.succeed(key.value) : Effect.fail(new TenantKeyMissing({ purpose }))
+        )
+    })
+  )
+)
+
+/**
+ * A tenant without a policy in the fixture gets `defaultPolicy`.
+ *
+ * @category layers
+ */
+export const MemoryTenantPolicy = Layer.effect(
+  TenantPolicy,
+  Effect.map(MemoryDatabase, (db) =>
+    TenantPolicy.of({
+      policyOf: (tenant) =>
+        db.read((t) => Option.getOrElse(HashMap.get(t.policies, tenant), () => defaultPolicy))
+    })
+  )
+)

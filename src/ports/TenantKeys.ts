@@ -1,0 +1,44 @@
+import { Context, type Effect, type Redacted, Schema } from "effect"
+import type { TenantId } from "../domain/Identifiers.js"
+import type { StoreError } from "../domain/StoreError.js"
+
+/**
+ * The purposes a tenant holds a secret key for. Each key serves one purpose only.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export const KeyPurpose = Schema.Literals(["cardNumber", "setPin", "pinStore"])
+export type KeyPurpose = typeof KeyPurpose.Type
+
+/**
+ * The tenant has no key for the purpose: the operation cannot run until one is provisioned.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class TenantKeyMissing extends Schema.TaggedError<TenantKeyMissing>()("TenantKeyMissing", {
+  purpose: KeyPurpose
+}) {
+  readonly code = "TENANT_KEY_MISSING" as const
+  override get message() {
+    return `This tenant has no ${this.purpose} key; provision one before calling this operation.`
+  }
+}
+
+/**
+ * A tenant's secret keys: `cardNumber` (HMAC of PANs, seed 000 `encryptedCardNumber`), `setPin`
+ * (AES-GCM key of Set PIN V2), `pinStore` (HMAC of stored PINs). Keys never leave a `Redacted`.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class TenantKeys extends Context.Service<
+  TenantKeys,
+  {
+    readonly keyFor: (
+      tenant: TenantId,
+      purpose: KeyPurpose
+    ) => Effect.Effect<Redacted.Redacted<Uint8Array>, TenantKeyMissing | StoreError>
+  }
+>()("card-lifecycle/TenantKeys") {}
