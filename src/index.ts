@@ -61,6 +61,7 @@ export {
 export { StoreError } from "./domain/StoreError.js"
 export { type FieldIssue, ValidationError } from "./domain/Validation.js"
 export { AuditLog } from "./ports/AuditLog.js"
+export { CardIssuer, type IssuedIdentity } from "./ports/CardIssuer.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
 export { KeyPurpose, TenantKeyMissing, TenantKeys } from "./ports/TenantKeys.js"

@@ -1,8 +1,17 @@
-import { Effect, HashMap, HashSet, Layer, Option } from "effect"
+import { Effect, HashMap, HashSet, Layer, Option, Redacted } from "effect"
 import type { Card } from "../../domain/card/Card.js"
+import type { Pan } from "../../domain/card/Pan.js"
 import type { KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+
+/**
+ * The key of a PAN in `kitNoByPan`.
+ *
+ * @category constructors
+ */
+export const panKey = (tenant: TenantId, pan: Pan): Redacted.Redacted<string> =>
+  Redacted.make(rowKey(tenant, Redacted.value(pan)))
 
 type Index = HashMap.HashMap<string, HashSet.HashSet<KitNo>>
 
@@ -23,7 +32,7 @@ const moveInIndex = (index: Index, from: string | undefined, to: string, kitNo: 
  * @category constructors
  */
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
-  let { cardsByCustomer, cardsByAccount } = tables
+  let { cardsByCustomer, cardsByAccount, kitNoByPan } = tables
   const stored = HashMap.mutate(tables.cards, (rows) => {
     for (const card of cards) {
       const key = rowKey(tenant, card.kitNo)
@@ -40,10 +49,11 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
         rowKey(tenant, card.accountNo),
         card.kitNo
       )
+      if (old === undefined) kitNoByPan = HashMap.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
       HashMap.set(rows, key, card)
     }
   })
-  return { ...tables, cards: stored, cardsByCustomer, cardsByAccount }
+  return { ...tables, cards: stored, cardsByCustomer, cardsByAccount, kitNoByPan }
 }
 
 const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)

@@ -26,6 +26,12 @@ export interface Tables {
   readonly customersByMobile: HashMap.HashMap<string, EntityId>
   readonly accounts: HashMap.HashMap<string, Account>
   readonly audit: HashMap.HashMap<string, ReadonlyArray<AuditEvent>>
+  /**
+   * kitNo of each PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed.
+   */
+  readonly kitNoByPan: HashMap.HashMap<Redacted.Redacted<string>, KitNo>
+  /** The issuer's next serial, per tenant. */
+  readonly issuerSerial: HashMap.HashMap<string, number>
   /** Keyed `tenant/purpose`. */
   readonly keys: HashMap.HashMap<string, Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
@@ -43,6 +49,8 @@ export const emptyTables: Tables = {
   customersByMobile: HashMap.empty(),
   accounts: HashMap.empty(),
   audit: HashMap.empty(),
+  kitNoByPan: HashMap.empty(),
+  issuerSerial: HashMap.empty(),
   keys: HashMap.empty(),
   policies: HashMap.empty()
 }

@@ -7,12 +7,14 @@
 import { Effect, Layer } from "effect"
 import type { ValidationError } from "../../domain/Validation.js"
 import type { AuditLog } from "../../ports/AuditLog.js"
+import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
 import type { TenantKeys } from "../../ports/TenantKeys.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { Transactor } from "../../ports/Transactor.js"
 import { MemoryAuditLog } from "./MemoryAuditLog.js"
+import { MemoryCardIssuer } from "./MemoryCardIssuer.js"
 import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
@@ -21,6 +23,7 @@ import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
 
 export { MemoryAuditLog } from "./MemoryAuditLog.js"
+export { MemoryCardIssuer } from "./MemoryCardIssuer.js"
 export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
@@ -40,6 +43,7 @@ export type MemoryPorts =
   | Transactor
   | TenantKeys
   | TenantPolicy
+  | CardIssuer
 
 /**
  * All ports over one fresh memory database seeded from `fixture`. The `MemoryDatabase` is exposed
@@ -57,7 +61,8 @@ export const layer = (
     MemoryAuditLog,
     MemoryTransactor,
     MemoryTenantKeys,
-    MemoryTenantPolicy
+    MemoryTenantPolicy,
+    MemoryCardIssuer
   ).pipe(
     Layer.provideMerge(
       Layer.unwrap(Effect.map(tablesFromFixture(fixture), (tables) => MemoryDatabase.layer(tables, options)))
