@@ -12,5 +12,8 @@ export default defineConfig({
   target: "node22",
   platform: "node",
   // dependencies and peer dependencies are resolved by the host, never bundled
-  skipNodeModulesBundle: true
+  skipNodeModulesBundle: true,
+  // one copy of each module for both entries, in CJS as in ESM: a class imported through
+  // `card-lifecycle` and `card-lifecycle/memory` is the same class
+  splitting: true
 })

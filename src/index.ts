@@ -7,6 +7,13 @@
 
 export type { AuditEvent, ChangeContext } from "./domain/audit/AuditEvent.js"
 export {
+  type CancelCardOrderError,
+  type CancelCardOrderPorts,
+  CancelCardOrderRequest,
+  type CancelCardOrderResult,
+  cancelCardOrder
+} from "./domain/cancelCardOrder.js"
+export {
   applyOperation,
   type Card,
   CardNotFound,
@@ -15,6 +22,18 @@ export {
   ExpDate,
   InvalidStatusTransition
 } from "./domain/card/Card.js"
+export {
+  checkReplacement,
+  type Replacement,
+  type ReplacementCheck,
+  type ReplacementCheckError,
+  type ReplacementFacts,
+  type ReplacementIdentity,
+  ReplacementStatus,
+  replace,
+  replacementChecks,
+  replaceOperation
+} from "./domain/card/CardReplacement.js"
 export {
   CardOperation,
   CardStatus,
@@ -27,6 +46,7 @@ export {
   terminalStatuses,
   transitionTable
 } from "./domain/card/CardStatus.js"
+export { encryptedCardNumber } from "./domain/card/EncryptedCardNumber.js"
 export {
   luhnCheckDigit,
   luhnValid,
@@ -38,6 +58,12 @@ export {
   PanFromString
 } from "./domain/card/Pan.js"
 export {
+  CardReplacementRefused,
+  type ErrorTableRow,
+  ReplacementRefusal,
+  replacementErrorTable
+} from "./domain/card/ReplacementErrorTable.js"
+export {
   activateCard,
   blockCard,
   type CardStatusError,
@@ -47,7 +73,20 @@ export {
   type ManagedCard,
   unlockCard
 } from "./domain/changeCardStatus.js"
-export { type Account, type Customer, CustomerNotFound } from "./domain/customer/Customer.js"
+export {
+  type Account,
+  AccountNotFound,
+  AccountRegistration,
+  AccountStatus,
+  type Customer,
+  CustomerNotFound
+} from "./domain/customer/Customer.js"
+export {
+  hasReplacementSlot,
+  maxReplacementsPerWindow,
+  replacementsInWindow,
+  replacementWindowStart
+} from "./domain/customer/ReplacementLimit.js"
 export {
   AccountNo,
   Changer,
@@ -58,12 +97,126 @@ export {
   Reason,
   TenantId
 } from "./domain/Identifiers.js"
+export {
+  BulkOperation,
+  type ManageAllCardsError,
+  type ManageAllCardsPorts,
+  ManageAllCardsRequest,
+  type ManageAllCardsResult,
+  manageAllCards,
+  planBulkOperation,
+  type SkippedCard
+} from "./domain/manageAllCards.js"
+export {
+  BranchId,
+  type CardOrder,
+  CardOrderNotFound,
+  cancelOrder,
+  DeliveryAddress,
+  OrderBranchMismatch,
+  OrderId,
+  OrderNotCancellable,
+  OrderStatus,
+  orderIdFor
+} from "./domain/order/CardOrder.js"
+export {
+  Bin,
+  expiryDate,
+  findProduct,
+  PlasticCode,
+  Product,
+  ProductNotFound,
+  type ProductVariant,
+  type TierLadder,
+  TierNotOnLadder,
+  TierType,
+  tierRank
+} from "./domain/product/Product.js"
+export {
+  checkKitInfo,
+  chooseProducts,
+  DuplicateCardType,
+  KitInfoCountOutOfRange,
+  SameProductUpgrade,
+  TierDowngrade,
+  type UpgradeRuleError
+} from "./domain/product/UpgradePlan.js"
+export {
+  type ReplaceCardError,
+  type ReplaceCardPorts,
+  ReplaceCardRequest,
+  type ReplaceCardResult,
+  replaceCard
+} from "./domain/replaceCard.js"
 export { StoreError } from "./domain/StoreError.js"
+export {
+  type AccountPan,
+  AccountPanDigits,
+  AccountPanFromString,
+  makeAccountPan,
+  maskAccountPan
+} from "./domain/token/AccountPan.js"
+export { AccountRange, accountRangeContains, accountRangesOverlap } from "./domain/token/AccountRange.js"
+export {
+  AccountPanSequenceNumber,
+  type AuditInfo,
+  CardholderId,
+  ExpirationDate,
+  isUpdatable,
+  ProductConfigurationId,
+  type Token,
+  type TokenComment,
+  type TokenDevice,
+  type TokenProvisioning,
+  TokenStatus,
+  TokenUniqueReference,
+  type TokenWallet,
+  tokenStatusDescription
+} from "./domain/token/Token.js"
+export { AccountRangeMismatch, TokenNotFound, TokenNotUpdatable } from "./domain/token/TokenErrors.js"
+export {
+  type TokenObject,
+  type TokenResponse,
+  type TokensUpdatedResponse,
+  toTokenObject,
+  type UpdateTokenResult
+} from "./domain/token/TokenResponse.js"
+export {
+  planTokenUpdate,
+  type SkippedToken,
+  type TokenUpdatePlan,
+  UPDATE_TOKEN
+} from "./domain/token/TokenUpdate.js"
+export {
+  AuditInfoSchema,
+  crossFieldIssues,
+  decodeTokenUpdate,
+  type TokenChange,
+  type TokenSelector,
+  type TokenUpdateCommand,
+  UpdateTokenRequest,
+  WalletProviderIndicator
+} from "./domain/token/TokenUpdateRequest.js"
+export { type UpdateTokenError, type UpdateTokenPorts, updateToken } from "./domain/updateToken.js"
+export {
+  KitInfoEntry,
+  type UpgradeCardError,
+  type UpgradeCardPorts,
+  UpgradeCardRequest,
+  type UpgradeCardResult,
+  type UpgradedKit,
+  upgradeCard
+} from "./domain/upgradeCard.js"
 export { type FieldIssue, ValidationError } from "./domain/Validation.js"
+export { AccountRanges } from "./ports/AccountRanges.js"
 export { AuditLog } from "./ports/AuditLog.js"
 export { CardIssuer, type IssuedIdentity } from "./ports/CardIssuer.js"
+export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
+export { ProductCatalog } from "./ports/ProductCatalog.js"
 export { KeyPurpose, TenantKeyMissing, TenantKeys } from "./ports/TenantKeys.js"
 export { defaultPolicy, type Policy, TenantPolicy } from "./ports/TenantPolicy.js"
+export { TokenRepository } from "./ports/TokenRepository.js"
 export { Transactor } from "./ports/Transactor.js"
+export { WalletNotifier } from "./ports/WalletNotifier.js"

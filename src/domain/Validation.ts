@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema, SchemaIssue } from "effect"
+import { Effect, Result, Schema, SchemaIssue } from "effect"
 import { TenantId } from "./Identifiers.js"
 
 /**
@@ -33,32 +33,46 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()("Vali
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
+/**
+ * A path names fields, but an unknown key is caller data: a long digit run in it could be a PAN
+ * sent as a key, so it is masked like one.
+ */
+const pathSegment = (segment: unknown): string =>
+  String(typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment).replace(
+    /[0-9]{9,}/g,
+    (digits) => "X".repeat(digits.length)
+  )
+
 const toValidationError = (prefix: ReadonlyArray<PropertyKey>) => (error: Schema.SchemaError) =>
   new ValidationError({
     issues: formatter(error.issue).issues.map((issue) => ({
-      path: [...prefix, ...(issue.path ?? [])]
-        .map((segment) => String(typeof segment === "object" && segment !== null ? segment.key : segment))
-        .join("."),
+      path: [...prefix, ...(issue.path ?? [])].map(pathSegment).join("."),
       message: issue.message
     }))
   })
 
 const parseOptions = { errors: "all", onExcessProperty: "error" } as const
 
+type Decodable = Schema.Constraint & { readonly DecodingServices: never }
+
+const decodeResult = <S extends Decodable>(schema: S, prefix: ReadonlyArray<PropertyKey>) => {
+  const decode = Schema.decodeUnknownResult(schema, parseOptions)
+  const toError = toValidationError(prefix)
+  return (input: unknown): Result.Result<S["Type"], ValidationError> =>
+    Result.mapError(decode(input), toError)
+}
+
 /**
  * Decodes an untrusted value with a schema, reporting every bad field.
  *
  * @category constructors
  */
-export const decodeWith =
-  <S extends Schema.Constraint & { readonly DecodingServices: never }>(
-    schema: S,
-    prefix: ReadonlyArray<PropertyKey> = []
-  ) =>
-  (input: unknown): Effect.Effect<S["Type"], ValidationError> =>
-    Schema.decodeUnknownEffect(schema)(input, parseOptions).pipe(Effect.mapError(toValidationError(prefix)))
+export const decodeWith = <S extends Decodable>(schema: S, prefix: ReadonlyArray<PropertyKey> = []) => {
+  const decode = decodeResult(schema, prefix)
+  return (input: unknown): Effect.Effect<S["Type"], ValidationError> => Effect.fromResult(decode(input))
+}
 
-const decodeTenantId = decodeWith(TenantId, ["tenant"])
+const decodeTenantId = decodeResult(TenantId, ["tenant"])
 
 /**
  * Decodes the tenant and the request of a use case together, so that a bad tenant and bad fields
@@ -66,23 +80,20 @@ const decodeTenantId = decodeWith(TenantId, ["tenant"])
  *
  * @category constructors
  */
-export const decodeTenantRequest =
-  <S extends Schema.Constraint & { readonly DecodingServices: never }>(schema: S) =>
-  (
+export const decodeTenantRequest = <S extends Decodable>(schema: S) => {
+  const decodeRequest = decodeResult(schema, [])
+  return (
     tenant: unknown,
     request: unknown
   ): Effect.Effect<{ readonly tenant: TenantId; readonly request: S["Type"] }, ValidationError> => {
-    const decodeRequest = decodeWith(schema)
-    return Effect.all([Effect.result(decodeTenantId(tenant)), Effect.result(decodeRequest(request))]).pipe(
-      Effect.flatMap(([t, r]) => {
-        if (t._tag === "Success" && r._tag === "Success") {
-          return Effect.succeed({ tenant: t.success, request: r.success })
-        }
-        const issues = [
-          ...(t._tag === "Failure" ? t.failure.issues : []),
-          ...(r._tag === "Failure" ? r.failure.issues : [])
-        ]
-        return Effect.fail(new ValidationError({ issues }))
-      })
-    )
+    const t = decodeTenantId(tenant)
+    const r = decodeRequest(request)
+    if (Result.isSuccess(t) && Result.isSuccess(r))
+      return Effect.succeed({ tenant: t.success, request: r.success })
+    const issues = [
+      ...(Result.isFailure(t) ? t.failure.issues : []),
+      ...(Result.isFailure(r) ? r.failure.issues : [])
+    ]
+    return Effect.fail(new ValidationError({ issues }))
   }
+}

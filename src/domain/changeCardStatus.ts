@@ -51,8 +51,8 @@ export type CardStatusPorts = CardRepository | AuditLog | Transactor
 
 const decode = decodeTenantRequest(CardStatusRequest)
 
-const makeUseCase = (name: string, operation: CardOperation) =>
-  Effect.fn(name)(function* (
+const makeUseCase = (operation: CardOperation) =>
+  Effect.fnUntraced(function* (
     tenant: string,
     request: unknown
   ): Effect.fn.Return<ManagedCard, CardStatusError, CardStatusPorts> {
@@ -84,25 +84,25 @@ const makeUseCase = (name: string, operation: CardOperation) =>
  *
  * @category use cases
  */
-export const activateCard = makeUseCase("activateCard", "ACTIVATE")
+export const activateCard = makeUseCase("ACTIVATE")
 
 /**
  * LOCK: ASSIGNED or ACTIVE → LOCKED, remembering where it came from.
  *
  * @category use cases
  */
-export const lockCard = makeUseCase("lockCard", "LOCK")
+export const lockCard = makeUseCase("LOCK")
 
 /**
  * UNLOCK: LOCKED → the status it was locked from.
  *
  * @category use cases
  */
-export const unlockCard = makeUseCase("unlockCard", "UNLOCK")
+export const unlockCard = makeUseCase("UNLOCK")
 
 /**
  * BLOCK: ASSIGNED, ACTIVE or LOCKED → BLOCKED, for good.
  *
  * @category use cases
  */
-export const blockCard = makeUseCase("blockCard", "BLOCK")
+export const blockCard = makeUseCase("BLOCK")

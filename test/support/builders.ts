@@ -3,8 +3,8 @@
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
-import { luhnCheckDigit } from "../../src/index.js"
 import { layer, type MemoryFixture, type MemoryOptions } from "../../src/adapters/memory/index.js"
+import { luhnCheckDigit } from "../../src/index.js"
 
 export const TENANT_A = "ACME_BANK"
 export const TENANT_B = "GLOBEX_FIN"
@@ -22,7 +22,11 @@ type CardFixture = NonNullable<
 >[number]
 type CustomerFixture = NonNullable<MemoryFixture["tenants"][string]["customers"]>[number]
 
-export const cardFixture = (kitNo: string, serial: number, overrides: Partial<CardFixture> = {}): CardFixture => ({
+export const cardFixture = (
+  kitNo: string,
+  serial: number,
+  overrides: Partial<CardFixture> = {}
+): CardFixture => ({
   kitNo,
   pan: panFor(serial),
   productId: "2001_PHYSICAL",
@@ -51,7 +55,10 @@ export const fixtureOf = (tenants: Record<string, ReadonlyArray<CustomerFixture>
 
 /** The memory adapter over a fixture, with a TestClock set to NOW. */
 export const testLayer = (fixture: MemoryFixture, options?: MemoryOptions) =>
-  Layer.mergeAll(layer(fixture, options), Layer.effectDiscard(TestClock.setTime(NOW)).pipe(Layer.provideMerge(TestClock.layer())))
+  Layer.mergeAll(
+    layer(fixture, options),
+    Layer.effectDiscard(TestClock.setTime(NOW)).pipe(Layer.provideMerge(TestClock.layer()))
+  )
 
 /** A runtime that keeps one store across several runs (fast-check commands, scenario steps). */
 export const testRuntime = (fixture: MemoryFixture, options?: MemoryOptions) =>

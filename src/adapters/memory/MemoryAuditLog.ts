@@ -1,4 +1,4 @@
-import { Effect, HashMap, Layer, Option } from "effect"
+import { Chunk, Effect, HashMap, Layer, Option } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { AuditLog } from "../../ports/AuditLog.js"
@@ -16,8 +16,8 @@ const appendEvents = (tables: Tables, tenant: TenantId, events: ReadonlyArray<Au
     ...tables,
     audit: HashMap.mutate(tables.audit, (rows) => {
       for (const [key, added] of bySubject) {
-        const before = Option.getOrElse(HashMap.get(rows, key), (): ReadonlyArray<AuditEvent> => [])
-        HashMap.set(rows, key, before.length === 0 ? added : [...before, ...added])
+        const before = Option.getOrElse(HashMap.get(rows, key), () => Chunk.empty<AuditEvent>())
+        HashMap.set(rows, key, Chunk.appendAll(before, Chunk.fromIterable(added)))
       }
     })
   }
@@ -32,7 +32,12 @@ export const MemoryAuditLog = Layer.effect(
     AuditLog.of({
       append: (tenant, events) => db.write("AuditLog.append", (t) => appendEvents(t, tenant, events)),
       findBySubject: (tenant, subject) =>
-        db.read((t) => Option.getOrElse(HashMap.get(t.audit, rowKey(tenant, subject)), () => []))
+        db.read((t) =>
+          Option.match(HashMap.get(t.audit, rowKey(tenant, subject)), {
+            onNone: () => [],
+            onSome: Chunk.toReadonlyArray
+          })
+        )
     })
   )
 )

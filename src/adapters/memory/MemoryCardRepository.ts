@@ -26,37 +26,107 @@ const moveInIndex = (index: Index, from: string | undefined, to: string, kitNo: 
   )
 }
 
+const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)
+
+const inStrictKitNoOrder = (cards: ReadonlyArray<Card>): boolean => {
+  for (let i = 1; i < cards.length; i++) if (cards[i - 1]!.kitNo >= cards[i]!.kitNo) return false
+  return true
+}
+
 /**
- * Writes the cards and keeps the customer and account indexes in step.
+ * The batch per customer, each in kitNo order with one card per kitNo: the last write of a kitNo
+ * wins, as if the cards were written one by one. A batch already in strict kitNo order (what a
+ * bulk operation over `findByCustomer` writes) is neither deduplicated nor sorted.
+ */
+const byCustomer = (tenant: TenantId, cards: ReadonlyArray<Card>): Map<string, ReadonlyArray<Card>> => {
+  const ordered = inStrictKitNoOrder(cards)
+  const latest = ordered ? cards : new Map(cards.map((card) => [card.kitNo, card])).values()
+  const groups = new Map<string, Array<Card>>()
+  for (const card of latest) {
+    const key = rowKey(tenant, card.entityId)
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [card])
+    else group.push(card)
+  }
+  if (!ordered) for (const group of groups.values()) group.sort(byKitNo)
+  return groups
+}
+
+/** Merges two kitNo-ordered lists; on a shared kitNo the update wins and the old card goes to `replaced`. */
+const mergeByKitNo = (
+  current: ReadonlyArray<Card>,
+  updates: ReadonlyArray<Card>,
+  replaced: Map<KitNo, Card>
+): ReadonlyArray<Card> => {
+  const merged: Array<Card> = []
+  let i = 0
+  let j = 0
+  while (i < current.length && j < updates.length) {
+    const a = current[i]!
+    const b = updates[j]!
+    if (a.kitNo < b.kitNo) {
+      merged.push(a)
+      i++
+    } else if (a.kitNo > b.kitNo) {
+      merged.push(b)
+      j++
+    } else {
+      replaced.set(a.kitNo, a)
+      merged.push(b)
+      i++
+      j++
+    }
+  }
+  while (i < current.length) merged.push(current[i++]!)
+  while (j < updates.length) merged.push(updates[j++]!)
+  return merged
+}
+
+const rowsOf = <A>(table: HashMap.HashMap<string, ReadonlyArray<A>>, key: string): ReadonlyArray<A> =>
+  Option.getOrElse(HashMap.get(table, key), (): ReadonlyArray<A> => [])
+
+/**
+ * Writes the cards and keeps the customer and account indexes, and each customer's ordered list,
+ * in step. A card already on the customer's list is found there, by merging, instead of by a
+ * lookup per card: a bulk write of n cards costs one merge and n row writes.
  *
  * @category constructors
  */
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
-  let { cardsByCustomer, cardsByAccount, kitNoByPan } = tables
+  let { cardsByCustomer, cardsByAccount, kitNoByPan, customerCards } = tables
+  const movedAway = new Map<string, Set<KitNo>>()
   const stored = HashMap.mutate(tables.cards, (rows) => {
-    for (const card of cards) {
-      const key = rowKey(tenant, card.kitNo)
-      const old = Option.getOrUndefined(HashMap.get(rows, key))
-      cardsByCustomer = moveInIndex(
-        cardsByCustomer,
-        old && rowKey(tenant, old.entityId),
-        rowKey(tenant, card.entityId),
-        card.kitNo
+    for (const [customerKey, batch] of byCustomer(tenant, cards)) {
+      const replaced = new Map<KitNo, Card>()
+      customerCards = HashMap.set(
+        customerCards,
+        customerKey,
+        mergeByKitNo(rowsOf(customerCards, customerKey), batch, replaced)
       )
-      cardsByAccount = moveInIndex(
-        cardsByAccount,
-        old && rowKey(tenant, old.accountNo),
-        rowKey(tenant, card.accountNo),
-        card.kitNo
-      )
-      if (old === undefined) kitNoByPan = HashMap.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
-      HashMap.set(rows, key, card)
+      for (const card of batch) {
+        const key = rowKey(tenant, card.kitNo)
+        // not on this customer's list: a new card, or one that moves from another customer
+        const old = replaced.get(card.kitNo) ?? Option.getOrUndefined(HashMap.get(rows, key))
+        if (old === undefined) kitNoByPan = HashMap.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
+        if (old === undefined || old.entityId !== card.entityId) {
+          const from = old && rowKey(tenant, old.entityId)
+          if (from !== undefined) movedAway.set(from, (movedAway.get(from) ?? new Set()).add(card.kitNo))
+          cardsByCustomer = moveInIndex(cardsByCustomer, from, customerKey, card.kitNo)
+        }
+        if (old === undefined || old.accountNo !== card.accountNo) {
+          const from = old && rowKey(tenant, old.accountNo)
+          cardsByAccount = moveInIndex(cardsByAccount, from, rowKey(tenant, card.accountNo), card.kitNo)
+        }
+        HashMap.set(rows, key, card)
+      }
     }
   })
-  return { ...tables, cards: stored, cardsByCustomer, cardsByAccount, kitNoByPan }
+  for (const [customerKey, kitNos] of movedAway) {
+    const kept = rowsOf(customerCards, customerKey).filter((card) => !kitNos.has(card.kitNo))
+    customerCards = HashMap.set(customerCards, customerKey, kept)
+  }
+  return { ...tables, cards: stored, cardsByCustomer, cardsByAccount, kitNoByPan, customerCards }
 }
-
-const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)
 
 const cardsOf = (tables: Tables, tenant: TenantId, index: Index, indexKey: string): ReadonlyArray<Card> => {
   const kits = HashMap.get(index, indexKey)
@@ -77,8 +147,7 @@ export const MemoryCardRepository = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     CardRepository.of({
       findByKitNo: (tenant, kitNo) => db.read((t) => HashMap.get(t.cards, rowKey(tenant, kitNo))),
-      findByCustomer: (tenant, entityId) =>
-        db.read((t) => cardsOf(t, tenant, t.cardsByCustomer, rowKey(tenant, entityId))),
+      findByCustomer: (tenant, entityId) => db.read((t) => rowsOf(t.customerCards, rowKey(tenant, entityId))),
       findByAccount: (tenant, accountNo) =>
         db.read((t) => cardsOf(t, tenant, t.cardsByAccount, rowKey(tenant, accountNo))),
       saveAll: (tenant, cards) => db.write("CardRepository.saveAll", (t) => putCards(t, tenant, cards))

@@ -7,12 +7,15 @@ import { Effect, HashMap, Schema } from "effect"
 import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
 import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { PanFromString } from "../../domain/card/Pan.js"
+import { AccountRegistration, AccountStatus } from "../../domain/customer/Customer.js"
 import { AccountNo, EntityId, KitNo, MobileNo, TenantId } from "../../domain/Identifiers.js"
 import { decodeWith, ValidationError } from "../../domain/Validation.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
+import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
 import { emptyTables, rowKey, type Tables } from "./MemoryDatabase.js"
+import { putTokenFixture, TokenFixtureFields } from "./MemoryTokenFixture.js"
 
 const CardFixture = Schema.Struct({
   kitNo: KitNo,
@@ -30,6 +33,12 @@ const CardFixture = Schema.Struct({
 
 const AccountFixture = Schema.Struct({
   accountNo: AccountNo,
+  /** ACTIVE when omitted. */
+  status: Schema.optionalKey(AccountStatus),
+  /** REGISTERED when omitted. */
+  registration: Schema.optionalKey(AccountRegistration),
+  /** Past card replacements, ISO-8601 instants (`2026-07-01T09:00:00.000Z`); none when omitted. */
+  replacements: Schema.optionalKey(Schema.Array(Schema.DateTimeUtcFromString)),
   cards: Schema.optionalKey(Schema.Array(CardFixture))
 })
 
@@ -52,6 +61,8 @@ const KeyHex = Schema.RedactedFromValue(
 
 const TenantFixture = Schema.Struct({
   customers: Schema.optionalKey(Schema.Array(CustomerFixture)),
+  ...KitManagerFixtureFields,
+  ...TokenFixtureFields,
   keys: Schema.optionalKey(
     Schema.Struct({
       cardNumber: Schema.optionalKey(KeyHex),
@@ -117,7 +128,13 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
         tables = putAccounts(
           tables,
           tenantId,
-          accounts.map((a) => ({ accountNo: a.accountNo, entityId: customer.entityId }))
+          accounts.map((a) => ({
+            accountNo: a.accountNo,
+            entityId: customer.entityId,
+            status: a.status ?? "ACTIVE",
+            registration: a.registration ?? "REGISTERED",
+            replacements: a.replacements ?? []
+          }))
         )
         for (const [a, account] of accounts.entries()) {
           const cards: Array<Card> = []
@@ -138,6 +155,12 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
           tables = putCards(tables, tenantId, cards)
         }
       }
+      const kitManager = putKitManagerFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
+      tables = kitManager.tables
+      issues.push(...kitManager.issues)
+      const tokens = putTokenFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
+      tables = tokens.tables
+      issues.push(...tokens.issues)
     }
     return issues.length === 0 ? Effect.succeed(tables) : Effect.fail(new ValidationError({ issues }))
   })

@@ -6,30 +6,50 @@
  */
 import { Effect, Layer } from "effect"
 import type { ValidationError } from "../../domain/Validation.js"
+import type { AccountRanges } from "../../ports/AccountRanges.js"
 import type { AuditLog } from "../../ports/AuditLog.js"
 import type { CardIssuer } from "../../ports/CardIssuer.js"
+import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { ProductCatalog } from "../../ports/ProductCatalog.js"
 import type { TenantKeys } from "../../ports/TenantKeys.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
+import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
+import type { WalletNotifier } from "../../ports/WalletNotifier.js"
+import { MemoryAccountRanges } from "./MemoryAccountRanges.js"
 import { MemoryAuditLog } from "./MemoryAuditLog.js"
 import { MemoryCardIssuer } from "./MemoryCardIssuer.js"
+import { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
 import { type MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+import { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
+import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
+import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 
+export { MemoryAccountRanges } from "./MemoryAccountRanges.js"
 export { MemoryAuditLog } from "./MemoryAuditLog.js"
 export { MemoryCardIssuer } from "./MemoryCardIssuer.js"
+export { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
 export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+export { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 export { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
+export { TokenFixture } from "./MemoryTokenFixture.js"
+export { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 export { MemoryTransactor } from "./MemoryTransactor.js"
+export {
+  MemoryWalletNotifier,
+  type WalletNotification,
+  walletNotificationsOf
+} from "./MemoryWalletNotifier.js"
 
 /**
  * Every port this adapter provides.
@@ -44,6 +64,11 @@ export type MemoryPorts =
   | TenantKeys
   | TenantPolicy
   | CardIssuer
+  | ProductCatalog
+  | CardOrderRepository
+  | TokenRepository
+  | AccountRanges
+  | WalletNotifier
 
 /**
  * All ports over one fresh memory database seeded from `fixture`. The `MemoryDatabase` is exposed
@@ -62,7 +87,12 @@ export const layer = (
     MemoryTransactor,
     MemoryTenantKeys,
     MemoryTenantPolicy,
-    MemoryCardIssuer
+    MemoryCardIssuer,
+    MemoryProductCatalog,
+    MemoryCardOrderRepository,
+    MemoryTokenRepository,
+    MemoryAccountRanges,
+    MemoryWalletNotifier
   ).pipe(
     Layer.provideMerge(
       Layer.unwrap(Effect.map(tablesFromFixture(fixture), (tables) => MemoryDatabase.layer(tables, options)))

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { type DateTime, Schema } from "effect"
 import type { AccountNo, EntityId, MobileNo } from "../Identifiers.js"
 
 /**
@@ -17,11 +17,48 @@ export interface Customer {
 }
 
 /**
+ * An account's lifecycle status (seed 003 refuses replacements on any but ACTIVE).
+ * PENDING_ACTIVATION: opened, not yet active.
+ *
+ * @category models
+ */
+export const AccountStatus = Schema.Literals(["PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "CLOSED"])
+export type AccountStatus = typeof AccountStatus.Type
+
+/**
+ * Seed 003: REGISTERED; GHOST (a placeholder a data migration created before the user signed up);
+ * UNREGISTERED (known to the platform, the user never registered).
+ *
+ * @category models
+ */
+export const AccountRegistration = Schema.Literals(["REGISTERED", "GHOST", "UNREGISTERED"])
+export type AccountRegistration = typeof AccountRegistration.Type
+
+/**
  * @category models
  */
 export interface Account {
   readonly accountNo: AccountNo
   readonly entityId: EntityId
+  readonly status: AccountStatus
+  readonly registration: AccountRegistration
+  /** The instants of the account's past card replacements, oldest first (seed 003's limit). */
+  readonly replacements: ReadonlyArray<DateTime.Utc>
+}
+
+/**
+ * No account with this number in the tenant (DOMAIN.md §1: an account of another tenant is not
+ * found).
+ *
+ * @category errors
+ */
+export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
+  accountNo: Schema.Number
+}) {
+  readonly code = "ACCOUNT_NOT_FOUND" as const
+  override get message() {
+    return `No account ${this.accountNo} exists for this tenant.`
+  }
 }
 
 /**

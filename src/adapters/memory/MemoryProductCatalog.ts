@@ -1,0 +1,45 @@
+import { Effect, HashMap, Layer, Option } from "effect"
+import type { TenantId } from "../../domain/Identifiers.js"
+import type { Product, TierLadder } from "../../domain/product/Product.js"
+import { ProductCatalog } from "../../ports/ProductCatalog.js"
+import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
+
+const byProductId = (a: Product, b: Product) =>
+  a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0
+
+/**
+ * Inserts or replaces products, by productId, and sets the tier ladder when one is given.
+ *
+ * @category constructors
+ */
+export const putCatalog = (
+  tables: Tables,
+  tenant: TenantId,
+  products: ReadonlyArray<Product>,
+  ladder?: TierLadder
+): Tables => {
+  const added = new Set(products.map((p) => p.productId))
+  const kept = Option.getOrElse(
+    HashMap.get(tables.products, tenant),
+    (): ReadonlyArray<Product> => []
+  ).filter((p) => !added.has(p.productId))
+  return {
+    ...tables,
+    products: HashMap.set(tables.products, tenant, [...kept, ...products].sort(byProductId)),
+    tierLadders: ladder === undefined ? tables.tierLadders : HashMap.set(tables.tierLadders, tenant, ladder)
+  }
+}
+
+/**
+ * @category layers
+ */
+export const MemoryProductCatalog = Layer.effect(
+  ProductCatalog,
+  Effect.map(MemoryDatabase, (db) =>
+    ProductCatalog.of({
+      findAll: (tenant) => db.read((t) => Option.getOrElse(HashMap.get(t.products, tenant), () => [])),
+      findTierLadder: (tenant) =>
+        db.read((t) => Option.getOrElse(HashMap.get(t.tierLadders, tenant), () => []))
+    })
+  )
+)

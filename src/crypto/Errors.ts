@@ -1,0 +1,50 @@
+import { Effect, Schema } from "effect"
+
+// A field that always holds one value: it is filled in by the constructor and still encoded, so an
+// HTTP adapter can put `code` and `message` on the wire without mapping them.
+const fixed = <const A extends string>(value: A) =>
+  Schema.Literal(value).pipe(Schema.withConstructorDefault(Effect.succeed(value)))
+
+/**
+ * Any failure to decode a PIN block or a PIN envelope: bad Base64, wrong length, wrong tag, wrong key,
+ * bad control nibble, bad length nibble, bad digits, bad fill. DOMAIN.md §6: one and the same error,
+ * with one fixed message, so that nothing tells an attacker which check failed.
+ *
+ * @category errors
+ */
+export class InvalidPinBlock extends Schema.TaggedError<InvalidPinBlock>()("InvalidPinBlock", {
+  code: fixed("INVALID_PIN_BLOCK"),
+  message: fixed("The PIN block could not be decoded.")
+}) {}
+
+const inputRules = {
+  pin: "The PIN must be 4 to 12 decimal digits.",
+  pan: "The PAN must be 12 to 19 decimal digits, check digit included.",
+  iv: "The IV must be 16 bytes."
+} as const
+
+/**
+ * A PIN, PAN or IV that cannot be encoded: the message names the field and the rule it breaks, never
+ * the value.
+ *
+ * @category errors
+ */
+export class InvalidPinInput extends Schema.TaggedError<InvalidPinInput>()("InvalidPinInput", {
+  field: Schema.Literals(["pin", "pan", "iv"]),
+  code: fixed("INVALID_PIN_INPUT"),
+  message: Schema.String
+}) {
+  static of(field: keyof typeof inputRules): InvalidPinInput {
+    return new InvalidPinInput({ field, message: inputRules[field] })
+  }
+}
+
+/**
+ * An AES key that is not 16, 24 or 32 bytes long (FIPS 197 §5: AES-128, AES-192, AES-256).
+ *
+ * @category errors
+ */
+export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
+  code: fixed("INVALID_KEY"),
+  message: fixed("The key must be 16, 24 or 32 bytes long (AES-128, AES-192 or AES-256).")
+}) {}

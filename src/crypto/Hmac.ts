@@ -1,0 +1,21 @@
+import { hmac } from "@noble/hashes/hmac.js"
+import { sha256 } from "@noble/hashes/sha2.js"
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
+import { reveal, type Secret } from "./Secret.js"
+
+/**
+ * HMAC-SHA-256 (RFC 2104, FIPS 198-1) of `message` under `key`, as lower-case hex. A string message
+ * is taken as UTF-8. DOMAIN.md §6: the PIN store keeps this of kitNo and PIN under the tenant's
+ * PIN-store key, never the PIN. The UTF-8 copy of the message and the MAC bytes are wiped after use.
+ *
+ * @category constructors
+ */
+export const hmacSha256Hex = (key: Secret<Uint8Array>, message: Secret<string> | Uint8Array): string => {
+  const text = message instanceof Uint8Array ? undefined : reveal(message)
+  const bytes = text === undefined ? (message as Uint8Array) : utf8ToBytes(text)
+  const mac = hmac(sha256, reveal(key), bytes)
+  const hex = bytesToHex(mac)
+  mac.fill(0)
+  if (text !== undefined) bytes.fill(0)
+  return hex
+}

@@ -1,0 +1,192 @@
+/**
+ * Card replacement (seed 003, DOMAIN.md §5): the order in which the rows of the error table
+ * (`ReplacementErrorTable.ts`) are checked, and the pure replacement itself.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Result, Schema } from "effect"
+import { type AuditEvent, contextFields } from "../audit/AuditEvent.js"
+import type { Account } from "../customer/Customer.js"
+import { hasReplacementSlot } from "../customer/ReplacementLimit.js"
+import type { Changer, Channel, KitNo } from "../Identifiers.js"
+import { type Card, type CardType, changeStatus, InvalidStatusTransition } from "./Card.js"
+import { type CardOperation, isAllowed } from "./CardStatus.js"
+import { maskPan, type Pan } from "./Pan.js"
+import { CardReplacementRefused, type ReplacementRefusal } from "./ReplacementErrorTable.js"
+
+/**
+ * Seed 003: "The update status must be one of the 3 end states for cards".
+ *
+ * @category models
+ */
+export const ReplacementStatus = Schema.Literals(["DAMAGED", "CANCELLED", "LOST_OR_STOLEN"])
+export type ReplacementStatus = typeof ReplacementStatus.Type
+
+const isReplacementStatus = Schema.is(ReplacementStatus)
+
+/**
+ * The operation of the transition table that takes a card to each end state.
+ *
+ * @category models
+ */
+export const replaceOperation = {
+  DAMAGED: "REPLACE_DAMAGED",
+  CANCELLED: "REPLACE_CANCELLED",
+  LOST_OR_STOLEN: "REPLACE_LOST_OR_STOLEN"
+} as const satisfies Record<ReplacementStatus, CardOperation>
+
+/**
+ * What the checks look at, read inside the replacement's transaction.
+ *
+ * @category models
+ */
+export interface ReplacementFacts {
+  readonly account: Account
+  readonly oldLoyaltyId: KitNo
+  /** The card with `oldLoyaltyId` in the tenant, if any (it may be on another account). */
+  readonly card: Card | undefined
+  /** As the request gave it: the status is a row of the table, not a field rule. */
+  readonly status: unknown
+  readonly migrationInTransition: boolean
+  readonly newLoyaltyIdInUse: boolean
+  readonly now: DateTime.Utc
+}
+
+/**
+ * @category models
+ */
+export type ReplacementCheckError = CardReplacementRefused | InvalidStatusTransition
+
+/**
+ * One step of the checks: the rule it enforces (a row of the error table, or the transition table)
+ * and when it refuses.
+ *
+ * @category models
+ */
+export interface ReplacementCheck {
+  readonly rule: ReplacementRefusal | "TRANSITION_TABLE"
+  readonly refuses: (facts: ReplacementFacts) => boolean
+}
+
+const onAccount = (facts: ReplacementFacts) => facts.card?.accountNo === facts.account.accountNo
+
+/**
+ * DOMAIN.md §5's order: the first check that refuses decides the answer.
+ *
+ * @category models
+ */
+export const replacementChecks: ReadonlyArray<ReplacementCheck> = [
+  { rule: "ACCOUNT_CLOSED", refuses: (f) => f.account.status === "CLOSED" },
+  { rule: "ACCOUNT_SUSPENDED", refuses: (f) => f.account.status === "SUSPENDED" },
+  { rule: "ACCOUNT_NOT_ACTIVE", refuses: (f) => f.account.status !== "ACTIVE" },
+  // seed 003: ghost and unregistered accounts only while the tenant's migration is "in transition"
+  {
+    rule: "ACCOUNT_NOT_REGISTERED",
+    refuses: (f) => f.account.registration !== "REGISTERED" && !f.migrationInTransition
+  },
+  // an unknown kitNo, or one of another tenant, is "not associated" too: the answer tells nothing
+  { rule: "LOYALTY_ID_NOT_ON_ACCOUNT", refuses: (f) => !onAccount(f) },
+  { rule: "INVALID_REPLACEMENT_STATUS", refuses: (f) => !isReplacementStatus(f.status) },
+  { rule: "CARD_CANCELLED", refuses: (f) => f.card?.status === "CANCELLED" },
+  { rule: "CARD_DAMAGED", refuses: (f) => f.card?.status === "DAMAGED" },
+  { rule: "CARD_LOST_OR_STOLEN", refuses: (f) => f.card?.status === "LOST_OR_STOLEN" },
+  // DOMAIN.md §2 for an end state the seed has no row for: a REPLACED (upgraded) card
+  {
+    rule: "TRANSITION_TABLE",
+    refuses: (f) =>
+      f.card !== undefined &&
+      isReplacementStatus(f.status) &&
+      !isAllowed(replaceOperation[f.status], f.card.status)
+  },
+  { rule: "REPLACEMENT_LIMIT_EXCEEDED", refuses: (f) => !hasReplacementSlot(f.account, f.now) },
+  { rule: "NEW_LOYALTY_ID_IN_USE", refuses: (f) => f.newLoyaltyIdInUse }
+]
+
+const refusal = (rule: ReplacementCheck["rule"], facts: ReplacementFacts): ReplacementCheckError =>
+  rule === "TRANSITION_TABLE"
+    ? new InvalidStatusTransition({
+        kitNo: facts.oldLoyaltyId,
+        status: facts.card!.status,
+        operation: replaceOperation[facts.status as ReplacementStatus]
+      })
+    : new CardReplacementRefused({
+        refusal: rule,
+        accountNo: facts.account.accountNo,
+        kitNo: facts.oldLoyaltyId
+      })
+
+/**
+ * Runs the checks in order: the card to replace and its end status, or the first refusal.
+ *
+ * @category transitions
+ */
+export const checkReplacement = (
+  facts: ReplacementFacts
+): Result.Result<{ readonly card: Card; readonly status: ReplacementStatus }, ReplacementCheckError> => {
+  for (const check of replacementChecks)
+    if (check.refuses(facts)) return Result.fail(refusal(check.rule, facts))
+  // every check passed, so the card is on the account and the status is an end state
+  return Result.succeed({ card: facts.card!, status: facts.status as ReplacementStatus })
+}
+
+/**
+ * The replacement card's identity: where it comes from is the use case's business.
+ *
+ * @category models
+ */
+export interface ReplacementIdentity {
+  readonly kitNo: KitNo
+  readonly pan: Pan
+  readonly cardType: CardType
+}
+
+/**
+ * The outcome of a replacement: what to store, in one transaction.
+ *
+ * @category models
+ */
+export interface Replacement {
+  readonly oldCard: Card
+  readonly newCard: Card
+  readonly account: Account
+  readonly events: ReadonlyArray<AuditEvent>
+}
+
+/**
+ * Replaces a checked card: the old one takes the end status, the new one is ACTIVE on the same
+ * account, customer and product, and the account remembers the instant (seed 003's limit).
+ *
+ * @category transitions
+ */
+export const replace = (
+  checked: { readonly card: Card; readonly status: ReplacementStatus },
+  account: Account,
+  identity: ReplacementIdentity,
+  context: {
+    readonly now: DateTime.Utc
+    readonly changer?: Changer | undefined
+    readonly channel?: Channel | undefined
+  }
+): Result.Result<Replacement, InvalidStatusTransition> => {
+  const at = DateTime.formatIso(context.now)
+  const operation = replaceOperation[checked.status]
+  return Result.map(changeStatus(checked.card, operation, { ...context, at }), (old) => {
+    const { lockedFrom: _, ...product } = checked.card
+    const newCard: Card = { ...product, ...identity, status: "ACTIVE" }
+    const issued: AuditEvent = {
+      at,
+      action: "ISSUE",
+      subject: newCard.kitNo,
+      outcome: "OK",
+      cardNumber: maskPan(newCard.pan),
+      currentStatus: newCard.status,
+      ...contextFields({ ...context, at, reason: `${operation} of kitNo ${checked.card.kitNo}` })
+    }
+    return {
+      oldCard: old.card,
+      newCard,
+      account: { ...account, replacements: [...account.replacements, context.now] },
+      events: [old.event, issued]
+    }
+  })
+}

@@ -1,0 +1,147 @@
+/**
+ * Card orders: the plastic of a physical card on its way to the customer's branch (seeds 000, 001).
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
+import type { EntityId, KitNo } from "../Identifiers.js"
+
+const pattern = (regExp: RegExp, rule: string) =>
+  Schema.String.check(Schema.isPattern(regExp, { message: rule }))
+
+/**
+ * A card order's id, unique within its tenant (seed 001 `orderId`).
+ *
+ * @category models
+ */
+export const OrderId = pattern(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ -").pipe(
+  Schema.brand("OrderId")
+)
+export type OrderId = typeof OrderId.Type
+
+/**
+ * The branch an order is delivered to (seed 001 `branchId`).
+ *
+ * @category models
+ */
+export const BranchId = pattern(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 characters of A-Z a-z 0-9 _ -").pipe(
+  Schema.brand("BranchId")
+)
+export type BranchId = typeof BranchId.Type
+
+/**
+ * DOMAIN.md §7: RECEIVED (cancellable), PENDING (sent to the card management system), PROCESSED,
+ * DISPATCHED, CANCELLED.
+ *
+ * @category models
+ */
+export const OrderStatus = Schema.Literals(["RECEIVED", "PENDING", "PROCESSED", "DISPATCHED", "CANCELLED"])
+export type OrderStatus = typeof OrderStatus.Type
+
+/**
+ * Seed 000 `deliveryAddress`: which of the customer's addresses the plastic goes to.
+ *
+ * @category models
+ */
+export const DeliveryAddress = Schema.Literals(["PERMANENT", "COMMUNICATION"])
+export type DeliveryAddress = typeof DeliveryAddress.Type
+
+/**
+ * @category models
+ */
+export interface CardOrder {
+  readonly orderId: OrderId
+  /** The ordered card. */
+  readonly kitNo: KitNo
+  readonly entityId: EntityId
+  readonly branchId: BranchId
+  readonly status: OrderStatus
+  readonly deliveryAddress: DeliveryAddress
+  /** ISO-8601 UTC instant, from `Clock`. */
+  readonly createdAt: string
+}
+
+/**
+ * DOMAIN.md §7: the order must exist in the tenant (an order of another tenant is not found).
+ *
+ * @category errors
+ */
+export class CardOrderNotFound extends Schema.TaggedError<CardOrderNotFound>()("CardOrderNotFound", {
+  orderId: Schema.String
+}) {
+  readonly code = "CARD_ORDER_NOT_FOUND" as const
+  override get message() {
+    return `No card order with orderId ${this.orderId} exists for this tenant.`
+  }
+}
+
+/**
+ * Seed 001: both the orderId and the branchId must match the original order.
+ *
+ * @category errors
+ */
+export class OrderBranchMismatch extends Schema.TaggedError<OrderBranchMismatch>()("OrderBranchMismatch", {
+  orderId: Schema.String,
+  branchId: Schema.String
+}) {
+  readonly code = "ORDER_BRANCH_MISMATCH" as const
+  override get message() {
+    return `Card order ${this.orderId} was not placed at branch ${this.branchId}; send the branchId of the original order.`
+  }
+}
+
+/**
+ * Seed 001, DOMAIN.md §7: only a RECEIVED order can be cancelled.
+ *
+ * @category errors
+ */
+export class OrderNotCancellable extends Schema.TaggedError<OrderNotCancellable>()("OrderNotCancellable", {
+  orderId: Schema.String,
+  status: OrderStatus
+}) {
+  readonly code = "ORDER_NOT_CANCELLABLE" as const
+  override get message() {
+    return `Card order ${this.orderId} cannot be cancelled: its status is ${this.status}; only a RECEIVED order can be.`
+  }
+}
+
+/**
+ * The id of the order for a newly issued card: one order per card, so the kitNo makes it unique.
+ *
+ * @category constructors
+ */
+export const orderIdFor = (kitNo: KitNo): OrderId => `ORD${kitNo}` as OrderId
+
+/**
+ * Cancels a RECEIVED order placed at `branchId`, with its audit event.
+ *
+ * @category transitions
+ */
+export const cancelOrder = (
+  order: CardOrder,
+  branchId: BranchId,
+  context: ChangeContext
+): Result.Result<
+  { readonly order: CardOrder; readonly event: AuditEvent },
+  OrderBranchMismatch | OrderNotCancellable
+> => {
+  if (order.branchId !== branchId) {
+    return Result.fail(new OrderBranchMismatch({ orderId: order.orderId, branchId }))
+  }
+  if (order.status !== "RECEIVED") {
+    return Result.fail(new OrderNotCancellable({ orderId: order.orderId, status: order.status }))
+  }
+  return Result.succeed({
+    order: { ...order, status: "CANCELLED" },
+    event: {
+      at: context.at,
+      action: "CANCEL_ORDER",
+      subject: order.orderId,
+      outcome: "OK",
+      previousStatus: order.status,
+      currentStatus: "CANCELLED",
+      ...contextFields(context)
+    }
+  })
+}

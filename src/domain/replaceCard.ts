@@ -1,0 +1,181 @@
+/**
+ * Replace Existing Card (seed 003, `PUT /client/users/:correlation_id/cards`): the old card takes an
+ * end state, a new ACTIVE card takes its place on the account, at most twice a month.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Effect, Option, Redacted, Schema, SchemaGetter } from "effect"
+import { AuditLog } from "../ports/AuditLog.js"
+import { CardIssuer } from "../ports/CardIssuer.js"
+import { CardRepository } from "../ports/CardRepository.js"
+import { CustomerRepository } from "../ports/CustomerRepository.js"
+import { TenantPolicy } from "../ports/TenantPolicy.js"
+import { Transactor } from "../ports/Transactor.js"
+import {
+  checkReplacement,
+  type ReplacementCheckError,
+  type ReplacementIdentity,
+  replace
+} from "./card/CardReplacement.js"
+import { AccountNotFound } from "./customer/Customer.js"
+import { AccountNo, Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
+import type { StoreError } from "./StoreError.js"
+import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+
+const digits = (regExp: RegExp, rule: string) =>
+  Schema.String.check(Schema.isPattern(regExp, { message: rule }))
+
+const integer = (max: number, rule: string) =>
+  Schema.Number.check(
+    Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n >= 0 && n <= max, { message: rule })
+  )
+
+const numberFromDigits = { decode: SchemaGetter.transform(Number), encode: SchemaGetter.transform(String) }
+const kitNoFromNumber = {
+  decode: SchemaGetter.transform((n: number) => String(n)),
+  encode: SchemaGetter.transform(Number)
+}
+
+/** The path's `:correlation_id` identifies the account: its number, as a digit string or a number. */
+const CorrelationId = Schema.Union([
+  AccountNo,
+  digits(/^[0-9]{1,16}$/, "must be an account number: 1-16 digits").pipe(
+    Schema.decodeTo(AccountNo, numberFromDigits)
+  )
+])
+
+/** Seed 003 types `oldLoyaltyId` Number; a digit string (leading zeros kept) is accepted too. */
+const OldLoyaltyId = Schema.Union([
+  digits(/^[0-9]{1,32}$/, "must be a loyalty id: 1-32 digits").pipe(Schema.decodeTo(KitNo)),
+  integer(Number.MAX_SAFE_INTEGER, "must be a loyalty id: a non-negative integer").pipe(
+    Schema.decodeTo(KitNo, kitNoFromNumber)
+  )
+])
+
+/**
+ * Seed 003 types `newLoyaltyId` String and answers `NewLoyaltyCard` as a Number: an id that survives
+ * the trip through a JSON number, so 1-15 digits without a leading zero, as a string or a number.
+ */
+const NewLoyaltyId = Schema.Union([
+  digits(/^[1-9][0-9]{0,14}$/, "must be a loyalty id: 1-15 digits, no leading zero").pipe(
+    Schema.decodeTo(KitNo)
+  ),
+  integer(999_999_999_999_999, "must be a loyalty id: a positive integer of at most 15 digits").pipe(
+    Schema.check(Schema.makeFilter((n: number) => n > 0, { message: "must be a positive integer" })),
+    Schema.decodeTo(KitNo, kitNoFromNumber)
+  )
+])
+
+/**
+ * The path's account and seed 003's body. `status` is decoded by the table, not here: an invalid
+ * status is the seed's row "Invalid status specified for card replacement!", at its place in
+ * DOMAIN.md §5's order (docs/card-replacement.md).
+ *
+ * @category schemas
+ */
+export const ReplaceCardRequest = Schema.Struct({
+  correlationId: CorrelationId,
+  oldLoyaltyId: OldLoyaltyId,
+  status: Schema.optionalKey(Schema.Unknown),
+  newLoyaltyId: Schema.optionalKey(NewLoyaltyId),
+  changer: Schema.optionalKey(Changer),
+  channel: Schema.optionalKey(Channel)
+})
+export type ReplaceCardRequest = typeof ReplaceCardRequest.Encoded
+
+/**
+ * Seed 003's response.
+ *
+ * @category models
+ */
+export interface ReplaceCardResult {
+  readonly NewLoyaltyCard: number
+  readonly Message: "Card updated."
+}
+
+/**
+ * @category models
+ */
+export type ReplaceCardError = ValidationError | AccountNotFound | ReplacementCheckError | StoreError
+
+/**
+ * @category models
+ */
+export type ReplaceCardPorts =
+  | CustomerRepository
+  | CardRepository
+  | AuditLog
+  | CardIssuer
+  | TenantPolicy
+  | Transactor
+
+const decode = decodeTenantRequest(ReplaceCardRequest)
+
+/** `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos. */
+const loyaltyNumber = (kitNo: KitNo): Effect.Effect<number> => {
+  const n = Number(kitNo)
+  return String(n) === kitNo
+    ? Effect.succeed(n)
+    : Effect.die(
+        new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
+      )
+}
+
+type DecodedRequest = typeof ReplaceCardRequest.Type
+
+/** The checks and the writes, all inside the caller's transaction. */
+const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, req: DecodedRequest) {
+  const customers = yield* CustomerRepository
+  const cards = yield* CardRepository
+  // read after the transaction began: the limit counts every replacement committed before us
+  const now = yield* DateTime.now
+  const account = yield* customers.findAccount(tenantId, req.correlationId)
+  if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
+  const card = yield* cards.findByKitNo(tenantId, req.oldLoyaltyId)
+  const newLoyaltyIdInUse =
+    req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
+  const policy = yield* (yield* TenantPolicy).policyOf(tenantId)
+  const checked = yield* Effect.fromResult(
+    checkReplacement({
+      account: account.value,
+      oldLoyaltyId: req.oldLoyaltyId,
+      card: Option.getOrUndefined(card),
+      status: req.status,
+      migrationInTransition: policy.migrationInTransition,
+      newLoyaltyIdInUse,
+      now
+    })
+  )
+  // the new card stays on the old card's BIN (its first 6 digits)
+  const issued = yield* (yield* CardIssuer).issue(tenantId, Redacted.value(checked.card.pan).slice(0, 6))
+  // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
+  const identity: ReplacementIdentity =
+    req.newLoyaltyId === undefined
+      ? { kitNo: issued.kitNo, pan: issued.pan, cardType: "VIRTUAL" }
+      : { kitNo: req.newLoyaltyId, pan: issued.pan, cardType: "PHYSICAL" }
+  const newLoyaltyCard = yield* loyaltyNumber(identity.kitNo)
+  const replacement = yield* Effect.fromResult(
+    replace(checked, account.value, identity, { now, changer: req.changer, channel: req.channel })
+  )
+  yield* cards.saveAll(tenantId, [replacement.oldCard, replacement.newCard])
+  yield* customers.saveAccounts(tenantId, [replacement.account])
+  yield* (yield* AuditLog).append(tenantId, replacement.events)
+  const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
+  return result
+})
+
+/**
+ * Replaces a card of the account (seed 003, DOMAIN.md §5). The checks, the limit and every write
+ * happen in one transaction on the account, so that concurrent requests cannot both take the last
+ * slot of the month.
+ *
+ * @category use cases
+ */
+export const replaceCard = Effect.fn("replaceCard")(function* (
+  tenant: string,
+  request: unknown
+): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> {
+  const { tenant: tenantId, request: req } = yield* decode(tenant, request)
+  const transactor = yield* Transactor
+  return yield* transactor.withTransaction(replaceInTransaction(tenantId, req))
+})

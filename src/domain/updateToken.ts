@@ -1,0 +1,109 @@
+/**
+ * Token update (seed 004 `POST api/Update`, DOMAIN.md §8): changes the account PAN mapping or the
+ * product configuration of one token, or of every token of an account PAN or a cardholder.
+ *
+ * @since 0.1.0
+ */
+import { DateTime, Effect, Option } from "effect"
+import { AccountRanges } from "../ports/AccountRanges.js"
+import { AuditLog } from "../ports/AuditLog.js"
+import { TokenRepository } from "../ports/TokenRepository.js"
+import { Transactor } from "../ports/Transactor.js"
+import { WalletNotifier } from "../ports/WalletNotifier.js"
+import type { TenantId } from "./Identifiers.js"
+import type { StoreError } from "./StoreError.js"
+import { maskAccountPan } from "./token/AccountPan.js"
+import type { Token } from "./token/Token.js"
+import { type AccountRangeMismatch, TokenNotFound, type TokenNotUpdatable } from "./token/TokenErrors.js"
+import { toTokenObject, type UpdateTokenResult } from "./token/TokenResponse.js"
+import { planTokenUpdate } from "./token/TokenUpdate.js"
+import { decodeTokenUpdate, type TokenSelector } from "./token/TokenUpdateRequest.js"
+import type { ValidationError } from "./Validation.js"
+
+/**
+ * @category models
+ */
+export type UpdateTokenError =
+  | ValidationError
+  | TokenNotFound
+  | TokenNotUpdatable
+  | AccountRangeMismatch
+  | StoreError
+
+/**
+ * @category models
+ */
+export type UpdateTokenPorts = TokenRepository | AccountRanges | WalletNotifier | AuditLog | Transactor
+
+/** The tokens the selector names; none is not found (DOMAIN.md §1: nor is another tenant's). */
+const findTokens = Effect.fn("updateToken.findTokens")(function* (tenant: TenantId, selector: TokenSelector) {
+  const tokens = yield* TokenRepository
+  switch (selector.by) {
+    case "tokenUniqueReference": {
+      const found = yield* tokens.findByReference(tenant, selector.tokenUniqueReference)
+      if (Option.isSome(found)) return [found.value] as ReadonlyArray<Token>
+      return yield* new TokenNotFound({ selector: selector.by, value: selector.tokenUniqueReference })
+    }
+    case "currentAccountPan": {
+      const found = yield* tokens.findByPan(tenant, selector.currentAccountPan)
+      if (found.length > 0) return found
+      return yield* new TokenNotFound({
+        selector: selector.by,
+        value: maskAccountPan(selector.currentAccountPan)
+      })
+    }
+    case "cardholderId": {
+      const found = yield* tokens.findByCardholder(tenant, selector.cardholderId)
+      if (found.length > 0) return found
+      return yield* new TokenNotFound({ selector: selector.by, value: selector.cardholderId })
+    }
+  }
+})
+
+/**
+ * Updates the account PAN mapping (`newAccountPan`, `expirationDate`, `accountPanSequenceNumber`)
+ * or the `issuerProductConfigurationId` of the ACTIVE and SUSPENDED tokens the request selects.
+ * Everything one request changes (tokens, comments, audit events, the wallet notification) is
+ * stored together or not at all.
+ *
+ * @category use cases
+ */
+export const updateToken = Effect.fn("updateToken")(function* (
+  tenant: string,
+  request: unknown
+): Effect.fn.Return<UpdateTokenResult, UpdateTokenError, UpdateTokenPorts> {
+  const { tenant: tenantId, command } = yield* decodeTokenUpdate(tenant, request)
+  const tokens = yield* TokenRepository
+  const ranges = yield* AccountRanges
+  const audit = yield* AuditLog
+  const wallet = yield* WalletNotifier
+  const transactor = yield* Transactor
+  const at = DateTime.formatIso(yield* DateTime.now)
+  return yield* transactor.withTransaction(
+    Effect.gen(function* () {
+      const found = yield* findTokens(tenantId, command.selector)
+      const change = command.change
+      const newAccountPanRange =
+        change.kind === "accountPanMapping" && change.newAccountPan !== undefined
+          ? yield* ranges.findRange(tenantId, change.newAccountPan)
+          : Option.none()
+      const plan = yield* Effect.fromResult(planTokenUpdate(found, command, newAccountPanRange, at))
+      if (plan.updated.length > 0) {
+        yield* tokens.saveAll(tenantId, plan.updated)
+        yield* audit.append(tenantId, plan.events)
+        // seed 004: "0" - pass the updated information to the wallet provider
+        if (command.updateWalletProviderIndicator === "0") {
+          yield* wallet.notify(
+            tenantId,
+            plan.updated.map((t) => t.tokenUniqueReference)
+          )
+        }
+      }
+      if (command.selector.by === "tokenUniqueReference") {
+        // by TUR the plan either refused or changed exactly the one token found
+        return { token: toTokenObject(plan.updated[0] as Token) }
+      }
+      return { tokens: plan.updated.map(toTokenObject), skippedTokens: plan.skipped }
+    })
+  )
+})

@@ -1,0 +1,31 @@
+import { Context, type Effect, type Option } from "effect"
+import type { TenantId } from "../domain/Identifiers.js"
+import type { StoreError } from "../domain/StoreError.js"
+import type { AccountPan } from "../domain/token/AccountPan.js"
+import type { CardholderId, Token, TokenUniqueReference } from "../domain/token/Token.js"
+
+/**
+ * Stores and fetches tokens, always within one tenant. It never decides: which tokens an update
+ * may change is the domain's rule.
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class TokenRepository extends Context.Service<
+  TokenRepository,
+  {
+    readonly findByReference: (
+      tenant: TenantId,
+      tokenUniqueReference: TokenUniqueReference
+    ) => Effect.Effect<Option.Option<Token>, StoreError>
+    /** Every token mapped to the account PAN, whatever its status, in tokenUniqueReference order. */
+    readonly findByPan: (tenant: TenantId, pan: AccountPan) => Effect.Effect<ReadonlyArray<Token>, StoreError>
+    /** Every token of the cardholder, whatever its status, in tokenUniqueReference order. */
+    readonly findByCardholder: (
+      tenant: TenantId,
+      cardholderId: CardholderId
+    ) => Effect.Effect<ReadonlyArray<Token>, StoreError>
+    /** Inserts or replaces the tokens, by tokenUniqueReference, in one write. */
+    readonly saveAll: (tenant: TenantId, tokens: ReadonlyArray<Token>) => Effect.Effect<void, StoreError>
+  }
+>()("card-lifecycle/TokenRepository") {}

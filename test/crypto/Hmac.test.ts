@@ -1,0 +1,44 @@
+import { createHmac } from "node:crypto"
+import { Redacted } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { hmacSha256Hex } from "../../src/crypto/index.js"
+import { hex, loadVectors } from "./support.js"
+
+interface Vectors {
+  readonly valid: ReadonlyArray<{ key: string; message: string; mac: string; note: string }>
+}
+const vectors = loadVectors<Vectors>("hmac-sha256.json")
+
+describe("hmacSha256Hex", () => {
+  it.each(vectors.valid)("gives the $note MAC", ({ key, message, mac }) => {
+    expect(hmacSha256Hex(hex(key), hex(message))).toBe(mac)
+  })
+
+  it("takes a string message as UTF-8 and a Redacted key and message", () => {
+    const [jefe] = vectors.valid.filter((v) => v.note.endsWith("case 2"))
+    const message = "what do ya want for nothing?"
+    expect(hmacSha256Hex(Buffer.from("Jefe"), message)).toBe(jefe?.mac)
+    expect(hmacSha256Hex(Redacted.make(Buffer.from("Jefe")), Redacted.make(message))).toBe(jefe?.mac)
+  })
+
+  it("equals node:crypto's createHmac('sha256') for any key and message, in lower-case hex", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.string({ unit: "grapheme", maxLength: 100 }),
+        (key, text) => {
+          const expected = createHmac("sha256", key).update(text, "utf8").digest("hex")
+          expect(hmacSha256Hex(key, text)).toBe(expected)
+          expect(hmacSha256Hex(key, Buffer.from(text, "utf8"))).toBe(expected)
+        }
+      )
+    )
+  })
+
+  it("does not wipe or change a message given as bytes", () => {
+    const message = Uint8Array.of(1, 2, 3)
+    hmacSha256Hex(new Uint8Array(32), message)
+    expect(message).toEqual(Uint8Array.of(1, 2, 3))
+  })
+})

@@ -1,0 +1,273 @@
+/**
+ * Laws of the token update (seed 004, DOMAIN.md §8) that hold for every input: the shape of a valid
+ * request, statuses that never change, tenant walls, all-or-nothing, and no clear PAN anywhere.
+ */
+import { inspect } from "node:util"
+import { Effect, Exit, Option, Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { MemoryDatabase, type MemoryOptions } from "../../src/adapters/memory/index.js"
+import {
+  AuditLog,
+  decodeTokenUpdate,
+  TenantId,
+  TokenRepository,
+  TokenUniqueReference,
+  updateToken
+} from "../../src/index.js"
+import { TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
+import {
+  AUDIT_INFO,
+  CARDHOLDER,
+  FOREIGN_PAN,
+  RANGE,
+  type TokenFixture,
+  tokenFixture,
+  tokenFixtureOf,
+  turFor,
+  viewOf
+} from "../support/tokens.js"
+
+const SELECTORS = ["tokenUniqueReference", "currentAccountPan", "cardholderId"] as const
+const MAPPING = ["newAccountPan", "expirationDate", "accountPanSequenceNumber"] as const
+
+const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${min},${max}}$`))
+/** PANs of 9–19 digits in the example account range (prefix 541234). */
+const panInRange = fc.stringMatching(/^[0-9]{3,13}$/).map((rest) => `541234${rest}`)
+const expiry = fc
+  .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }))
+  .map(([m, y]) => `${String(m).padStart(2, "0")}${String(y).padStart(2, "0")}`)
+const sequence = fc.stringMatching(/^[0-9]{1,3}$/)
+const status = fc.constantFrom("ACTIVE", "SUSPENDED", "INACTIVE", "DELETED" as const)
+
+/** Requests whose fields are each valid on their own, present or not at random. */
+const validFieldsRequest = fc.record(
+  {
+    tokenUniqueReference: alnum(48, 48),
+    currentAccountPan: panInRange,
+    cardholderId: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+    newAccountPan: panInRange,
+    expirationDate: expiry,
+    accountPanSequenceNumber: sequence,
+    issuerProductConfigurationId: alnum(1, 10),
+    updateWalletProviderIndicator: fc.constantFrom("0", "1"),
+    commentText: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/\p{Cc}/u.test(s)),
+    auditInfo: fc.constant(AUDIT_INFO)
+  },
+  { requiredKeys: ["auditInfo"] }
+)
+
+/** A valid change: an account PAN mapping (new PAN in range or not) or a product configuration. */
+const change = fc.oneof(
+  fc
+    .record(
+      {
+        newAccountPan: fc.oneof(panInRange, fc.constant(FOREIGN_PAN)),
+        expirationDate: expiry,
+        accountPanSequenceNumber: sequence
+      },
+      { requiredKeys: [] }
+    )
+    .filter((c) => Object.keys(c).length > 0),
+  fc.record({ issuerProductConfigurationId: alnum(1, 10) })
+)
+
+/** Up to 6 tokens of one tenant, on two PANs of the range, all of one cardholder. */
+const tokens = (pans: ReadonlyArray<string>) =>
+  fc
+    .array(fc.tuple(status, fc.constantFrom(...pans)), { minLength: 1, maxLength: 6 })
+    .map((rows) => rows.map(([s, pan], i) => tokenFixture(turFor(i + 1), { status: s, accountPan: pan })))
+
+/** Runs a request against a store and gives back the exit and every token before and after. */
+const runUpdate = (
+  fixture: ReturnType<typeof tokenFixtureOf>,
+  tenant: string,
+  request: unknown,
+  options?: MemoryOptions
+) => {
+  const refs = Object.values(fixture.tenants).flatMap((t) =>
+    (t.tokens ?? []).map((k) => k.tokenUniqueReference)
+  )
+  const readAll = Effect.flatMap(TokenRepository, (repo) =>
+    Effect.forEach(Object.keys(fixture.tenants), (t) =>
+      Effect.forEach(refs, (ref) =>
+        Effect.map(repo.findByReference(TenantId.make(t), TokenUniqueReference.make(ref)), (found) => [
+          `${t}/${ref}`,
+          Option.getOrUndefined(Option.map(found, viewOf))
+        ])
+      )
+    )
+  ).pipe(Effect.map((rows) => new Map(rows.flat() as Array<[string, ReturnType<typeof viewOf> | undefined]>)))
+  return Effect.runPromise(
+    Effect.gen(function* () {
+      const db = yield* MemoryDatabase
+      const snapshot = yield* db.snapshot
+      const before = yield* readAll
+      const exit = yield* Effect.exit(updateToken(tenant, request))
+      const after = yield* readAll
+      const events = yield* Effect.flatMap(AuditLog, (log) =>
+        Effect.forEach(refs, (ref) => log.findBySubject(TenantId.make(tenant), ref))
+      )
+      return { exit, before, after, events: events.flat(), unchanged: snapshot === (yield* db.snapshot) }
+    }).pipe(Effect.provide(testLayer(fixture, options)))
+  )
+}
+
+describe("laws of the token update", () => {
+  it("a request that passes validation has exactly one selector and one kind of change", () => {
+    fc.assert(
+      fc.property(validFieldsRequest, (request) => {
+        const result = Effect.runSync(Effect.result(decodeTokenUpdate(TENANT_A, request)))
+        const selectors = SELECTORS.filter((f) => f in request)
+        const mapping = MAPPING.some((f) => f in request)
+        const productConfiguration = "issuerProductConfigurationId" in request
+        // every field is valid on its own, so only the rules between fields decide
+        expect(Result.isSuccess(result)).toBe(selectors.length === 1 && mapping !== productConfiguration)
+        if (Result.isSuccess(result)) {
+          const { selector, change } = result.success.command
+          expect(selector.by).toBe(selectors[0])
+          expect(change.kind).toBe(productConfiguration ? "productConfiguration" : "accountPanMapping")
+        }
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("DELETED and INACTIVE tokens never change", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        tokens(["5412345678901234", "5412340000000001"]),
+        fc.nat(),
+        fc.constantFrom(...SELECTORS),
+        change,
+        async (stored, pick, by, changed) => {
+          const target = stored[pick % stored.length] as TokenFixture
+          const selector =
+            by === "tokenUniqueReference"
+              ? { tokenUniqueReference: target.tokenUniqueReference }
+              : by === "currentAccountPan"
+                ? { currentAccountPan: target.accountPan }
+                : { cardholderId: CARDHOLDER }
+          const request = { ...selector, ...changed, commentText: "law", auditInfo: AUDIT_INFO }
+          const { before, after } = await runUpdate(tokenFixtureOf({ [TENANT_A]: stored }), TENANT_A, request)
+          for (const token of stored.filter((t) => t.status === "DELETED" || t.status === "INACTIVE")) {
+            const key = `${TENANT_A}/${token.tokenUniqueReference}`
+            expect(after.get(key)).toEqual(before.get(key))
+          }
+        }
+      ),
+      { numRuns: 150 }
+    )
+  })
+
+  it("an update by PAN touches exactly the ACTIVE and SUSPENDED tokens of that PAN in that tenant", async () => {
+    const pans = ["5412345678901234", "5412340000000001"]
+    await fc.assert(
+      fc.asyncProperty(tokens(pans), fc.constantFrom(...pans), async (stored, pan) => {
+        // tenant B holds the very same tokens: the same references on the same PANs
+        const fixture = tokenFixtureOf({ [TENANT_A]: stored, [TENANT_B]: stored })
+        const request = {
+          currentAccountPan: pan,
+          expirationDate: "1215",
+          commentText: "law",
+          auditInfo: AUDIT_INFO
+        }
+        const { exit, before, after } = await runUpdate(fixture, TENANT_A, request)
+        const ofPan = stored.filter((t) => t.accountPan === pan)
+        if (ofPan.length === 0) {
+          expect(Exit.isFailure(exit)).toBe(true)
+          return
+        }
+        const expected = ofPan
+          .filter((t) => t.status === "ACTIVE" || t.status === "SUSPENDED")
+          .map((t) => `${TENANT_A}/${t.tokenUniqueReference}`)
+        const touched = [...before.keys()].filter(
+          (key) => JSON.stringify(before.get(key)) !== JSON.stringify(after.get(key))
+        )
+        expect(touched.sort()).toEqual(expected.sort())
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("a request refused for any reason changes nothing", async () => {
+    const anyRequest = fc.oneof(
+      validFieldsRequest,
+      fc.tuple(fc.constantFrom(...SELECTORS), fc.nat(), change).map(([by, n, changed]) => ({
+        ...(by === "tokenUniqueReference"
+          ? { tokenUniqueReference: turFor(n % 8) }
+          : by === "currentAccountPan"
+            ? { currentAccountPan: n % 2 === 0 ? "5412345678901234" : FOREIGN_PAN }
+            : { cardholderId: n % 2 === 0 ? CARDHOLDER : "NOBODY" }),
+        ...changed,
+        updateWalletProviderIndicator: "0",
+        commentText: "law",
+        auditInfo: AUDIT_INFO
+      }))
+    )
+    const faults = fc.option(fc.nat({ max: 3 }), { nil: undefined })
+    await fc.assert(
+      fc.asyncProperty(
+        tokens(["5412345678901234", FOREIGN_PAN]),
+        anyRequest,
+        faults,
+        async (stored, request, failAt) => {
+          const options: MemoryOptions =
+            failAt === undefined ? {} : { failWrite: ({ index }) => index === failAt }
+          const fixture = tokenFixtureOf({ [TENANT_A]: stored })
+          const { exit, unchanged, events } = await runUpdate(fixture, TENANT_A, request, options)
+          if (Exit.isFailure(exit)) {
+            expect(Exit.hasDies(exit)).toBe(false)
+            expect(unchanged).toBe(true)
+            expect(events).toEqual([])
+          }
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
+  it("validation errors, refusals, results and audit events never hold a clear PAN", async () => {
+    const badPan = fc.oneof(
+      panInRange.map((p) => `${p}X`),
+      panInRange.map((p) => `${p}${"9".repeat(20 - p.length)}`),
+      panInRange.map((p) => p.slice(0, 8))
+    )
+    const anyPan = fc.oneof(panInRange, badPan, panInRange.map(Number))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(panInRange, { minLength: 1, maxLength: 3 }),
+        anyPan,
+        fc.option(anyPan, { nil: undefined }),
+        fc.boolean(),
+        async (storedPans, current, next, byPan) => {
+          const stored = storedPans.map((pan, i) => tokenFixture(turFor(i + 1), { accountPan: pan }))
+          const request = {
+            ...(byPan ? { currentAccountPan: current } : { tokenUniqueReference: turFor(1) }),
+            ...(next === undefined ? { expirationDate: "1215" } : { newAccountPan: next }),
+            auditInfo: AUDIT_INFO
+          }
+          const { exit, events } = await runUpdate(
+            tokenFixtureOf({ [TENANT_A]: stored }, [RANGE]),
+            TENANT_A,
+            request
+          )
+          const outcome = Exit.isSuccess(exit)
+            ? exit.value
+            : Option.getOrUndefined(Exit.findErrorOption(exit))
+          const shown = [
+            JSON.stringify(outcome),
+            String(outcome),
+            inspect(outcome, { depth: 10 }),
+            outcome instanceof Error ? outcome.message : "",
+            JSON.stringify(events)
+          ].join("\n")
+          for (const pan of [...storedPans, current, next]) {
+            if (pan !== undefined) expect(shown).not.toContain(String(pan).replace(/\D/g, ""))
+          }
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+})

@@ -1,0 +1,151 @@
+/**
+ * Builders for the kit-manager tests (seeds 000, 001, 002): a catalog, a tier ladder, card orders,
+ * the tenant's card-number key, and runners that give back the outcome and the store.
+ */
+import { Effect, Result } from "effect"
+import {
+  MemoryDatabase,
+  type MemoryFixture,
+  type MemoryOptions,
+  type MemoryPorts
+} from "../../src/adapters/memory/index.js"
+import { luhnValid } from "../../src/index.js"
+import { BIN, testLayer } from "./builders.js"
+
+type TenantFixture = MemoryFixture["tenants"][string]
+type CustomerFixture = NonNullable<TenantFixture["customers"]>[number]
+type ProductFixture = NonNullable<TenantFixture["products"]>[number]
+type OrderFixture = NonNullable<TenantFixture["orders"]>[number]
+
+/** The tenant's `cardNumber` key, 32 bytes: 00 01 02 … 1f. */
+export const CARD_NUMBER_KEY_HEX = Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, "0")).join(
+  ""
+)
+
+export const LADDER = ["CLASSIC", "SILVER", "GOLD", "PLATINUM"] as const
+export type Tier = (typeof LADDER)[number]
+
+/** A DEBIT RUPAY product on the BIN, valid 3 years; named like seed 000 (`2003_PHYSICAL`). */
+export const productFixture = (
+  productId: string,
+  tierType: Tier,
+  cardType: "PHYSICAL" | "VIRTUAL",
+  plasticCode: string,
+  overrides: Partial<ProductFixture> = {}
+): ProductFixture => ({
+  productId,
+  productName: productId,
+  tierType,
+  cardType,
+  plasticCode,
+  bin: BIN,
+  networkType: "RUPAY",
+  cardCategory: "DEBIT",
+  validityYears: 3,
+  ...overrides
+})
+
+/** Two plastics of each tier for PHYSICAL, one VIRTUAL per tier; `2001_*` is CLASSIC, `2003_*` SILVER… */
+export const CATALOG: ReadonlyArray<ProductFixture> = LADDER.flatMap((tier, rank) => {
+  const series = 2001 + 2 * rank
+  return [
+    productFixture(`${series}_PHYSICAL`, tier, "PHYSICAL", String(4564 + 2 * rank)),
+    productFixture(`${series + 1}_PHYSICAL`, tier, "PHYSICAL", String(4565 + 2 * rank)),
+    productFixture(`${series}_VIRTUAL`, tier, "VIRTUAL", `V${4564 + 2 * rank}`)
+  ]
+})
+
+/** The catalog product of a tier, card type and plastic choice (0 or 1). */
+export const productOf = (
+  tier: Tier,
+  cardType: "PHYSICAL" | "VIRTUAL",
+  plastic: 0 | 1 = 0
+): ProductFixture => {
+  const rank = LADDER.indexOf(tier)
+  const plasticCode =
+    cardType === "VIRTUAL" ? `V${4564 + 2 * rank}` : String(4564 + 2 * rank + (plastic === 1 ? 1 : 0))
+  return CATALOG.find((p) => p.cardType === cardType && p.plasticCode === plasticCode)!
+}
+
+/** A `kitInfo` entry asking for a catalog product. */
+export const entryFor = (product: ProductFixture, aliasName?: string) => ({
+  ...(aliasName === undefined ? {} : { aliasName }),
+  cardType: product.cardType,
+  plasticCode: product.plasticCode,
+  tierType: product.tierType
+})
+
+export const orderFixture = (
+  orderId: string,
+  kitNo: string,
+  overrides: Partial<OrderFixture> = {}
+): OrderFixture => ({
+  orderId,
+  kitNo,
+  branchId: "BR001",
+  createdAt: "2026-07-01T09:00:00.000Z",
+  ...overrides
+})
+
+/** A tenant with the catalog, the ladder and the card-number key. */
+export const kitManagerTenant = (
+  customers: ReadonlyArray<CustomerFixture>,
+  extra: Partial<TenantFixture> = {}
+): TenantFixture => ({
+  customers,
+  products: CATALOG,
+  tierLadder: [...LADDER],
+  keys: { cardNumber: CARD_NUMBER_KEY_HEX },
+  ...extra
+})
+
+/**
+ * A Luhn-valid PAN on the BIN ending in `last4` (the check digit included), to reproduce the
+ * seeds' masked numbers (`608040XXXXXX6954`).
+ */
+export const panEndingIn = (last4: string, bin = BIN): string => {
+  for (let middle = 0; ; middle++) {
+    const pan = bin + String(middle).padStart(16 - bin.length - 4, "0") + last4
+    if (luhnValid(pan)) return pan
+  }
+}
+
+/** Runs a program on a fresh store: its outcome, and the committed tables before and after. */
+export const runOn = <A, E>(
+  fixture: MemoryFixture,
+  program: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  options?: MemoryOptions
+) =>
+  Effect.runPromise(
+    Effect.gen(function* () {
+      const db = yield* MemoryDatabase
+      const before = yield* db.snapshot
+      const outcome = yield* Effect.result(program)
+      const after = yield* db.snapshot
+      return { outcome, before, after }
+    }).pipe(Effect.provide(testLayer(fixture, options)))
+  )
+
+/** The success of an outcome, or a failed expectation naming the error. */
+export const successOf = <A, E>(outcome: Result.Result<A, E>): A => {
+  if (Result.isFailure(outcome)) throw new Error(`expected success, got ${String(outcome.failure)}`)
+  return outcome.success
+}
+
+/** The error of an outcome, or a failed expectation. */
+export const failureOf = <A, E>(outcome: Result.Result<A, E>): E => {
+  if (Result.isSuccess(outcome)) throw new Error("expected a failure, got a success")
+  return outcome.failure
+}
+
+/** A FaultPlan that fails nothing and records the operation of every write. */
+export const writeLog = () => {
+  const operations: Array<string> = []
+  return {
+    operations,
+    failWrite: ({ operation }: { readonly operation: string }) => {
+      operations.push(operation)
+      return false
+    }
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Builders for the token-update tests (seed 004): the seed's example values, tokens, account
+ * ranges, and a runner that gives back the outcome and the store before and after.
+ */
+import { Effect, Exit, Option, Redacted } from "effect"
+import {
+  MemoryDatabase,
+  type MemoryFixture,
+  type MemoryOptions,
+  type MemoryPorts,
+  walletNotificationsOf
+} from "../../src/adapters/memory/index.js"
+import {
+  AuditLog,
+  TenantId,
+  type Token,
+  TokenRepository,
+  TokenUniqueReference,
+  toTokenObject,
+  type UpdateTokenRequest,
+  type UpdateTokenResult,
+  updateToken
+} from "../../src/index.js"
+import { NOW, TENANT_A, TENANT_B, testLayer } from "./builders.js"
+
+type TenantFixture = MemoryFixture["tenants"][string]
+export type TokenFixture = NonNullable<TenantFixture["tokens"]>[number]
+export type AccountRangeFixture = NonNullable<TenantFixture["accountRanges"]>[number]
+
+/** Seed 004's example values. */
+export const TUR = "DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9c"
+export const PAN = "5412345678901234"
+export const NEW_PAN = "5412345678908888"
+export const EXPIRATION = "1215"
+export const SEQUENCE = "3"
+export const PRODUCT_CONFIG = "ANYGOLD101"
+export const CARDHOLDER = "20000587525"
+export const COMMENT = "Update gold artwork"
+export const AUDIT_INFO = {
+  userId: "agent-7",
+  userName: "Ada Agent",
+  organization: "ACME Support",
+  phone: "+1 555 0100"
+}
+
+/** A PAN of the same tenant outside the example's account range. */
+export const FOREIGN_PAN = "5499990000001234"
+/** The example PANs' account range: the 6-digit prefix 541234. */
+export const RANGE: AccountRangeFixture = { low: "541234", high: "541234" }
+export const FOREIGN_RANGE: AccountRangeFixture = { low: "549999", high: "549999" }
+export const DIGITIZED_AT = "2025-12-01T08:00:00.000Z"
+
+/** A 48-character tokenUniqueReference, distinct per serial. */
+export const turFor = (serial: number): string => `DWSPMC${String(serial).padStart(42, "0")}`
+
+/** An ACTIVE token on the example PAN, held by the example cardholder, in an Apple Pay wallet. */
+export const tokenFixture = (
+  tokenUniqueReference: string,
+  overrides: Partial<TokenFixture> = {}
+): TokenFixture => ({
+  tokenUniqueReference,
+  accountPan: PAN,
+  panUniqueReference: "FPANRL00000000010906ca58f5eb4e1a2f6b0d",
+  cardholderId: CARDHOLDER,
+  tokenSuffix: "4321",
+  expirationDate: "0928",
+  accountPanSequenceNumber: "1",
+  productConfigurationId: "ANYSILV01",
+  statusDateTime: DIGITIZED_AT,
+  wallet: {
+    walletId: "103",
+    tokenRequestorId: "50110030273",
+    tokenRequestorName: "APPLE PAY",
+    tokenRequestorConsumerFacingEntityName: "Apple Pay",
+    paymentAppInstanceId: "PAI0000000001"
+  },
+  devices: [{ deviceId: "D0001", deviceName: "Ada's phone", deviceType: "PHONE", secureElementId: "SE0001" }],
+  provisioning: {
+    correlationId: "COR0001",
+    digitizationRequestDateTime: DIGITIZED_AT,
+    finalTokenizationDecision: "APPROVED",
+    provisioningStatusCode: "S",
+    provisioningStatusDescription: "Provisioning successful",
+    storageTechnology: "DEVICE_MEMORY",
+    tokenActivatedDateTime: DIGITIZED_AT,
+    tokenAssuranceLevel: "2",
+    tokenType: "CLOUD",
+    tokenDeletedFromConsumerApp: "false"
+  },
+  ...overrides
+})
+
+/** Tenants with their tokens; every tenant gets the example account range unless told otherwise. */
+export const tokenFixtureOf = (
+  tenants: Record<string, ReadonlyArray<TokenFixture>>,
+  accountRanges: ReadonlyArray<AccountRangeFixture> = [RANGE, FOREIGN_RANGE]
+): MemoryFixture => ({
+  tenants: Object.fromEntries(Object.entries(tenants).map(([t, tokens]) => [t, { tokens, accountRanges }]))
+})
+
+/** The seed's example update of one token: a new PAN, expiry and sequence number, with a comment. */
+export const requestFor = (overrides: Partial<Record<keyof UpdateTokenRequest, unknown>> = {}) => ({
+  tokenUniqueReference: TUR,
+  newAccountPan: NEW_PAN,
+  expirationDate: EXPIRATION,
+  accountPanSequenceNumber: SEQUENCE,
+  commentText: COMMENT,
+  auditInfo: AUDIT_INFO,
+  ...overrides
+})
+
+/** Drops fields from a request (the seed's optional fields are absent, not null). */
+export const without = <R extends object>(request: R, ...fields: ReadonlyArray<keyof R>): Partial<R> =>
+  Object.fromEntries(Object.entries(request).filter(([k]) => !fields.includes(k as keyof R))) as Partial<R>
+
+/** What an observer can tell about a stored token: its answer, its PAN, product and comments. */
+export const viewOf = (token: Token) => ({
+  ...toTokenObject(token),
+  accountPan: Redacted.value(token.accountPan),
+  productConfigurationId: token.productConfigurationId,
+  comments: token.comments
+})
+
+/** Runs an effect on a fresh store seeded from `fixture`. */
+export const runTokens = <A, E>(
+  fixture: MemoryFixture,
+  effect: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  options?: MemoryOptions
+) => Effect.runPromise(Effect.provide(effect, testLayer(fixture, options)) as Effect.Effect<A, E>)
+
+/**
+ * Runs one update and gives back its exit, whether the committed store is untouched, the tenant's
+ * audit trail of `subject` and its wallet notifications.
+ */
+export const updateOn = (
+  fixture: MemoryFixture,
+  request: unknown,
+  {
+    tenant = TENANT_A,
+    subject = TUR,
+    options
+  }: { tenant?: string; subject?: string; options?: MemoryOptions } = {}
+) =>
+  runTokens(
+    fixture,
+    Effect.gen(function* () {
+      const db = yield* MemoryDatabase
+      const before = yield* db.snapshot
+      const exit = yield* Effect.exit(updateToken(tenant, request))
+      const unchanged = before === (yield* db.snapshot)
+      const events = yield* Effect.flatMap(AuditLog, (log) =>
+        log.findBySubject(TenantId.make(tenant), subject)
+      )
+      const notifications = yield* walletNotificationsOf(tenant)
+      return { exit, unchanged, events, notifications }
+    }),
+    options
+  )
+
+/** The stored token, as {@link viewOf} shows it. */
+export const storedToken = (tenant: string, tokenUniqueReference: string) =>
+  Effect.flatMap(TokenRepository, (repo) =>
+    repo.findByReference(TenantId.make(tenant), TokenUniqueReference.make(tokenUniqueReference))
+  ).pipe(Effect.map(Option.map(viewOf)))
+
+/** The success of an exit, or a test failure naming the error. */
+export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {
+  if (Exit.isSuccess(exit)) return exit.value
+  throw new Error(`expected success, got ${String(exit.cause)}`)
+}
+
+/** The typed error of an exit, or a test failure. */
+export const errorOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  const error = Exit.findErrorOption(exit)
+  if (Option.isSome(error)) return error.value
+  throw new Error("expected a typed failure")
+}
+
+/** NOW, as audit events and comments record it. */
+export const AT = new Date(NOW).toISOString()
+export const SUSPENDED_TUR = turFor(2)
+export const INACTIVE_TUR = turFor(3)
+export const DELETED_TUR = turFor(4)
+export const OTHER_PAN_TUR = turFor(5)
+
+/**
+ * Four tokens of the example PAN and cardholder, one per status, and one token of another PAN. Tokens
+ * are found in tokenUniqueReference order: turFor(n) sorts before the seed's TUR.
+ */
+export const statusFixture = tokenFixtureOf({
+  [TENANT_A]: [
+    tokenFixture(TUR),
+    tokenFixture(SUSPENDED_TUR, { status: "SUSPENDED", suspendedBy: ["ISSUER"] }),
+    tokenFixture(INACTIVE_TUR, { status: "INACTIVE" }),
+    tokenFixture(DELETED_TUR, { status: "DELETED" }),
+    tokenFixture(OTHER_PAN_TUR, { accountPan: "5412340000000001", cardholderId: "OTHER" })
+  ],
+  [TENANT_B]: [tokenFixture(turFor(9))]
+})
+
+/** Seed 004's `Token` object, field by field, in the seed's order. */
+export const SEED_TOKEN_FIELDS = [
+  "tokenUniqueReference",
+  "primaryAccountNumberUniqueReference",
+  "tokenSuffix",
+  "expirationDate",
+  "accountPanSequenceNumber",
+  "activationCodeExpirationDateTime",
+  "correlationId",
+  "currentStatusCode",
+  "currentStatusDescription",
+  "currentStatusDateTime",
+  "digitizationRequestDateTime",
+  "finalTokenizationDecision",
+  "lastCommentId",
+  "paymentAppInstanceId",
+  "provisioningStatusCode",
+  "provisioningStatusDescription",
+  "storageTechnology",
+  "suspender",
+  "tokenActivatedDateTime",
+  "tokenAssuranceLevel",
+  "tokenRequestorId",
+  "tokenRequestorName",
+  "tokenType",
+  "walletId",
+  "devices",
+  "tokenDeletedFromConsumerApp",
+  "tokenRequestorConsumerFacingEntityName"
+]
+
+/** The use case on the default tenant. */
+export const update = (request: unknown) => updateToken(TENANT_A, request)
+
+/** The references of the tokens an update changed. */
+export const updatedRefs = (result: UpdateTokenResult) =>
+  "tokens" in result ? result.tokens.map((t) => t.tokenUniqueReference) : [result.token.tokenUniqueReference]
