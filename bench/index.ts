@@ -1,11 +1,37 @@
 /**
  * `npm run bench`: every benchmark of the library, in one process, printing figures and ratios.
+ * `npm run bench -- lifecycle pin` runs only the named ones.
  */
+import { line, ratio, us } from "./harness.js"
 import { benchLifecycle } from "./lifecycle.js"
+import { benchManageAllCards } from "./manageAllCards.js"
+import { benchPin } from "./pin.js"
+import { benchReplaceCard } from "./replaceCard.js"
+
+const benchEnvelope = async () => {
+  console.log("\nSet PIN V2 envelope end to end, against node:crypto in the same run")
+  const results = await benchPin()
+  for (let i = 0; i + 1 < results.length; i += 2) {
+    const [ours, reference] = [results[i]!, results[i + 1]!]
+    line(ours.name, us(ours.usPerOp))
+    line(reference.name, `${us(reference.usPerOp)}   ratio ${ratio(ours.usPerOp, reference.usPerOp)}`)
+  }
+  line("target", "within 4× of node:crypto")
+}
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  lifecycle: benchLifecycle,
+  manageAllCards: benchManageAllCards,
+  replaceCard: benchReplaceCard,
+  pin: benchEnvelope
+}
 
 const main = async () => {
+  const chosen = process.argv.slice(2)
   console.log(`card-lifecycle benchmarks — node ${process.version}, ${process.platform}/${process.arch}`)
-  await benchLifecycle()
+  for (const [name, run] of Object.entries(benchmarks)) {
+    if (chosen.length === 0 || chosen.includes(name)) await run()
+  }
 }
 
 main().catch((error: unknown) => {

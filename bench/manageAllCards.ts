@@ -43,9 +43,13 @@ const REQUEST = {
   changer: "bench",
   channel: "IVR"
 }
-const SIZES = [1_000, 10_000, 100_000]
 const WARM_UP_CALLS = 3
-const TIMED_CALLS = 11
+/** Sizes, with the calls timed at each: more at the small sizes, where one call is short and noisy. */
+const SIZES: ReadonlyArray<readonly [n: number, calls: number]> = [
+  [1_000, 51],
+  [10_000, 21],
+  [100_000, 11]
+]
 
 const panOf = (serial: number): string => {
   const body = `608040${String(serial).padStart(9, "0")}`
@@ -111,14 +115,15 @@ const plainLock = (cards: Map<string, PlainCard>) => {
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** Times `call` after the warm-up calls; `prepare` (untimed) sets up each call. */
+/** The median time of `calls` calls after the warm-up calls; `prepare` and `done` are not timed. */
 const medianMs = async <S>(
+  calls: number,
   prepare: () => S,
   call: (state: S) => Promise<unknown>,
   done: (state: S) => Promise<void>
 ) => {
   const times: Array<number> = []
-  for (let i = 0; i < WARM_UP_CALLS + TIMED_CALLS; i++) {
+  for (let i = 0; i < WARM_UP_CALLS + calls; i++) {
     const state = prepare()
     const start = performance.now()
     await call(state)
@@ -133,10 +138,11 @@ const medianMs = async <S>(
  * Prints one line per figure: ms per call, µs per card, and the ratio to the plain loop, per size.
  */
 export const benchManageAllCards = async (): Promise<void> => {
-  for (const n of SIZES) {
+  for (const [n, calls] of SIZES) {
     const cards = cardsOf(n)
     const tables = tablesOf(cards)
     const adapterMs = await medianMs(
+      calls,
       () => runtimeOver(tables),
       async (runtime) => {
         const result = await runtime.runPromise(manageAllCards(TENANT, REQUEST))
@@ -146,6 +152,7 @@ export const benchManageAllCards = async (): Promise<void> => {
       (runtime) => runtime.dispose()
     )
     const plainMs = await medianMs(
+      calls,
       () =>
         new Map(
           cards.map((c) => [

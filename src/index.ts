@@ -99,6 +99,7 @@ export {
 } from "./domain/Identifiers.js"
 export {
   BulkOperation,
+  type BulkPlan,
   type ManageAllCardsError,
   type ManageAllCardsPorts,
   ManageAllCardsRequest,

@@ -3,10 +3,11 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { Transactor } from "../ports/Transactor.js"
+import { auditTime } from "./audit/AuditEvent.js"
 import { CardNotFound, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
 import type { CardOperation, CardStatus } from "./card/CardStatus.js"
 import { type MaskedPan, maskPan } from "./card/Pan.js"
@@ -60,7 +61,7 @@ const makeUseCase = (operation: CardOperation) =>
     const cards = yield* CardRepository
     const audit = yield* AuditLog
     const transactor = yield* Transactor
-    const at = DateTime.formatIso(yield* DateTime.now)
+    const at = yield* auditTime
     return yield* transactor.withTransaction(
       Effect.gen(function* () {
         const found = yield* cards.findByKitNo(tenantId, req.kitNo)

@@ -68,6 +68,19 @@ export interface ManageAllCardsResult {
 }
 
 /**
+ * What one bulk operation changes: the cards to store, their audit events, and the two lists of the
+ * result.
+ *
+ * @category models
+ */
+export interface BulkPlan {
+  readonly changed: ReadonlyArray<Card>
+  readonly events: ReadonlyArray<AuditEvent>
+  readonly managedCards: ReadonlyArray<ManagedCard>
+  readonly skippedCards: ReadonlyArray<SkippedCard>
+}
+
+/**
  * @category models
  */
 export type ManageAllCardsError = ValidationError | CustomerNotFound | StoreError
@@ -83,8 +96,8 @@ const DIFFERENT_CUSTOMERS: FieldIssue = {
   message: "must name the same customer as mobileNo"
 }
 
-const hasSelector = (request: unknown): boolean =>
-  typeof request === "object" && request !== null && ("mobileNo" in request || "entityId" in request)
+const lacksSelector = (request: unknown): boolean =>
+  typeof request === "object" && request !== null && !("mobileNo" in request) && !("entityId" in request)
 
 const decodeRequest = decodeTenantRequest(ManageAllCardsRequest)
 
@@ -92,9 +105,7 @@ const decodeRequest = decodeTenantRequest(ManageAllCardsRequest)
 const decode = (tenant: string, request: unknown) =>
   decodeRequest(tenant, request).pipe(
     Effect.mapError((error) =>
-      typeof request !== "object" || request === null || hasSelector(request)
-        ? error
-        : new ValidationError({ issues: [...error.issues, NO_SELECTOR] })
+      lacksSelector(request) ? new ValidationError({ issues: [...error.issues, NO_SELECTOR] }) : error
     ),
     Effect.filterOrFail(
       ({ request: r }) => r.mobileNo !== undefined || r.entityId !== undefined,
@@ -119,7 +130,7 @@ export const planBulkOperation = (
   cards: ReadonlyArray<Card>,
   operation: BulkOperation,
   context: ChangeContext
-) => {
+): BulkPlan => {
   const changed: Array<Card> = []
   const events: Array<AuditEvent> = []
   const managedCards: Array<ManagedCard> = []

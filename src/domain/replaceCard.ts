@@ -25,9 +25,9 @@ import { decodeTenantRequest, type ValidationError } from "./Validation.js"
 const digits = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))
 
-const integer = (max: number, rule: string) =>
+const integer = (min: number, max: number, rule: string) =>
   Schema.Number.check(
-    Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n >= 0 && n <= max, { message: rule })
+    Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n >= min && n <= max, { message: rule })
   )
 
 const numberFromDigits = { decode: SchemaGetter.transform(Number), encode: SchemaGetter.transform(String) }
@@ -47,7 +47,7 @@ const CorrelationId = Schema.Union([
 /** Seed 003 types `oldLoyaltyId` Number; a digit string (leading zeros kept) is accepted too. */
 const OldLoyaltyId = Schema.Union([
   digits(/^[0-9]{1,32}$/, "must be a loyalty id: 1-32 digits").pipe(Schema.decodeTo(KitNo)),
-  integer(Number.MAX_SAFE_INTEGER, "must be a loyalty id: a non-negative integer").pipe(
+  integer(0, Number.MAX_SAFE_INTEGER, "must be a loyalty id: a non-negative integer").pipe(
     Schema.decodeTo(KitNo, kitNoFromNumber)
   )
 ])
@@ -60,8 +60,7 @@ const NewLoyaltyId = Schema.Union([
   digits(/^[1-9][0-9]{0,14}$/, "must be a loyalty id: 1-15 digits, no leading zero").pipe(
     Schema.decodeTo(KitNo)
   ),
-  integer(999_999_999_999_999, "must be a loyalty id: a positive integer of at most 15 digits").pipe(
-    Schema.check(Schema.makeFilter((n: number) => n > 0, { message: "must be a positive integer" })),
+  integer(1, 999_999_999_999_999, "must be a loyalty id: a positive integer of at most 15 digits").pipe(
     Schema.decodeTo(KitNo, kitNoFromNumber)
   )
 ])
@@ -167,7 +166,8 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
 /**
  * Replaces a card of the account (seed 003, DOMAIN.md §5). The checks, the limit and every write
  * happen in one transaction on the account, so that concurrent requests cannot both take the last
- * slot of the month.
+ * slot of the month: an adapter's `findAccount` inside a transaction must hold the account until
+ * commit (PostgreSQL: `SELECT … FOR UPDATE`; docs/card-replacement.md).
  *
  * @category use cases
  */

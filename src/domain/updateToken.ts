@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option } from "effect"
+import { Effect, Option } from "effect"
 import { AccountRanges } from "../ports/AccountRanges.js"
 import { AuditLog } from "../ports/AuditLog.js"
 import { TokenRepository } from "../ports/TokenRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import { WalletNotifier } from "../ports/WalletNotifier.js"
+import { auditTime } from "./audit/AuditEvent.js"
 import type { TenantId } from "./Identifiers.js"
 import type { StoreError } from "./StoreError.js"
 import { maskAccountPan } from "./token/AccountPan.js"
@@ -78,7 +79,7 @@ export const updateToken = Effect.fn("updateToken")(function* (
   const audit = yield* AuditLog
   const wallet = yield* WalletNotifier
   const transactor = yield* Transactor
-  const at = DateTime.formatIso(yield* DateTime.now)
+  const at = yield* auditTime
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const found = yield* findTokens(tenantId, command.selector)

@@ -210,6 +210,7 @@ export const upgradeCard = Effect.fn("upgradeCard")(function* (
             orderId: orderIdFor(kitNo),
             kitNo,
             entityId: card.entityId,
+            // Customer.branchId is an unbranded string; it is the branch the order goes to as stored
             branchId: customer.value.branchId as BranchId,
             status: "RECEIVED",
             deliveryAddress: req.deliveryAddress ?? "PERMANENT",

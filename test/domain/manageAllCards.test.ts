@@ -172,6 +172,17 @@ describe("manageAllCards", () => {
     ])
   })
 
+  it("shows PANs only masked, in the result and in the audit events", async () => {
+    const program = Effect.gen(function* () {
+      const result = yield* manageAllCards(TENANT_A, SEED_002_REQUEST)
+      const log = yield* AuditLog
+      return [result, yield* log.findBySubject(TenantId.make(TENANT_A), KIT_1)]
+    })
+    const text = JSON.stringify(successOf((await runOn(seedFixture, program)).outcome))
+    for (const pan of [panEndingIn("6954"), panEndingIn("6962")]) expect(text).not.toContain(pan)
+    expect(text).toContain("608040XXXXXX6954")
+  })
+
   it("stores all changes of a call with one card write and one audit write", async () => {
     const log = writeLog()
     await runOn(statusFixture, manageAllCards(TENANT_A, { entityId: ENTITY, operation: "BLOCK" }), log)

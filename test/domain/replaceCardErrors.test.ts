@@ -172,6 +172,28 @@ describe("seed 003's error table, one row each", () => {
       "x"
     ])
   })
+
+  it.each([
+    { field: "correlationId", value: "12a", rule: "must be an account number: 1-16 digits" },
+    { field: "correlationId", value: -5, rule: "must be a non-negative integer" },
+    { field: "oldLoyaltyId", value: "42-40", rule: "must be a loyalty id: 1-32 digits" },
+    { field: "oldLoyaltyId", value: 1.5, rule: "must be a loyalty id: a non-negative integer" },
+    { field: "newLoyaltyId", value: "0123", rule: "must be a loyalty id: 1-15 digits, no leading zero" },
+    {
+      field: "newLoyaltyId",
+      value: 0,
+      rule: "must be a loyalty id: a positive integer of at most 15 digits"
+    },
+    {
+      field: "newLoyaltyId",
+      value: 1e15,
+      rule: "must be a loyalty id: a positive integer of at most 15 digits"
+    }
+  ])("refuses $field $value: $rule", async ({ field, value, rule }) => {
+    const out = await runOn(bank(), attempt(TENANT_A, { ...request(ACCOUNT, OLD), [field]: value }))
+    const failure = out.result._tag === "Failure" ? out.result.failure : undefined
+    expect(failure && "issues" in failure ? failure.issues : []).toEqual([{ path: field, message: rule }])
+  })
 })
 
 describe("the order of the checks (DOMAIN.md §5): the earlier row wins", () => {

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { Clock, Effect } from "effect"
 import type { MaskedPan } from "../card/Pan.js"
 import type { Channel } from "../Identifiers.js"
 
@@ -53,3 +54,12 @@ export const contextFields = (
   ...(context.channel === undefined ? {} : { channel: context.channel }),
   ...(context.reason === undefined ? {} : { reason: context.reason })
 })
+
+/**
+ * The current instant from `Clock`, as the ISO-8601 UTC string events carry.
+ *
+ * @category constructors
+ */
+export const auditTime: Effect.Effect<string> = Effect.map(Clock.currentTimeMillis, (millis) =>
+  new Date(millis).toISOString()
+)

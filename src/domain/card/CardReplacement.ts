@@ -169,8 +169,9 @@ export const replace = (
   }
 ): Result.Result<Replacement, InvalidStatusTransition> => {
   const at = DateTime.formatIso(context.now)
+  const who = { at, changer: context.changer, channel: context.channel }
   const operation = replaceOperation[checked.status]
-  return Result.map(changeStatus(checked.card, operation, { ...context, at }), (old) => {
+  return Result.map(changeStatus(checked.card, operation, who), (old) => {
     const { lockedFrom: _, ...product } = checked.card
     const newCard: Card = { ...product, ...identity, status: "ACTIVE" }
     const issued: AuditEvent = {
@@ -180,7 +181,7 @@ export const replace = (
       outcome: "OK",
       cardNumber: maskPan(newCard.pan),
       currentStatus: newCard.status,
-      ...contextFields({ ...context, at, reason: `${operation} of kitNo ${checked.card.kitNo}` })
+      ...contextFields({ ...who, reason: `${operation} of kitNo ${checked.card.kitNo}` })
     }
     return {
       oldCard: old.card,

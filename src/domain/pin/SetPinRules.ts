@@ -1,0 +1,115 @@
+/**
+ * The rules of Set PIN V2 that need no port (DOMAIN.md §6, seed 001): which cards take a PIN, the
+ * expiry check, and the audit event every attempt leaves.
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema } from "effect"
+import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
+import type { Card } from "../card/Card.js"
+import { type CardStatus, CardStatus as CardStatusSchema } from "../card/CardStatus.js"
+import type { MaskedPan } from "../card/Pan.js"
+import type { KitNo } from "../Identifiers.js"
+
+/**
+ * The audit action of every Set PIN attempt.
+ *
+ * @category constants
+ */
+export const SET_PIN = "SET_PIN"
+
+/**
+ * DOMAIN.md §6: the statuses a card can take a PIN in. A terminal card never gets one.
+ *
+ * @category models
+ */
+export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>(["ASSIGNED", "ACTIVE", "LOCKED"])
+
+/**
+ * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card.
+ *
+ * @category errors
+ */
+export class InvalidCardStatusForPin extends Schema.TaggedError<InvalidCardStatusForPin>()(
+  "InvalidCardStatusForPin",
+  { kitNo: Schema.String, status: CardStatusSchema }
+) {
+  readonly code = "INVALID_CARD_STATUS" as const
+  override get message() {
+    return `Card ${this.kitNo} cannot take a PIN while it is ${this.status}; only ASSIGNED, ACTIVE or LOCKED cards can.`
+  }
+}
+
+/**
+ * Seed 001: "The expiryDate must match the card expiry date in MMYY format." The message names neither
+ * the expiry sent nor the card's.
+ *
+ * @category errors
+ */
+export class ExpiryDateMismatch extends Schema.TaggedError<ExpiryDateMismatch>()("ExpiryDateMismatch", {
+  kitNo: Schema.String
+}) {
+  readonly code = "EXPIRY_DATE_MISMATCH" as const
+  override get message() {
+    return "The expiry date does not match the card."
+  }
+}
+
+/**
+ * DOMAIN.md §6: a PIN of one repeated digit or a straight run is refused unless the tenant allows it.
+ * The message says which kind of PIN is refused, never the PIN.
+ *
+ * @category errors
+ */
+export class TrivialPinRefused extends Schema.TaggedError<TrivialPinRefused>()("TrivialPinRefused", {
+  kitNo: Schema.String
+}) {
+  readonly code = "TRIVIAL_PIN" as const
+  override get message() {
+    return "The PIN is one digit repeated or a straight run (such as 1111 or 1234), which this tenant does not accept; choose another PIN."
+  }
+}
+
+/**
+ * The card's expiry as seed 001 writes it, MMYY, from seed 000's `expDate`
+ * (`2029-07-31T00:00:00.000+00:00` → `0729`).
+ *
+ * @category constructors
+ */
+export const cardExpiryMmyy = (expDate: string): string => expDate.slice(5, 7) + expDate.slice(2, 4)
+
+/**
+ * The checks on the card, in order: its status, then its expiry.
+ *
+ * @category rules
+ */
+export const checkCardForPin = (
+  card: Card,
+  expiryDate: string
+): Result.Result<Card, InvalidCardStatusForPin | ExpiryDateMismatch> => {
+  if (!pinSettableStatuses.has(card.status))
+    return Result.fail(new InvalidCardStatusForPin({ kitNo: card.kitNo, status: card.status }))
+  // the expiry is not secret (it is printed on the card), so a plain comparison is fine
+  if (cardExpiryMmyy(card.expDate) !== expiryDate) return Result.fail(new ExpiryDateMismatch({ kitNo: card.kitNo }))
+  return Result.succeed(card)
+}
+
+/**
+ * DOMAIN.md §6: the event of one attempt, good or bad: kitNo, masked PAN (once the card is found),
+ * channel, changer, outcome, time. Nothing of the PIN, the block, the keys or the verifier.
+ *
+ * @category constructors
+ */
+export const setPinEvent = (
+  kitNo: KitNo,
+  outcome: string,
+  cardNumber: MaskedPan | undefined,
+  context: ChangeContext
+): AuditEvent => ({
+  at: context.at,
+  action: SET_PIN,
+  subject: kitNo,
+  outcome,
+  ...(cardNumber === undefined ? {} : { cardNumber }),
+  ...contextFields(context)
+})
