@@ -7,6 +7,7 @@ import { benchLifecycle } from "./lifecycle.js"
 import { benchManageAllCards } from "./manageAllCards.js"
 import { benchPin } from "./pin.js"
 import { benchReplaceCard } from "./replaceCard.js"
+import { benchSetPin } from "./setPin.js"
 
 const benchEnvelope = async () => {
   console.log("\nSet PIN V2 envelope end to end, against node:crypto in the same run")
@@ -23,7 +24,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   lifecycle: benchLifecycle,
   manageAllCards: benchManageAllCards,
   replaceCard: benchReplaceCard,
-  pin: benchEnvelope
+  pin: benchEnvelope,
+  setPin: benchSetPin
 }
 
 const main = async () => {

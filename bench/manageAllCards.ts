@@ -71,7 +71,7 @@ const cardsOf = (n: number): ReadonlyArray<Card> =>
 
 const tablesOf = (cards: ReadonlyArray<Card>): Tables => {
   const customer = { entityId: ENTITY, mobileNo: MobileNo.make("9876543210"), branchId: "BR001" }
-  const withCustomer = putAccounts(putCustomers(emptyTables, TENANT, [customer]), TENANT, [
+  const withCustomer = putAccounts(putCustomers(emptyTables(), TENANT, [customer]), TENANT, [
     { accountNo: ACCOUNT, entityId: ENTITY } as Parameters<typeof putAccounts>[2][number]
   ])
   return putCards(withCustomer, TENANT, cards)
@@ -140,10 +140,9 @@ const medianMs = async <S>(
 export const benchManageAllCards = async (): Promise<void> => {
   for (const [n, calls] of SIZES) {
     const cards = cardsOf(n)
-    const tables = tablesOf(cards)
     const adapterMs = await medianMs(
       calls,
-      () => runtimeOver(tables),
+      () => runtimeOver(tablesOf(cards)),
       async (runtime) => {
         const result = await runtime.runPromise(manageAllCards(TENANT, REQUEST))
         if (result.totalCardsManaged !== n)

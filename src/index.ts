@@ -5,6 +5,24 @@
  * @since 0.1.0
  */
 
+export {
+  type DecryptPinBlockInput,
+  decryptPinBlock,
+  type EncryptPinBlockInput,
+  encryptPinBlock,
+  Format0,
+  Format1,
+  Format3,
+  Format4,
+  hmacSha256Hex,
+  InvalidKey,
+  InvalidPinBlock,
+  InvalidPinInput,
+  isTrivialPin,
+  type PinBlockFormat,
+  type RandomSource,
+  type Secret
+} from "./crypto/index.js"
 export type { AuditEvent, ChangeContext } from "./domain/audit/AuditEvent.js"
 export {
   type CancelCardOrderError,
@@ -120,6 +138,23 @@ export {
   OrderStatus,
   orderIdFor
 } from "./domain/order/CardOrder.js"
+export { type PinVerifier, pinVerifier, verifierMatches } from "./domain/pin/PinVerifier.js"
+export {
+  cardExpiryMmyy,
+  checkCardForPin,
+  ExpiryDateMismatch,
+  InvalidCardStatusForPin,
+  pinSettableStatuses,
+  SET_PIN,
+  setPinEvent,
+  TrivialPinRefused
+} from "./domain/pin/SetPinRules.js"
+export {
+  PinFromString,
+  type VerifyPinError,
+  VerifyPinRequest,
+  verifyPin
+} from "./domain/pin/verifyPin.js"
 export {
   Bin,
   expiryDate,
@@ -150,6 +185,15 @@ export {
   replaceCard
 } from "./domain/replaceCard.js"
 export { StoreError } from "./domain/StoreError.js"
+export {
+  ExpiryDateMmyy,
+  PinBlockEnvelope,
+  type SetPinError,
+  type SetPinPorts,
+  SetPinRequest,
+  type SetPinResult,
+  setPin
+} from "./domain/setPin.js"
 export {
   type AccountPan,
   AccountPanDigits,
@@ -215,6 +259,7 @@ export { CardIssuer, type IssuedIdentity } from "./ports/CardIssuer.js"
 export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
+export { PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export { KeyPurpose, TenantKeyMissing, TenantKeys } from "./ports/TenantKeys.js"
 export { defaultPolicy, type Policy, TenantPolicy } from "./ports/TenantPolicy.js"

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto"
-import { Effect, Equal, HashMap, Redacted, Result } from "effect"
+import { Effect, Equal, Redacted, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase } from "../../src/adapters/memory/index.js"
+import { MemoryDatabase, Table } from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
   blockCard,
@@ -277,9 +277,7 @@ describe("upgradeCard, for any card and request", () => {
             return { issued, cards: (yield* db.snapshot).cards }
           })
           const { issued, cards } = Result.getOrThrow((await runOn(fixture, program)).outcome)
-          const panOf = new Map(
-            [...HashMap.values(cards)].map((c) => [c.kitNo as string, Redacted.value(c.pan)])
-          )
+          const panOf = new Map(Table.values(cards).map((c) => [c.kitNo as string, Redacted.value(c.pan)]))
           expect(new Set(panOf.values()).size).toBe(panOf.size)
           for (const kit of issued) {
             const pan = panOf.get(kit.kitNo)!

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Schema } from "effect"
+import { Schema } from "effect"
 import { KitNo, type TenantId } from "../../domain/Identifiers.js"
 import {
   BranchId,
@@ -18,6 +18,7 @@ import type { FieldIssue } from "../../domain/Validation.js"
 import { putOrders } from "./MemoryCardOrderRepository.js"
 import { rowKey, type Tables } from "./MemoryDatabase.js"
 import { putCatalog } from "./MemoryProductCatalog.js"
+import * as Table from "./Table.js"
 
 const OrderFixture = Schema.Struct({
   orderId: OrderId,
@@ -94,7 +95,7 @@ export const putKitManagerFixture = (
   for (const i of duplicates(content.orders ?? [], (o) => o.orderId))
     issues.push({ path: `${at}.orders.${i}.orderId`, message: "must be unique in the tenant" })
   for (const [i, order] of (content.orders ?? []).entries()) {
-    const card = HashMap.get(tables.cards, rowKey(tenant, order.kitNo))
+    const card = Table.get(tables.cards, rowKey(tenant, order.kitNo))
     if (card._tag === "None") {
       issues.push({ path: `${at}.orders.${i}.kitNo`, message: "must be a card of the tenant" })
       continue

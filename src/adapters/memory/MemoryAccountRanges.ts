@@ -1,7 +1,8 @@
-import { Array as Arr, Effect, HashMap, Layer, Option } from "effect"
+import { Array as Arr, Effect, Layer, Option } from "effect"
 import { accountRangeContains } from "../../domain/token/AccountRange.js"
 import { AccountRanges } from "../../ports/AccountRanges.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * The tenant's account-range table from the fixture (`accountRanges`); a lookup scans it.
@@ -15,7 +16,7 @@ export const MemoryAccountRanges = Layer.effect(
       findRange: (tenant, pan) =>
         db.read((t) =>
           Arr.findFirst(
-            Option.getOrElse(HashMap.get(t.accountRanges, tenant), () => []),
+            Option.getOrElse(Table.get(t.accountRanges, tenant), () => []),
             (range) => accountRangeContains(range, pan)
           )
         )

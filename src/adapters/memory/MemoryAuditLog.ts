@@ -1,26 +1,28 @@
-import { Chunk, Effect, HashMap, Layer, Option } from "effect"
+import { Effect, Layer } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { AuditLog } from "../../ports/AuditLog.js"
-import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import { type AuditTrail, MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
-const appendEvents = (tables: Tables, tenant: TenantId, events: ReadonlyArray<AuditEvent>): Tables => {
-  const bySubject = new Map<string, Array<AuditEvent>>()
+const trailOf = (tables: Tables, subjectKey: string): AuditTrail | undefined =>
+  Table.getOrUndefined(tables.audit, subjectKey)
+
+const appendEvents = (tables: Tables, tenant: TenantId, events: ReadonlyArray<AuditEvent>): void => {
+  const trails = new Map<string, AuditTrail>()
   for (const event of events) {
-    const key = rowKey(tenant, event.subject)
-    const list = bySubject.get(key)
-    if (list === undefined) bySubject.set(key, [event])
-    else list.push(event)
+    const subjectKey = rowKey(tenant, event.subject)
+    trails.set(subjectKey, { event, older: trails.get(subjectKey) ?? trailOf(tables, subjectKey) })
   }
-  return {
-    ...tables,
-    audit: HashMap.mutate(tables.audit, (rows) => {
-      for (const [key, added] of bySubject) {
-        const before = Option.getOrElse(HashMap.get(rows, key), () => Chunk.empty<AuditEvent>())
-        HashMap.set(rows, key, Chunk.appendAll(before, Chunk.fromIterable(added)))
-      }
-    })
+  for (const [subjectKey, trail] of trails) Table.set(tables.audit, subjectKey, trail)
+}
+
+const eventsOf = (tables: Tables, tenant: TenantId, subject: string): ReadonlyArray<AuditEvent> => {
+  const events: Array<AuditEvent> = []
+  for (let link = trailOf(tables, rowKey(tenant, subject)); link !== undefined; link = link.older) {
+    events.push(link.event)
   }
+  return events.reverse()
 }
 
 /**
@@ -31,13 +33,7 @@ export const MemoryAuditLog = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     AuditLog.of({
       append: (tenant, events) => db.write("AuditLog.append", (t) => appendEvents(t, tenant, events)),
-      findBySubject: (tenant, subject) =>
-        db.read((t) =>
-          Option.match(HashMap.get(t.audit, rowKey(tenant, subject)), {
-            onNone: () => [],
-            onSome: Chunk.toReadonlyArray
-          })
-        )
+      findBySubject: (tenant, subject) => db.read((t) => eventsOf(t, tenant, subject))
     })
   )
 )

@@ -1,9 +1,10 @@
-import { Effect, HashMap, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/card/Pan.js"
 import type { KitNo } from "../../domain/Identifiers.js"
 import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
 import { panKey } from "./MemoryCardRepository.js"
 import { MemoryDatabase, rowKey } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /** kitNos issued here start at this serial, clear of hand-written fixture ids. */
 const FIRST_SERIAL = 4_240_200_000
@@ -21,7 +22,7 @@ export const MemoryCardIssuer = Layer.effect(
       issue: (tenant, bin) =>
         Effect.flatMap(
           db.read((t) => {
-            let serial = Option.getOrElse(HashMap.get(t.issuerSerial, tenant), () => FIRST_SERIAL)
+            let serial = Option.getOrElse(Table.get(t.issuerSerial, tenant), () => FIRST_SERIAL)
             for (;;) {
               const kitNo = String(serial) as KitNo
               const body =
@@ -32,7 +33,7 @@ export const MemoryCardIssuer = Layer.effect(
               const pan = makePan((body + luhnCheckDigit(body)) as PanDigits)
               serial++
               const taken =
-                HashMap.has(t.cards, rowKey(tenant, kitNo)) || HashMap.has(t.kitNoByPan, panKey(tenant, pan))
+                Table.has(t.cards, rowKey(tenant, kitNo)) || Table.has(t.kitNoByPan, panKey(tenant, pan))
               if (!taken) return { identity: { kitNo, pan } satisfies IssuedIdentity, next: serial }
             }
           }),
@@ -40,7 +41,7 @@ export const MemoryCardIssuer = Layer.effect(
             Effect.as(
               db.write("CardIssuer.issue", (t) => ({
                 ...t,
-                issuerSerial: HashMap.set(t.issuerSerial, tenant, next)
+                issuerSerial: Table.set(t.issuerSerial, tenant, next)
               })),
               identity
             )

@@ -1,8 +1,9 @@
-import { Effect, HashMap, Layer } from "effect"
+import { Effect, Layer } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
 import type { CardOrder } from "../../domain/order/CardOrder.js"
 import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * Inserts or replaces orders, by orderId.
@@ -11,8 +12,8 @@ import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
  */
 export const putOrders = (tables: Tables, tenant: TenantId, orders: ReadonlyArray<CardOrder>): Tables => ({
   ...tables,
-  orders: HashMap.mutate(tables.orders, (rows) => {
-    for (const order of orders) HashMap.set(rows, rowKey(tenant, order.orderId), order)
+  orders: Table.mutate(tables.orders, (rows) => {
+    for (const order of orders) Table.set(rows, rowKey(tenant, order.orderId), order)
   })
 })
 
@@ -23,7 +24,7 @@ export const MemoryCardOrderRepository = Layer.effect(
   CardOrderRepository,
   Effect.map(MemoryDatabase, (db) =>
     CardOrderRepository.of({
-      findById: (tenant, orderId) => db.read((t) => HashMap.get(t.orders, rowKey(tenant, orderId))),
+      findById: (tenant, orderId) => db.read((t) => Table.get(t.orders, rowKey(tenant, orderId))),
       saveAll: (tenant, orders) =>
         db.write("CardOrderRepository.saveAll", (t) => putOrders(t, tenant, orders))
     })

@@ -1,9 +1,10 @@
-import { Effect, HashMap, HashSet, Layer, Option, Redacted } from "effect"
+import { Effect, HashSet, Layer, Option, Redacted } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { Pan } from "../../domain/card/Pan.js"
 import type { KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * The key of a PAN in `kitNoByPan`.
@@ -13,16 +14,16 @@ import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
 export const panKey = (tenant: TenantId, pan: Pan): Redacted.Redacted<string> =>
   Redacted.make(rowKey(tenant, Redacted.value(pan)))
 
-type Index = HashMap.HashMap<string, HashSet.HashSet<KitNo>>
+type Index = Table.Table<string, HashSet.HashSet<KitNo>>
 
 const moveInIndex = (index: Index, from: string | undefined, to: string, kitNo: KitNo): Index => {
   if (from === to) return index
   const removed =
-    from === undefined ? index : HashMap.modify(index, from, (kits) => HashSet.remove(kits, kitNo))
-  return HashMap.set(
+    from === undefined ? index : Table.modify(index, from, (kits) => HashSet.remove(kits, kitNo))
+  return Table.set(
     removed,
     to,
-    HashSet.add(Option.getOrElse(HashMap.get(removed, to), HashSet.empty<KitNo>), kitNo)
+    HashSet.add(Option.getOrElse(Table.get(removed, to), HashSet.empty<KitNo>), kitNo)
   )
 }
 
@@ -52,11 +53,14 @@ const byCustomer = (tenant: TenantId, cards: ReadonlyArray<Card>): Map<string, R
   return groups
 }
 
-/** Merges two kitNo-ordered lists; on a shared kitNo the update wins and the old card goes to `replaced`. */
+/**
+ * Merges two kitNo-ordered lists; on a shared kitNo the update wins. `replaced[j]` is the card that
+ * `updates[j]` replaced on the list, if any.
+ */
 const mergeByKitNo = (
   current: ReadonlyArray<Card>,
   updates: ReadonlyArray<Card>,
-  replaced: Map<KitNo, Card>
+  replaced: Array<Card | undefined>
 ): ReadonlyArray<Card> => {
   const merged: Array<Card> = []
   let i = 0
@@ -69,21 +73,23 @@ const mergeByKitNo = (
       i++
     } else if (a.kitNo > b.kitNo) {
       merged.push(b)
-      j++
+      replaced[j++] = undefined
     } else {
-      replaced.set(a.kitNo, a)
       merged.push(b)
+      replaced[j++] = a
       i++
-      j++
     }
   }
   while (i < current.length) merged.push(current[i++]!)
-  while (j < updates.length) merged.push(updates[j++]!)
+  while (j < updates.length) {
+    merged.push(updates[j]!)
+    replaced[j++] = undefined
+  }
   return merged
 }
 
-const rowsOf = <A>(table: HashMap.HashMap<string, ReadonlyArray<A>>, key: string): ReadonlyArray<A> =>
-  Option.getOrElse(HashMap.get(table, key), (): ReadonlyArray<A> => [])
+const rowsOf = <A>(table: Table.Table<string, ReadonlyArray<A>>, key: string): ReadonlyArray<A> =>
+  Option.getOrElse(Table.get(table, key), (): ReadonlyArray<A> => [])
 
 /**
  * Writes the cards and keeps the customer and account indexes, and each customer's ordered list,
@@ -95,19 +101,19 @@ const rowsOf = <A>(table: HashMap.HashMap<string, ReadonlyArray<A>>, key: string
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
   let { cardsByCustomer, cardsByAccount, kitNoByPan, customerCards } = tables
   const movedAway = new Map<string, Set<KitNo>>()
-  const stored = HashMap.mutate(tables.cards, (rows) => {
+  const stored = Table.mutate(tables.cards, (rows) => {
     for (const [customerKey, batch] of byCustomer(tenant, cards)) {
-      const replaced = new Map<KitNo, Card>()
-      customerCards = HashMap.set(
+      const replaced: Array<Card | undefined> = []
+      customerCards = Table.set(
         customerCards,
         customerKey,
         mergeByKitNo(rowsOf(customerCards, customerKey), batch, replaced)
       )
-      for (const card of batch) {
+      for (const [j, card] of batch.entries()) {
         const key = rowKey(tenant, card.kitNo)
         // not on this customer's list: a new card, or one that moves from another customer
-        const old = replaced.get(card.kitNo) ?? Option.getOrUndefined(HashMap.get(rows, key))
-        if (old === undefined) kitNoByPan = HashMap.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
+        const old = replaced[j] ?? Table.getOrUndefined(rows, key)
+        if (old === undefined) kitNoByPan = Table.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
         if (old === undefined || old.entityId !== card.entityId) {
           const from = old && rowKey(tenant, old.entityId)
           if (from !== undefined) movedAway.set(from, (movedAway.get(from) ?? new Set()).add(card.kitNo))
@@ -117,23 +123,23 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
           const from = old && rowKey(tenant, old.accountNo)
           cardsByAccount = moveInIndex(cardsByAccount, from, rowKey(tenant, card.accountNo), card.kitNo)
         }
-        HashMap.set(rows, key, card)
+        Table.set(rows, key, card)
       }
     }
   })
   for (const [customerKey, kitNos] of movedAway) {
     const kept = rowsOf(customerCards, customerKey).filter((card) => !kitNos.has(card.kitNo))
-    customerCards = HashMap.set(customerCards, customerKey, kept)
+    customerCards = Table.set(customerCards, customerKey, kept)
   }
   return { ...tables, cards: stored, cardsByCustomer, cardsByAccount, kitNoByPan, customerCards }
 }
 
 const cardsOf = (tables: Tables, tenant: TenantId, index: Index, indexKey: string): ReadonlyArray<Card> => {
-  const kits = HashMap.get(index, indexKey)
+  const kits = Table.get(index, indexKey)
   if (Option.isNone(kits)) return []
   const found: Array<Card> = []
   for (const kitNo of kits.value) {
-    const card = HashMap.get(tables.cards, rowKey(tenant, kitNo))
+    const card = Table.get(tables.cards, rowKey(tenant, kitNo))
     if (Option.isSome(card)) found.push(card.value)
   }
   return found.sort(byKitNo)
@@ -146,7 +152,7 @@ export const MemoryCardRepository = Layer.effect(
   CardRepository,
   Effect.map(MemoryDatabase, (db) =>
     CardRepository.of({
-      findByKitNo: (tenant, kitNo) => db.read((t) => HashMap.get(t.cards, rowKey(tenant, kitNo))),
+      findByKitNo: (tenant, kitNo) => db.read((t) => Table.get(t.cards, rowKey(tenant, kitNo))),
       findByCustomer: (tenant, entityId) => db.read((t) => rowsOf(t.customerCards, rowKey(tenant, entityId))),
       findByAccount: (tenant, accountNo) =>
         db.read((t) => cardsOf(t, tenant, t.cardsByAccount, rowKey(tenant, accountNo))),

@@ -1,8 +1,9 @@
-import { Effect, HashMap, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * @category constructors
@@ -15,10 +16,10 @@ export const putCustomers = (
   let { customers: rows, customersByMobile } = tables
   for (const customer of customers) {
     const key = rowKey(tenant, customer.entityId)
-    const old = Option.getOrUndefined(HashMap.get(rows, key))
-    if (old !== undefined) customersByMobile = HashMap.remove(customersByMobile, rowKey(tenant, old.mobileNo))
-    rows = HashMap.set(rows, key, customer)
-    customersByMobile = HashMap.set(customersByMobile, rowKey(tenant, customer.mobileNo), customer.entityId)
+    const old = Option.getOrUndefined(Table.get(rows, key))
+    if (old !== undefined) customersByMobile = Table.remove(customersByMobile, rowKey(tenant, old.mobileNo))
+    rows = Table.set(rows, key, customer)
+    customersByMobile = Table.set(customersByMobile, rowKey(tenant, customer.mobileNo), customer.entityId)
   }
   return { ...tables, customers: rows, customersByMobile }
 }
@@ -28,8 +29,8 @@ export const putCustomers = (
  */
 export const putAccounts = (tables: Tables, tenant: TenantId, accounts: ReadonlyArray<Account>): Tables => ({
   ...tables,
-  accounts: HashMap.mutate(tables.accounts, (rows) => {
-    for (const account of accounts) HashMap.set(rows, rowKey(tenant, account.accountNo), account)
+  accounts: Table.mutate(tables.accounts, (rows) => {
+    for (const account of accounts) Table.set(rows, rowKey(tenant, account.accountNo), account)
   })
 })
 
@@ -40,15 +41,14 @@ export const MemoryCustomerRepository = Layer.effect(
   CustomerRepository,
   Effect.map(MemoryDatabase, (db) =>
     CustomerRepository.of({
-      findByEntityId: (tenant, entityId) =>
-        db.read((t) => HashMap.get(t.customers, rowKey(tenant, entityId))),
+      findByEntityId: (tenant, entityId) => db.read((t) => Table.get(t.customers, rowKey(tenant, entityId))),
       findByMobileNo: (tenant, mobileNo) =>
         db.read((t) =>
-          Option.flatMap(HashMap.get(t.customersByMobile, rowKey(tenant, mobileNo)), (entityId) =>
-            HashMap.get(t.customers, rowKey(tenant, entityId))
+          Option.flatMap(Table.get(t.customersByMobile, rowKey(tenant, mobileNo)), (entityId) =>
+            Table.get(t.customers, rowKey(tenant, entityId))
           )
         ),
-      findAccount: (tenant, accountNo) => db.read((t) => HashMap.get(t.accounts, rowKey(tenant, accountNo))),
+      findAccount: (tenant, accountNo) => db.read((t) => Table.get(t.accounts, rowKey(tenant, accountNo))),
       saveAll: (tenant, customers) =>
         db.write("CustomerRepository.saveAll", (t) => putCustomers(t, tenant, customers)),
       saveAccounts: (tenant, accounts) =>

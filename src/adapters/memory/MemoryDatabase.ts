@@ -4,18 +4,20 @@
  *
  * @since 0.1.0
  */
-import { type Chunk, Context, Effect, HashMap, type HashSet, Layer, type Redacted, Semaphore } from "effect"
+import { Context, Effect, type HashSet, Layer, type Redacted, Semaphore } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { EntityId, KitNo } from "../../domain/Identifiers.js"
 import type { CardOrder } from "../../domain/order/CardOrder.js"
+import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import { StoreError } from "../../domain/StoreError.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import type { WalletNotification } from "./MemoryWalletNotifier.js"
+import * as Table from "./Table.js"
 
 /**
  * Every table is keyed by `tenant/id` (a tenant id holds no `/`), so one tenant's rows can only be
@@ -24,71 +26,85 @@ import type { WalletNotification } from "./MemoryWalletNotifier.js"
  * @category models
  */
 export interface Tables {
-  readonly cards: HashMap.HashMap<string, Card>
-  readonly cardsByCustomer: HashMap.HashMap<string, HashSet.HashSet<KitNo>>
-  readonly cardsByAccount: HashMap.HashMap<string, HashSet.HashSet<KitNo>>
+  readonly cards: Table.Table<string, Card>
+  readonly cardsByCustomer: Table.Table<string, HashSet.HashSet<KitNo>>
+  readonly cardsByAccount: Table.Table<string, HashSet.HashSet<KitNo>>
   /**
    * Every card of each customer in kitNo order, keyed `tenant/entityId`: the same rows as `cards`,
    * kept in step by `putCards`, so that `findByCustomer` neither looks up nor sorts card by card.
    */
-  readonly customerCards: HashMap.HashMap<string, ReadonlyArray<Card>>
-  readonly customers: HashMap.HashMap<string, Customer>
-  readonly customersByMobile: HashMap.HashMap<string, EntityId>
-  readonly accounts: HashMap.HashMap<string, Account>
-  readonly audit: HashMap.HashMap<string, Chunk.Chunk<AuditEvent>>
+  readonly customerCards: Table.Table<string, ReadonlyArray<Card>>
+  readonly customers: Table.Table<string, Customer>
+  readonly customersByMobile: Table.Table<string, EntityId>
+  readonly accounts: Table.Table<string, Account>
+  /** Each subject's trail, newest first, keyed `tenant/subject`: an append adds one link. */
+  readonly audit: Table.Table<string, AuditTrail>
   /**
    * kitNo of each PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed.
    */
-  readonly kitNoByPan: HashMap.HashMap<Redacted.Redacted<string>, KitNo>
+  readonly kitNoByPan: Table.Table<Redacted.Redacted<string>, KitNo>
   /** The issuer's next serial, per tenant. */
-  readonly issuerSerial: HashMap.HashMap<string, number>
+  readonly issuerSerial: Table.Table<string, number>
   /** Keyed `tenant/purpose`. */
-  readonly keys: HashMap.HashMap<string, Redacted.Redacted<Uint8Array>>
+  readonly keys: Table.Table<string, Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
-  readonly policies: HashMap.HashMap<string, Policy>
+  readonly policies: Table.Table<string, Policy>
   /** Keyed `tenant/tokenUniqueReference`. */
-  readonly tokens: HashMap.HashMap<string, Token>
+  readonly tokens: Table.Table<string, Token>
   /** The tokens of each account PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed. */
-  readonly tokensByPan: HashMap.HashMap<Redacted.Redacted<string>, HashSet.HashSet<TokenUniqueReference>>
+  readonly tokensByPan: Table.Table<Redacted.Redacted<string>, HashSet.HashSet<TokenUniqueReference>>
   /** Keyed `tenant/cardholderId`. */
-  readonly tokensByCardholder: HashMap.HashMap<string, HashSet.HashSet<TokenUniqueReference>>
+  readonly tokensByCardholder: Table.Table<string, HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
-  readonly accountRanges: HashMap.HashMap<string, ReadonlyArray<AccountRange>>
+  readonly accountRanges: Table.Table<string, ReadonlyArray<AccountRange>>
   /** The wallet-provider outbox, oldest first; keyed by tenant. */
-  readonly walletNotifications: HashMap.HashMap<string, ReadonlyArray<WalletNotification>>
+  readonly walletNotifications: Table.Table<string, ReadonlyArray<WalletNotification>>
   /** The tenant's catalog, in productId order; keyed by tenant. */
-  readonly products: HashMap.HashMap<string, ReadonlyArray<Product>>
+  readonly products: Table.Table<string, ReadonlyArray<Product>>
   /** The tenant's tiers, lowest first; keyed by tenant. */
-  readonly tierLadders: HashMap.HashMap<string, TierLadder>
+  readonly tierLadders: Table.Table<string, TierLadder>
   /** Keyed `tenant/orderId`. */
-  readonly orders: HashMap.HashMap<string, CardOrder>
+  readonly orders: Table.Table<string, CardOrder>
+  /** The PIN verifier of each card (a keyed hash, never a PIN), keyed `tenant/kitNo`. */
+  readonly pinVerifiers: Table.Table<string, PinVerifier>
+}
+
+/**
+ * An immutable list of audit events, newest first: appending shares the older links.
+ *
+ * @category models
+ */
+export interface AuditTrail {
+  readonly event: AuditEvent
+  readonly older: AuditTrail | undefined
 }
 
 /**
  * @category constructors
  */
-export const emptyTables: Tables = {
-  cards: HashMap.empty(),
-  cardsByCustomer: HashMap.empty(),
-  cardsByAccount: HashMap.empty(),
-  customerCards: HashMap.empty(),
-  customers: HashMap.empty(),
-  customersByMobile: HashMap.empty(),
-  accounts: HashMap.empty(),
-  audit: HashMap.empty(),
-  kitNoByPan: HashMap.empty(),
-  issuerSerial: HashMap.empty(),
-  keys: HashMap.empty(),
-  policies: HashMap.empty(),
-  tokens: HashMap.empty(),
-  tokensByPan: HashMap.empty(),
-  tokensByCardholder: HashMap.empty(),
-  accountRanges: HashMap.empty(),
-  walletNotifications: HashMap.empty(),
-  products: HashMap.empty(),
-  tierLadders: HashMap.empty(),
-  orders: HashMap.empty()
-}
+export const emptyTables = (): Tables => ({
+  cards: Table.building(),
+  cardsByCustomer: Table.building(),
+  cardsByAccount: Table.building(),
+  customerCards: Table.building(),
+  customers: Table.building(),
+  customersByMobile: Table.building(),
+  accounts: Table.building(),
+  audit: Table.building(),
+  kitNoByPan: Table.building(),
+  issuerSerial: Table.building(),
+  keys: Table.building(),
+  policies: Table.building(),
+  tokens: Table.building(),
+  tokensByPan: Table.building(),
+  tokensByCardholder: Table.building(),
+  accountRanges: Table.building(),
+  walletNotifications: Table.building(),
+  products: Table.building(),
+  tierLadders: Table.building(),
+  orders: Table.building(),
+  pinVerifiers: Table.building()
+})
 
 /**
  * The row key of `id` in `tenant`.
@@ -114,8 +130,6 @@ export interface MemoryOptions {
 
 interface Transaction {
   readonly database: object
-  /** The transaction's private copy of the tables; published to the database on success. */
-  tables: Tables
   /** False once the transaction has ended: a fiber that outlives it writes on its own. */
   open: boolean
 }
@@ -127,6 +141,16 @@ const CurrentTransaction = Context.Reference<Transaction | undefined>(
   }
 )
 
+const mapTables = (
+  tables: Tables,
+  f: (table: Table.Table<unknown, unknown>) => Table.Table<unknown, unknown>
+): Tables => {
+  // a copy of the literal keeps its shape (fast property access); only the values change
+  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown, unknown>>
+  for (const name of Object.keys(mapped)) mapped[name] = f(mapped[name]!)
+  return mapped as unknown as Tables
+}
+
 /**
  * @category services
  */
@@ -134,17 +158,26 @@ export class MemoryDatabase extends Context.Service<
   MemoryDatabase,
   {
     readonly read: <A>(f: (tables: Tables) => A) => Effect.Effect<A>
-    readonly write: (operation: string, f: (tables: Tables) => Tables) => Effect.Effect<void, StoreError>
+    /** `f` writes through the `Table` functions; its writes land in the current transaction. */
+    readonly write: (operation: string, f: (tables: Tables) => unknown) => Effect.Effect<void, StoreError>
     readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-    /** The committed tables, for tests and diagnostics. */
+    /**
+     * A read-only copy of the committed tables, for tests and diagnostics. The same object until a
+     * transaction commits a write: `before === after` means nothing was stored.
+     */
     readonly snapshot: Effect.Effect<Tables>
   }
 >()("card-lifecycle/memory/MemoryDatabase") {
   static readonly make = (initial: Tables, options: MemoryOptions = {}) =>
     Effect.gen(function* () {
       // Plain variables are safe here: JavaScript runs one fiber step at a time, each `Effect.sync`
-      // below is atomic, and every writer holds the one permit of `writers`.
-      let committed = initial
+      // below is atomic, and every writer holds the one permit of `writers`. Writers take turns, so
+      // one set of overlays serves every transaction: emptied at each commit or rollback.
+      const committed = mapTables(initial, Table.readonly)
+      const dirty: Array<Table.Table<unknown, unknown>> = []
+      const overlays = mapTables(committed, (table) => Table.overlay(table, dirty))
+      let version = 0
+      let snapshot: { readonly version: number; readonly tables: Tables } | undefined
       let writeCount = 0
       const writers = yield* Semaphore.make(1)
       const identity = {}
@@ -154,26 +187,21 @@ export class MemoryDatabase extends Context.Service<
         Effect.flatMap(CurrentTransaction, (tx) => {
           if (ours(tx)) {
             // a nested transaction is a savepoint: its failure undoes its own writes only
-            const saved = tx.tables
-            return Effect.onError(self, () =>
-              Effect.sync(() => {
-                tx.tables = saved
-              })
-            )
+            const saved = Table.savepoint(dirty)
+            return Effect.onError(self, () => Effect.sync(() => Table.restore(dirty, saved)))
           }
           return writers.withPermits(1)(
             Effect.suspend(() => {
-              const own: Transaction = { database: identity, tables: committed, open: true }
+              const own: Transaction = { database: identity, open: true }
               return Effect.provideService(self, CurrentTransaction, own).pipe(
-                // reached only on success: a failure or an interruption leaves `committed` untouched
-                Effect.tap(() =>
-                  Effect.sync(() => {
-                    committed = own.tables
-                  })
-                ),
-                Effect.ensuring(
+                Effect.onExit((exit) =>
                   Effect.sync(() => {
                     own.open = false
+                    // a failure or an interruption publishes nothing
+                    if (exit._tag === "Success") {
+                      if (dirty.length > 0) version++
+                      Table.commit(dirty)
+                    } else Table.rollback(dirty)
                   })
                 )
               )
@@ -181,20 +209,23 @@ export class MemoryDatabase extends Context.Service<
           )
         })
 
-      const write = (operation: string, f: (tables: Tables) => Tables): Effect.Effect<void, StoreError> =>
+      const write = (operation: string, f: (tables: Tables) => unknown): Effect.Effect<void, StoreError> =>
         Effect.flatMap(CurrentTransaction, (tx) => {
           if (!ours(tx)) return transaction(write(operation, f))
           const index = writeCount++
           if (options.failWrite?.({ operation, index })) return Effect.fail(new StoreError({ operation }))
-          tx.tables = f(tx.tables)
+          f(overlays)
           return Effect.void
         })
 
       return MemoryDatabase.of({
-        read: (f) => Effect.map(CurrentTransaction, (tx) => f(ours(tx) ? tx.tables : committed)),
+        read: (f) => Effect.map(CurrentTransaction, (tx) => f(ours(tx) ? overlays : committed)),
         write,
         transaction,
-        snapshot: Effect.sync(() => committed)
+        snapshot: Effect.sync(() => {
+          if (snapshot?.version !== version) snapshot = { version, tables: mapTables(committed, Table.copy) }
+          return snapshot.tables
+        })
       })
     })
 

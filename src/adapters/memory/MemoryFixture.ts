@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, HashMap, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
 import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { PanFromString } from "../../domain/card/Pan.js"
@@ -16,6 +16,7 @@ import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
 import { emptyTables, rowKey, type Tables } from "./MemoryDatabase.js"
 import { putTokenFixture, TokenFixtureFields } from "./MemoryTokenFixture.js"
+import * as Table from "./Table.js"
 
 const CardFixture = Schema.Struct({
   kitNo: KitNo,
@@ -96,11 +97,11 @@ const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
 
 const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => ({
   ...tables,
-  keys: HashMap.mutate(tables.keys, (rows) => {
+  keys: Table.mutate(tables.keys, (rows) => {
     for (const [purpose, key] of Object.entries(content.keys ?? {}))
-      HashMap.set(rows, rowKey(tenant, purpose), key)
+      Table.set(rows, rowKey(tenant, purpose), key)
   }),
-  policies: HashMap.set(tables.policies, tenant, { ...defaultPolicy, ...content.policy })
+  policies: Table.set(tables.policies, tenant, { ...defaultPolicy, ...content.policy })
 })
 
 /**
@@ -111,7 +112,7 @@ const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFix
  */
 export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables, ValidationError> =>
   Effect.flatMap(decodeFixture(fixture), (decoded) => {
-    let tables = emptyTables
+    let tables = emptyTables()
     const issues: Array<{ path: string; message: string }> = []
     for (const [tenant, content] of Object.entries(decoded.tenants)) {
       const tenantId = tenant as TenantId

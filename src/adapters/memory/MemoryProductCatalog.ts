@@ -1,8 +1,9 @@
-import { Effect, HashMap, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import { ProductCatalog } from "../../ports/ProductCatalog.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 const byProductId = (a: Product, b: Product) =>
   a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0
@@ -19,14 +20,13 @@ export const putCatalog = (
   ladder?: TierLadder
 ): Tables => {
   const added = new Set(products.map((p) => p.productId))
-  const kept = Option.getOrElse(
-    HashMap.get(tables.products, tenant),
-    (): ReadonlyArray<Product> => []
-  ).filter((p) => !added.has(p.productId))
+  const kept = Option.getOrElse(Table.get(tables.products, tenant), (): ReadonlyArray<Product> => []).filter(
+    (p) => !added.has(p.productId)
+  )
   return {
     ...tables,
-    products: HashMap.set(tables.products, tenant, [...kept, ...products].sort(byProductId)),
-    tierLadders: ladder === undefined ? tables.tierLadders : HashMap.set(tables.tierLadders, tenant, ladder)
+    products: Table.set(tables.products, tenant, [...kept, ...products].sort(byProductId)),
+    tierLadders: ladder === undefined ? tables.tierLadders : Table.set(tables.tierLadders, tenant, ladder)
   }
 }
 
@@ -37,9 +37,8 @@ export const MemoryProductCatalog = Layer.effect(
   ProductCatalog,
   Effect.map(MemoryDatabase, (db) =>
     ProductCatalog.of({
-      findAll: (tenant) => db.read((t) => Option.getOrElse(HashMap.get(t.products, tenant), () => [])),
-      findTierLadder: (tenant) =>
-        db.read((t) => Option.getOrElse(HashMap.get(t.tierLadders, tenant), () => []))
+      findAll: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.products, tenant), () => [])),
+      findTierLadder: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.tierLadders, tenant), () => []))
     })
   )
 )

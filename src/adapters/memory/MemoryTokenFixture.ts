@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Schema } from "effect"
+import { Schema } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { AccountPanFromString } from "../../domain/token/AccountPan.js"
 import { AccountRange, accountRangesOverlap } from "../../domain/token/AccountRange.js"
@@ -20,6 +20,7 @@ import { AuditInfoSchema } from "../../domain/token/TokenUpdateRequest.js"
 import type { FieldIssue } from "../../domain/Validation.js"
 import type { Tables } from "./MemoryDatabase.js"
 import { putTokens } from "./MemoryTokenRepository.js"
+import * as Table from "./Table.js"
 
 const optionalString = Schema.optionalKey(Schema.String)
 
@@ -142,7 +143,7 @@ export const putTokenFixture = (
     tables:
       ranges.length === 0
         ? withTokens
-        : { ...withTokens, accountRanges: HashMap.set(withTokens.accountRanges, tenant, ranges) },
+        : { ...withTokens, accountRanges: Table.set(withTokens.accountRanges, tenant, ranges) },
     issues
   }
 }

@@ -1,9 +1,10 @@
-import { Effect, Equal, HashMap, HashSet, Layer, Option, Redacted } from "effect"
+import { Effect, Equal, HashSet, Layer, Option, Redacted } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
 import type { AccountPan } from "../../domain/token/AccountPan.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * The key of an account PAN in `tokensByPan`: `Redacted("tenant/pan")`, found by value, never
@@ -17,19 +18,18 @@ export const tokenPanKey = (tenant: TenantId, pan: AccountPan): Redacted.Redacte
 type Refs = HashSet.HashSet<TokenUniqueReference>
 
 const move = <K>(
-  index: HashMap.HashMap<K, Refs>,
+  index: Table.Table<K, Refs>,
   from: K | undefined,
   to: K | undefined,
   ref: TokenUniqueReference
-): HashMap.HashMap<K, Refs> => {
-  const removed =
-    from === undefined ? index : HashMap.modify(index, from, (refs) => HashSet.remove(refs, ref))
+): Table.Table<K, Refs> => {
+  const removed = from === undefined ? index : Table.modify(index, from, (refs) => HashSet.remove(refs, ref))
   return to === undefined
     ? removed
-    : HashMap.set(
+    : Table.set(
         removed,
         to,
-        HashSet.add(Option.getOrElse(HashMap.get(removed, to), HashSet.empty<TokenUniqueReference>), ref)
+        HashSet.add(Option.getOrElse(Table.get(removed, to), HashSet.empty<TokenUniqueReference>), ref)
       )
 }
 
@@ -43,10 +43,10 @@ export const putTokens = (tables: Tables, tenant: TenantId, tokens: ReadonlyArra
   let { tokensByPan, tokensByCardholder } = tables
   const cardholderKey = (token: Token | undefined) =>
     token?.cardholderId === undefined ? undefined : rowKey(tenant, token.cardholderId)
-  const stored = HashMap.mutate(tables.tokens, (rows) => {
+  const stored = Table.mutate(tables.tokens, (rows) => {
     for (const token of tokens) {
       const key = rowKey(tenant, token.tokenUniqueReference)
-      const old = Option.getOrUndefined(HashMap.get(rows, key))
+      const old = Option.getOrUndefined(Table.get(rows, key))
       const ref = token.tokenUniqueReference
       const oldPan = old && tokenPanKey(tenant, old.accountPan)
       const newPan = tokenPanKey(tenant, token.accountPan)
@@ -57,7 +57,7 @@ export const putTokens = (tables: Tables, tenant: TenantId, tokens: ReadonlyArra
       if (cardholderKey(old) !== cardholderKey(token)) {
         tokensByCardholder = move(tokensByCardholder, cardholderKey(old), cardholderKey(token), ref)
       }
-      HashMap.set(rows, key, token)
+      Table.set(rows, key, token)
     }
   })
   return { ...tables, tokens: stored, tokensByPan, tokensByCardholder }
@@ -74,7 +74,7 @@ const tokensOf = (tables: Tables, tenant: TenantId, refs: Option.Option<Refs>): 
   if (Option.isNone(refs)) return []
   const found: Array<Token> = []
   for (const ref of refs.value) {
-    const token = HashMap.get(tables.tokens, rowKey(tenant, ref))
+    const token = Table.get(tables.tokens, rowKey(tenant, ref))
     if (Option.isSome(token)) found.push(token.value)
   }
   return found.sort(byReference)
@@ -87,11 +87,11 @@ export const MemoryTokenRepository = Layer.effect(
   TokenRepository,
   Effect.map(MemoryDatabase, (db) =>
     TokenRepository.of({
-      findByReference: (tenant, ref) => db.read((t) => HashMap.get(t.tokens, rowKey(tenant, ref))),
+      findByReference: (tenant, ref) => db.read((t) => Table.get(t.tokens, rowKey(tenant, ref))),
       findByPan: (tenant, pan) =>
-        db.read((t) => tokensOf(t, tenant, HashMap.get(t.tokensByPan, tokenPanKey(tenant, pan)))),
+        db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByPan, tokenPanKey(tenant, pan)))),
       findByCardholder: (tenant, cardholderId) =>
-        db.read((t) => tokensOf(t, tenant, HashMap.get(t.tokensByCardholder, rowKey(tenant, cardholderId)))),
+        db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByCardholder, rowKey(tenant, cardholderId)))),
       saveAll: (tenant, tokens) => db.write("TokenRepository.saveAll", (t) => putTokens(t, tenant, tokens))
     })
   )

@@ -1,8 +1,9 @@
-import { Effect, HashMap, Layer, Option } from "effect"
+import { Effect, Layer, Option } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
 import type { TokenUniqueReference } from "../../domain/token/Token.js"
 import { WalletNotifier } from "../../ports/WalletNotifier.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
+import * as Table from "./Table.js"
 
 /**
  * One notification the wallet provider is to receive.
@@ -26,8 +27,8 @@ export const MemoryWalletNotifier = Layer.effect(
       notify: (tenant, tokenUniqueReferences) =>
         db.write("WalletNotifier.notify", (t) => ({
           ...t,
-          walletNotifications: HashMap.set(t.walletNotifications, tenant, [
-            ...Option.getOrElse(HashMap.get(t.walletNotifications, tenant), () => []),
+          walletNotifications: Table.set(t.walletNotifications, tenant, [
+            ...Option.getOrElse(Table.get(t.walletNotifications, tenant), () => []),
             { tokenUniqueReferences: [...tokenUniqueReferences] }
           ])
         }))
@@ -45,5 +46,5 @@ export const walletNotificationsOf = (
   tenant: TenantId | string
 ): Effect.Effect<ReadonlyArray<WalletNotification>, never, MemoryDatabase> =>
   Effect.flatMap(MemoryDatabase, (db) =>
-    db.read((t) => Option.getOrElse(HashMap.get(t.walletNotifications, tenant), () => []))
+    db.read((t) => Option.getOrElse(Table.get(t.walletNotifications, tenant), () => []))
   )

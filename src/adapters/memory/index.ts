@@ -12,6 +12,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
 import type { TenantKeys } from "../../ports/TenantKeys.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
@@ -26,6 +27,7 @@ import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
 import { type MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+import { MemoryPinStore } from "./MemoryPinStore.js"
 import { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
@@ -40,6 +42,7 @@ export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
 export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+export { MemoryPinStore } from "./MemoryPinStore.js"
 export { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 export { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 export { TokenFixture } from "./MemoryTokenFixture.js"
@@ -50,6 +53,7 @@ export {
   type WalletNotification,
   walletNotificationsOf
 } from "./MemoryWalletNotifier.js"
+export * as Table from "./Table.js"
 
 /**
  * Every port this adapter provides.
@@ -69,6 +73,7 @@ export type MemoryPorts =
   | TokenRepository
   | AccountRanges
   | WalletNotifier
+  | PinStore
 
 /**
  * All ports over one fresh memory database seeded from `fixture`. The `MemoryDatabase` is exposed
@@ -92,7 +97,8 @@ export const layer = (
     MemoryCardOrderRepository,
     MemoryTokenRepository,
     MemoryAccountRanges,
-    MemoryWalletNotifier
+    MemoryWalletNotifier,
+    MemoryPinStore
   ).pipe(
     Layer.provideMerge(
       Layer.unwrap(Effect.map(tablesFromFixture(fixture), (tables) => MemoryDatabase.layer(tables, options)))

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
+import type { AuditEvent, ChangeContext } from "../audit/AuditEvent.js"
 import type { AccountNo, EntityId, KitNo } from "../Identifiers.js"
 import {
   type CardOperation,
@@ -95,8 +95,9 @@ export const applyOperation = (
   if (!isAllowed(operation, card.status)) {
     return Result.fail(new InvalidStatusTransition({ kitNo: card.kitNo, status: card.status, operation }))
   }
-  const { lockedFrom: _, ...rest } = card
   const to = transitionTable[operation].to
+  // only LOCKED carries `lockedFrom`; every other status leaves the field out
+  const rest: Card = card.lockedFrom === undefined ? card : withoutLockedFrom(card)
   if (to === "LOCKED_FROM") {
     // a LOCKED card always remembers its origin; ACTIVE is the safe reading of a legacy row without it
     return Result.succeed({ ...rest, status: card.lockedFrom ?? "ACTIVE" })
@@ -106,6 +107,10 @@ export const applyOperation = (
   }
   return Result.succeed({ ...rest, status: to })
 }
+
+const withoutLockedFrom = ({ lockedFrom: _, ...rest }: Card): Card => rest
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
 /**
  * Applies an operation and records it: the changed card and its audit event.
@@ -117,16 +122,19 @@ export const changeStatus = (
   operation: CardOperation,
   context: ChangeContext
 ): Result.Result<{ readonly card: Card; readonly event: AuditEvent }, InvalidStatusTransition> =>
-  Result.map(applyOperation(card, operation), (next) => ({
-    card: next,
-    event: {
+  Result.map(applyOperation(card, operation), (next) => {
+    const event: Mutable<AuditEvent> = {
       at: context.at,
       action: operation,
       subject: card.kitNo,
       outcome: "OK",
       cardNumber: maskPan(card.pan),
       previousStatus: card.status,
-      currentStatus: next.status,
-      ...contextFields(context)
+      currentStatus: next.status
     }
-  }))
+    // exact optional fields: set only what the caller gave (a bulk call makes one event per card)
+    if (context.changer !== undefined) event.changer = context.changer
+    if (context.channel !== undefined) event.channel = context.channel
+    if (context.reason !== undefined) event.reason = context.reason
+    return { card: next, event }
+  })

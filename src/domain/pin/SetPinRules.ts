@@ -23,7 +23,11 @@ export const SET_PIN = "SET_PIN"
  *
  * @category models
  */
-export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>(["ASSIGNED", "ACTIVE", "LOCKED"])
+export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>([
+  "ASSIGNED",
+  "ACTIVE",
+  "LOCKED"
+])
 
 /**
  * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card.
@@ -57,7 +61,7 @@ export class ExpiryDateMismatch extends Schema.TaggedError<ExpiryDateMismatch>()
 
 /**
  * DOMAIN.md §6: a PIN of one repeated digit or a straight run is refused unless the tenant allows it.
- * The message says which kind of PIN is refused, never the PIN.
+ * The message says which kind of PIN is refused, with no digit in it: an example could be the PIN.
  *
  * @category errors
  */
@@ -66,7 +70,7 @@ export class TrivialPinRefused extends Schema.TaggedError<TrivialPinRefused>()("
 }) {
   readonly code = "TRIVIAL_PIN" as const
   override get message() {
-    return "The PIN is one digit repeated or a straight run (such as 1111 or 1234), which this tenant does not accept; choose another PIN."
+    return "The PIN is one digit repeated or a straight run of digits, which this tenant does not accept; choose another PIN."
   }
 }
 
@@ -90,7 +94,8 @@ export const checkCardForPin = (
   if (!pinSettableStatuses.has(card.status))
     return Result.fail(new InvalidCardStatusForPin({ kitNo: card.kitNo, status: card.status }))
   // the expiry is not secret (it is printed on the card), so a plain comparison is fine
-  if (cardExpiryMmyy(card.expDate) !== expiryDate) return Result.fail(new ExpiryDateMismatch({ kitNo: card.kitNo }))
+  if (cardExpiryMmyy(card.expDate) !== expiryDate)
+    return Result.fail(new ExpiryDateMismatch({ kitNo: card.kitNo }))
   return Result.succeed(card)
 }
 

@@ -1,0 +1,56 @@
+/**
+ * Checks a PIN against the card's verifier in the PIN store: what a host builds PIN verification on.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Option, Schema } from "effect"
+import { PinStore } from "../../ports/PinStore.js"
+import { type TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
+import { KitNo } from "../Identifiers.js"
+import type { StoreError } from "../StoreError.js"
+import { decodeTenantRequest, type ValidationError } from "../Validation.js"
+import { pinVerifier, verifierMatches } from "./PinVerifier.js"
+
+/**
+ * ISO 9564-1 §8.1: a PIN is 4 to 12 decimal digits. Held `Redacted` once decoded; never encoded back.
+ *
+ * @category schemas
+ */
+export const PinFromString = Schema.RedactedFromValue(
+  Schema.String.check(Schema.isPattern(/^[0-9]{4,12}$/, { message: "must be 4-12 digits" })),
+  { label: "PIN", disallowEncode: true }
+)
+
+/**
+ * `{ kitNo, pin }`, the PIN in clear (the host has already opened whatever carried it).
+ *
+ * @category schemas
+ */
+export const VerifyPinRequest = Schema.Struct({ kitNo: KitNo, pin: PinFromString })
+export type VerifyPinRequest = typeof VerifyPinRequest.Encoded
+
+/**
+ * @category models
+ */
+export type VerifyPinError = ValidationError | TenantKeyMissing | StoreError
+
+const decode = decodeTenantRequest(VerifyPinRequest)
+
+/**
+ * Whether `pin` is the PIN last set on the card: its verifier (HMAC-SHA-256 of kitNo and PIN under the
+ * tenant's `pinStore` key) is compared with the stored one in constant time. `false` when no PIN was
+ * ever set, or the card is unknown in the tenant. It changes nothing and writes no audit event; try
+ * counters and lock-outs belong to the host that calls it.
+ *
+ * @category use cases
+ */
+export const verifyPin = Effect.fnUntraced(function* (
+  tenant: string,
+  request: unknown
+): Effect.fn.Return<boolean, VerifyPinError, PinStore | TenantKeys> {
+  const { tenant: tenantId, request: command } = yield* decode(tenant, request)
+  const key = yield* (yield* TenantKeys).keyFor(tenantId, "pinStore")
+  const candidate = pinVerifier(key, command.kitNo, command.pin)
+  const stored = yield* (yield* PinStore).find(tenantId, command.kitNo)
+  return Option.isSome(stored) && verifierMatches(stored.value, candidate)
+})

@@ -1,0 +1,156 @@
+/**
+ * Fixtures, envelopes and a runner for the Set PIN tests: keys in hex, a card per status, envelopes
+ * sealed by the library or by node:crypto, and the PIN store and audit trail around one attempt.
+ */
+import { createCipheriv, createHmac } from "node:crypto"
+import { Effect, Option, Redacted, type Result, Schema } from "effect"
+import type {
+  MemoryDatabase,
+  MemoryFixture,
+  MemoryOptions,
+  MemoryPorts
+} from "../../src/adapters/memory/index.js"
+import {
+  type AuditEvent,
+  AuditLog,
+  encryptPinBlock,
+  KitNo,
+  PinStore,
+  type SetPinError,
+  type SetPinResult,
+  setPin,
+  TenantId
+} from "../../src/index.js"
+import { cardFixture, customerWith, panFor, TENANT_A, TENANT_B, testLayer } from "./builders.js"
+
+export const SET_PIN_KEY_HEX = "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
+export const PIN_STORE_KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+export const OTHER_KEY_HEX = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
+export const key = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, "hex"))
+
+/** The card every example sets a PIN on, and its expiry in seed 001's MMYY. */
+export const KIT = "4240181652"
+export const PAN = panFor(7)
+export const MASKED = "608040XXXXXX0077"
+export const EXPIRY = "0729"
+/** A card of the other tenant. */
+export const FOREIGN_KIT = "4240189999"
+export const FOREIGN_PAN = panFor(8)
+export const PIN = "4821"
+
+type CardFixture = Parameters<typeof cardFixture>[2]
+type Keys = NonNullable<MemoryFixture["tenants"][string]["keys"]>
+type Policy = NonNullable<MemoryFixture["tenants"][string]["policy"]>
+
+export interface PinFixtureOptions {
+  readonly card?: CardFixture
+  readonly keys?: Keys
+  readonly policy?: Policy
+}
+
+/** Tenant A with one card (ACTIVE unless told) and both keys; tenant B with a card and keys of its own. */
+export const pinFixture = (options: PinFixtureOptions = {}): MemoryFixture => ({
+  tenants: {
+    [TENANT_A]: {
+      customers: [
+        customerWith("req11", "9876543210", 8642135, [
+          cardFixture(KIT, 7, { status: "ACTIVE", ...options.card })
+        ])
+      ],
+      keys: options.keys ?? { setPin: SET_PIN_KEY_HEX, pinStore: PIN_STORE_KEY_HEX },
+      ...(options.policy === undefined ? {} : { policy: options.policy })
+    },
+    [TENANT_B]: {
+      customers: [
+        customerWith("other", "9876500000", 100, [cardFixture(FOREIGN_KIT, 8, { status: "ACTIVE" })])
+      ],
+      keys: { setPin: SET_PIN_KEY_HEX, pinStore: PIN_STORE_KEY_HEX }
+    }
+  }
+})
+
+/** The envelope a client makes with the library: format 0, AES-GCM, Base64(IV ‖ ciphertext ‖ tag). */
+export const envelope = (pin: string, pan = PAN, keyHex = SET_PIN_KEY_HEX, iv?: Uint8Array): string =>
+  Effect.runSync(encryptPinBlock({ pin, pan, key: key(keyHex), ...(iv === undefined ? {} : { iv }) }))
+
+/** ISO 9564-1 §9.3.2 format 0, written out from the standard: PIN field XOR account field. */
+export const handMadeFormat0 = (pin: string, pan: string): Buffer => {
+  const pinField = Buffer.from(`0${pin.length.toString(16)}${pin}`.padEnd(16, "F"), "hex")
+  const accountField = Buffer.from(`0000${pan.slice(-13, -1).padStart(12, "0")}`, "hex")
+  return Buffer.from(pinField.map((byte, i) => byte ^ accountField[i]!))
+}
+
+/** The envelope as a client with only node:crypto (OpenSSL) would seal it. */
+export const nodeEnvelope = (pin: string, pan: string, keyHex: string, iv: Uint8Array): string => {
+  const cipher = createCipheriv("aes-256-gcm", key(keyHex), iv)
+  const body = Buffer.concat([cipher.update(handMadeFormat0(pin, pan)), cipher.final()])
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64")
+}
+
+/** What the PIN store must hold: HMAC-SHA-256 of `kitNo:PIN` under the pinStore key, by node:crypto. */
+export const expectedVerifier = (kitNo: string, pin: string, keyHex = PIN_STORE_KEY_HEX): string =>
+  createHmac("sha256", key(keyHex)).update(`${kitNo}:${pin}`).digest("hex")
+
+export const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  kitNo: KIT,
+  pinBlock: envelope(PIN),
+  expiryDate: EXPIRY,
+  channel: "MOBILE",
+  changer: "cust-app",
+  ...overrides
+})
+
+/** The stored verifier of a card, revealed (tests only), or undefined. */
+export const storedVerifier = (tenant: string, kitNo: string) =>
+  Effect.map(
+    Effect.flatMap(PinStore, (store) => store.find(TenantId.make(tenant), KitNo.make(kitNo))),
+    (found) => Option.getOrUndefined(Option.map(found, Redacted.value))
+  )
+
+export const auditOf = (tenant: string, subject: string) =>
+  Effect.flatMap(AuditLog, (log) => log.findBySubject(TenantId.make(tenant), subject))
+
+export interface Attempt {
+  readonly result: Result.Result<SetPinResult, SetPinError>
+  /** The card's verifier before and after the attempt (revealed), for tenant and kitNo of the attempt. */
+  readonly before: string | undefined
+  readonly after: string | undefined
+  /** The audit events the attempt added, for its tenant and kitNo. */
+  readonly events: ReadonlyArray<AuditEvent>
+}
+
+export interface AttemptOptions {
+  readonly tenant?: string
+  /** A PIN set on the card by an earlier, good request; none when undefined. */
+  readonly earlierPin?: string
+  readonly memory?: MemoryOptions
+}
+
+/** One setPin call on a fresh store, with what it changed around it. */
+export const attempt = (fixture: MemoryFixture, body: unknown, options: AttemptOptions = {}) => {
+  const tenant = options.tenant ?? TENANT_A
+  const named = typeof body === "object" && body !== null && "kitNo" in body ? body.kitNo : undefined
+  const kitNo = Schema.is(KitNo)(named) ? named : KIT
+  return runOn(
+    fixture,
+    Effect.gen(function* () {
+      if (options.earlierPin !== undefined)
+        yield* setPin(TENANT_A, request({ pinBlock: envelope(options.earlierPin) }))
+      const before = yield* storedVerifier(tenant, kitNo)
+      const already = (yield* auditOf(tenant, kitNo)).length
+      const result = yield* Effect.result(setPin(tenant, body))
+      const after = yield* storedVerifier(tenant, kitNo)
+      const events = (yield* auditOf(tenant, kitNo)).slice(already)
+      return { result, before, after, events } satisfies Attempt
+    }),
+    options.memory
+  )
+}
+
+export const runOn = <A, E>(
+  fixture: MemoryFixture,
+  program: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  memory?: MemoryOptions
+): Promise<A> => Effect.runPromise(Effect.provide(program, testLayer(fixture, memory)))
+
+export { TENANT_A, TENANT_B }
