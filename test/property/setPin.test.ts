@@ -122,7 +122,7 @@ const everyOutput = async (pin: string, pan: string, iv: Uint8Array): Promise<Re
     const snapshot = yield* (yield* MemoryDatabase).snapshot
     values.push(
       snapshot,
-      Object.values(snapshot).map((table: Table.Table<string, unknown>) => Table.values(table))
+      Object.values(snapshot).map((table: Table.Table<unknown>) => Table.values(table))
     )
     return values
   })

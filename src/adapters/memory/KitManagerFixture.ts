@@ -16,7 +16,7 @@ import {
 import { Product, TierType } from "../../domain/product/Product.js"
 import type { FieldIssue } from "../../domain/Validation.js"
 import { putOrders } from "./MemoryCardOrderRepository.js"
-import { rowKey, type Tables } from "./MemoryDatabase.js"
+import type { Tables } from "./MemoryDatabase.js"
 import { putCatalog } from "./MemoryProductCatalog.js"
 import * as Table from "./Table.js"
 
@@ -95,7 +95,7 @@ export const putKitManagerFixture = (
   for (const i of duplicates(content.orders ?? [], (o) => o.orderId))
     issues.push({ path: `${at}.orders.${i}.orderId`, message: "must be unique in the tenant" })
   for (const [i, order] of (content.orders ?? []).entries()) {
-    const card = Table.get(tables.cards, rowKey(tenant, order.kitNo))
+    const card = Table.get(tables.cards, tenant, order.kitNo)
     if (card._tag === "None") {
       issues.push({ path: `${at}.orders.${i}.kitNo`, message: "must be a card of the tenant" })
       continue

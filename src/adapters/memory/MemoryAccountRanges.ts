@@ -16,7 +16,7 @@ export const MemoryAccountRanges = Layer.effect(
       findRange: (tenant, pan) =>
         db.read((t) =>
           Arr.findFirst(
-            Option.getOrElse(Table.get(t.accountRanges, tenant), () => []),
+            Option.getOrElse(Table.get(t.accountRanges, tenant, ""), () => []),
             (range) => accountRangeContains(range, pan)
           )
         )

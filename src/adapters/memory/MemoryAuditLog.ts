@@ -2,24 +2,25 @@ import { Effect, Layer } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { AuditLog } from "../../ports/AuditLog.js"
-import { type AuditTrail, MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import { type AuditTrail, MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
-
-const trailOf = (tables: Tables, subjectKey: string): AuditTrail | undefined =>
-  Table.getOrUndefined(tables.audit, subjectKey)
 
 const appendEvents = (tables: Tables, tenant: TenantId, events: ReadonlyArray<AuditEvent>): void => {
   const trails = new Map<string, AuditTrail>()
   for (const event of events) {
-    const subjectKey = rowKey(tenant, event.subject)
-    trails.set(subjectKey, { event, older: trails.get(subjectKey) ?? trailOf(tables, subjectKey) })
+    const older = trails.get(event.subject) ?? Table.getOrUndefined(tables.audit, tenant, event.subject)
+    trails.set(event.subject, { event, older })
   }
-  for (const [subjectKey, trail] of trails) Table.set(tables.audit, subjectKey, trail)
+  for (const [subject, trail] of trails) Table.set(tables.audit, tenant, subject, trail)
 }
 
 const eventsOf = (tables: Tables, tenant: TenantId, subject: string): ReadonlyArray<AuditEvent> => {
   const events: Array<AuditEvent> = []
-  for (let link = trailOf(tables, rowKey(tenant, subject)); link !== undefined; link = link.older) {
+  for (
+    let link = Table.getOrUndefined(tables.audit, tenant, subject);
+    link !== undefined;
+    link = link.older
+  ) {
     events.push(link.event)
   }
   return events.reverse()

@@ -1,9 +1,8 @@
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/card/Pan.js"
 import type { KitNo } from "../../domain/Identifiers.js"
 import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
-import { panKey } from "./MemoryCardRepository.js"
-import { MemoryDatabase, rowKey } from "./MemoryDatabase.js"
+import { MemoryDatabase } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /** kitNos issued here start at this serial, clear of hand-written fixture ids. */
@@ -22,7 +21,7 @@ export const MemoryCardIssuer = Layer.effect(
       issue: (tenant, bin) =>
         Effect.flatMap(
           db.read((t) => {
-            let serial = Option.getOrElse(Table.get(t.issuerSerial, tenant), () => FIRST_SERIAL)
+            let serial = Option.getOrElse(Table.get(t.issuerSerial, tenant, ""), () => FIRST_SERIAL)
             for (;;) {
               const kitNo = String(serial) as KitNo
               const body =
@@ -33,7 +32,7 @@ export const MemoryCardIssuer = Layer.effect(
               const pan = makePan((body + luhnCheckDigit(body)) as PanDigits)
               serial++
               const taken =
-                Table.has(t.cards, rowKey(tenant, kitNo)) || Table.has(t.kitNoByPan, panKey(tenant, pan))
+                Table.has(t.cards, tenant, kitNo) || Table.has(t.kitNoByPan, tenant, Redacted.value(pan))
               if (!taken) return { identity: { kitNo, pan } satisfies IssuedIdentity, next: serial }
             }
           }),
@@ -41,7 +40,7 @@ export const MemoryCardIssuer = Layer.effect(
             Effect.as(
               db.write("CardIssuer.issue", (t) => ({
                 ...t,
-                issuerSerial: Table.set(t.issuerSerial, tenant, next)
+                issuerSerial: Table.set(t.issuerSerial, tenant, "", next)
               })),
               identity
             )

@@ -1,30 +1,24 @@
-import { Effect, HashSet, Layer, Option, Redacted } from "effect"
+import { Effect, HashSet, Layer, Redacted } from "effect"
 import type { Card } from "../../domain/card/Card.js"
-import type { Pan } from "../../domain/card/Pan.js"
-import type { KitNo, TenantId } from "../../domain/Identifiers.js"
+import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
-import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
-/**
- * The key of a PAN in `kitNoByPan`.
- *
- * @category constructors
- */
-export const panKey = (tenant: TenantId, pan: Pan): Redacted.Redacted<string> =>
-  Redacted.make(rowKey(tenant, Redacted.value(pan)))
+type Index = Table.Table<HashSet.HashSet<KitNo>>
 
-type Index = Table.Table<string, HashSet.HashSet<KitNo>>
-
-const moveInIndex = (index: Index, from: string | undefined, to: string, kitNo: KitNo): Index => {
-  if (from === to) return index
-  const removed =
-    from === undefined ? index : Table.modify(index, from, (kits) => HashSet.remove(kits, kitNo))
-  return Table.set(
-    removed,
-    to,
-    HashSet.add(Option.getOrElse(Table.get(removed, to), HashSet.empty<KitNo>), kitNo)
-  )
+/** Moves `kitNo` from the index entry `from` to the entry `to`. */
+const moveInIndex = (
+  index: Index,
+  tenant: TenantId,
+  from: Table.Id | undefined,
+  to: Table.Id,
+  kitNo: KitNo
+): void => {
+  if (from === to) return
+  if (from !== undefined) Table.modify(index, tenant, from, (kits) => HashSet.remove(kits, kitNo))
+  const kits = Table.getOrUndefined(index, tenant, to) ?? HashSet.empty<KitNo>()
+  Table.set(index, tenant, to, HashSet.add(kits, kitNo))
 }
 
 const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)
@@ -39,14 +33,13 @@ const inStrictKitNoOrder = (cards: ReadonlyArray<Card>): boolean => {
  * wins, as if the cards were written one by one. A batch already in strict kitNo order (what a
  * bulk operation over `findByCustomer` writes) is neither deduplicated nor sorted.
  */
-const byCustomer = (tenant: TenantId, cards: ReadonlyArray<Card>): Map<string, ReadonlyArray<Card>> => {
+const byCustomer = (cards: ReadonlyArray<Card>): Map<EntityId, ReadonlyArray<Card>> => {
   const ordered = inStrictKitNoOrder(cards)
   const latest = ordered ? cards : new Map(cards.map((card) => [card.kitNo, card])).values()
-  const groups = new Map<string, Array<Card>>()
+  const groups = new Map<EntityId, Array<Card>>()
   for (const card of latest) {
-    const key = rowKey(tenant, card.entityId)
-    const group = groups.get(key)
-    if (group === undefined) groups.set(key, [card])
+    const group = groups.get(card.entityId)
+    if (group === undefined) groups.set(card.entityId, [card])
     else group.push(card)
   }
   if (!ordered) for (const group of groups.values()) group.sort(byKitNo)
@@ -88,8 +81,8 @@ const mergeByKitNo = (
   return merged
 }
 
-const rowsOf = <A>(table: Table.Table<string, ReadonlyArray<A>>, key: string): ReadonlyArray<A> =>
-  Option.getOrElse(Table.get(table, key), (): ReadonlyArray<A> => [])
+const listOf = (tables: Tables, tenant: TenantId, entityId: EntityId): ReadonlyArray<Card> =>
+  Table.getOrUndefined(tables.customerCards, tenant, entityId) ?? []
 
 /**
  * Writes the cards and keeps the customer and account indexes, and each customer's ordered list,
@@ -99,48 +92,43 @@ const rowsOf = <A>(table: Table.Table<string, ReadonlyArray<A>>, key: string): R
  * @category constructors
  */
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
-  let { cardsByCustomer, cardsByAccount, kitNoByPan, customerCards } = tables
-  const movedAway = new Map<string, Set<KitNo>>()
-  const stored = Table.mutate(tables.cards, (rows) => {
-    for (const [customerKey, batch] of byCustomer(tenant, cards)) {
-      const replaced: Array<Card | undefined> = []
-      customerCards = Table.set(
-        customerCards,
-        customerKey,
-        mergeByKitNo(rowsOf(customerCards, customerKey), batch, replaced)
-      )
-      for (const [j, card] of batch.entries()) {
-        const key = rowKey(tenant, card.kitNo)
-        // not on this customer's list: a new card, or one that moves from another customer
-        const old = replaced[j] ?? Table.getOrUndefined(rows, key)
-        if (old === undefined) kitNoByPan = Table.set(kitNoByPan, panKey(tenant, card.pan), card.kitNo)
-        if (old === undefined || old.entityId !== card.entityId) {
-          const from = old && rowKey(tenant, old.entityId)
-          if (from !== undefined) movedAway.set(from, (movedAway.get(from) ?? new Set()).add(card.kitNo))
-          cardsByCustomer = moveInIndex(cardsByCustomer, from, customerKey, card.kitNo)
-        }
-        if (old === undefined || old.accountNo !== card.accountNo) {
-          const from = old && rowKey(tenant, old.accountNo)
-          cardsByAccount = moveInIndex(cardsByAccount, from, rowKey(tenant, card.accountNo), card.kitNo)
-        }
-        Table.set(rows, key, card)
+  const movedAway = new Map<EntityId, Set<KitNo>>()
+  for (const [entityId, batch] of byCustomer(cards)) {
+    const replaced: Array<Card | undefined> = []
+    Table.set(
+      tables.customerCards,
+      tenant,
+      entityId,
+      mergeByKitNo(listOf(tables, tenant, entityId), batch, replaced)
+    )
+    for (const [j, card] of batch.entries()) {
+      // not on this customer's list: a new card, or one that moves from another customer
+      const old = replaced[j] ?? Table.getOrUndefined(tables.cards, tenant, card.kitNo)
+      // the PAN index is keyed by the PAN's digits: a Table never prints its ids
+      if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
+      if (old === undefined || old.entityId !== card.entityId) {
+        if (old !== undefined)
+          movedAway.set(old.entityId, (movedAway.get(old.entityId) ?? new Set()).add(card.kitNo))
+        moveInIndex(tables.cardsByCustomer, tenant, old?.entityId, entityId, card.kitNo)
       }
+      if (old === undefined || old.accountNo !== card.accountNo) {
+        moveInIndex(tables.cardsByAccount, tenant, old?.accountNo, card.accountNo, card.kitNo)
+      }
+      Table.set(tables.cards, tenant, card.kitNo, card)
     }
-  })
-  for (const [customerKey, kitNos] of movedAway) {
-    const kept = rowsOf(customerCards, customerKey).filter((card) => !kitNos.has(card.kitNo))
-    customerCards = Table.set(customerCards, customerKey, kept)
   }
-  return { ...tables, cards: stored, cardsByCustomer, cardsByAccount, kitNoByPan, customerCards }
+  for (const [entityId, kitNos] of movedAway) {
+    const kept = listOf(tables, tenant, entityId).filter((card) => !kitNos.has(card.kitNo))
+    Table.set(tables.customerCards, tenant, entityId, kept)
+  }
+  return tables
 }
 
-const cardsOf = (tables: Tables, tenant: TenantId, index: Index, indexKey: string): ReadonlyArray<Card> => {
-  const kits = Table.get(index, indexKey)
-  if (Option.isNone(kits)) return []
+const cardsOf = (tables: Tables, tenant: TenantId, accountNo: AccountNo): ReadonlyArray<Card> => {
   const found: Array<Card> = []
-  for (const kitNo of kits.value) {
-    const card = Table.get(tables.cards, rowKey(tenant, kitNo))
-    if (Option.isSome(card)) found.push(card.value)
+  for (const kitNo of Table.getOrUndefined(tables.cardsByAccount, tenant, accountNo) ?? []) {
+    const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
+    if (card !== undefined) found.push(card)
   }
   return found.sort(byKitNo)
 }
@@ -152,10 +140,9 @@ export const MemoryCardRepository = Layer.effect(
   CardRepository,
   Effect.map(MemoryDatabase, (db) =>
     CardRepository.of({
-      findByKitNo: (tenant, kitNo) => db.read((t) => Table.get(t.cards, rowKey(tenant, kitNo))),
-      findByCustomer: (tenant, entityId) => db.read((t) => rowsOf(t.customerCards, rowKey(tenant, entityId))),
-      findByAccount: (tenant, accountNo) =>
-        db.read((t) => cardsOf(t, tenant, t.cardsByAccount, rowKey(tenant, accountNo))),
+      findByKitNo: (tenant, kitNo) => db.read((t) => Table.get(t.cards, tenant, kitNo)),
+      findByCustomer: (tenant, entityId) => db.read((t) => listOf(t, tenant, entityId)),
+      findByAccount: (tenant, accountNo) => db.read((t) => cardsOf(t, tenant, accountNo)),
       saveAll: (tenant, cards) => db.write("CardRepository.saveAll", (t) => putCards(t, tenant, cards))
     })
   )

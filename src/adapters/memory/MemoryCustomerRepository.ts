@@ -2,7 +2,7 @@ import { Effect, Layer, Option } from "effect"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { TenantId } from "../../domain/Identifiers.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
-import { MemoryDatabase, rowKey, type Tables } from "./MemoryDatabase.js"
+import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /**
@@ -15,11 +15,10 @@ export const putCustomers = (
 ): Tables => {
   let { customers: rows, customersByMobile } = tables
   for (const customer of customers) {
-    const key = rowKey(tenant, customer.entityId)
-    const old = Option.getOrUndefined(Table.get(rows, key))
-    if (old !== undefined) customersByMobile = Table.remove(customersByMobile, rowKey(tenant, old.mobileNo))
-    rows = Table.set(rows, key, customer)
-    customersByMobile = Table.set(customersByMobile, rowKey(tenant, customer.mobileNo), customer.entityId)
+    const old = Table.getOrUndefined(rows, tenant, customer.entityId)
+    if (old !== undefined) customersByMobile = Table.remove(customersByMobile, tenant, old.mobileNo)
+    rows = Table.set(rows, tenant, customer.entityId, customer)
+    customersByMobile = Table.set(customersByMobile, tenant, customer.mobileNo, customer.entityId)
   }
   return { ...tables, customers: rows, customersByMobile }
 }
@@ -30,7 +29,7 @@ export const putCustomers = (
 export const putAccounts = (tables: Tables, tenant: TenantId, accounts: ReadonlyArray<Account>): Tables => ({
   ...tables,
   accounts: Table.mutate(tables.accounts, (rows) => {
-    for (const account of accounts) Table.set(rows, rowKey(tenant, account.accountNo), account)
+    for (const account of accounts) Table.set(rows, tenant, account.accountNo, account)
   })
 })
 
@@ -41,14 +40,14 @@ export const MemoryCustomerRepository = Layer.effect(
   CustomerRepository,
   Effect.map(MemoryDatabase, (db) =>
     CustomerRepository.of({
-      findByEntityId: (tenant, entityId) => db.read((t) => Table.get(t.customers, rowKey(tenant, entityId))),
+      findByEntityId: (tenant, entityId) => db.read((t) => Table.get(t.customers, tenant, entityId)),
       findByMobileNo: (tenant, mobileNo) =>
         db.read((t) =>
-          Option.flatMap(Table.get(t.customersByMobile, rowKey(tenant, mobileNo)), (entityId) =>
-            Table.get(t.customers, rowKey(tenant, entityId))
+          Option.flatMap(Table.get(t.customersByMobile, tenant, mobileNo), (entityId) =>
+            Table.get(t.customers, tenant, entityId)
           )
         ),
-      findAccount: (tenant, accountNo) => db.read((t) => Table.get(t.accounts, rowKey(tenant, accountNo))),
+      findAccount: (tenant, accountNo) => db.read((t) => Table.get(t.accounts, tenant, accountNo)),
       saveAll: (tenant, customers) =>
         db.write("CustomerRepository.saveAll", (t) => putCustomers(t, tenant, customers)),
       saveAccounts: (tenant, accounts) =>

@@ -20,53 +20,52 @@ import type { WalletNotification } from "./MemoryWalletNotifier.js"
 import * as Table from "./Table.js"
 
 /**
- * Every table is keyed by `tenant/id` (a tenant id holds no `/`), so one tenant's rows can only be
- * reached through that tenant's keys.
+ * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.
  *
  * @category models
  */
 export interface Tables {
-  readonly cards: Table.Table<string, Card>
-  readonly cardsByCustomer: Table.Table<string, HashSet.HashSet<KitNo>>
-  readonly cardsByAccount: Table.Table<string, HashSet.HashSet<KitNo>>
+  readonly cards: Table.Table<Card>
+  readonly cardsByCustomer: Table.Table<HashSet.HashSet<KitNo>>
+  readonly cardsByAccount: Table.Table<HashSet.HashSet<KitNo>>
   /**
    * Every card of each customer in kitNo order, keyed `tenant/entityId`: the same rows as `cards`,
    * kept in step by `putCards`, so that `findByCustomer` neither looks up nor sorts card by card.
    */
-  readonly customerCards: Table.Table<string, ReadonlyArray<Card>>
-  readonly customers: Table.Table<string, Customer>
-  readonly customersByMobile: Table.Table<string, EntityId>
-  readonly accounts: Table.Table<string, Account>
+  readonly customerCards: Table.Table<ReadonlyArray<Card>>
+  readonly customers: Table.Table<Customer>
+  readonly customersByMobile: Table.Table<EntityId>
+  readonly accounts: Table.Table<Account>
   /** Each subject's trail, newest first, keyed `tenant/subject`: an append adds one link. */
-  readonly audit: Table.Table<string, AuditTrail>
+  readonly audit: Table.Table<AuditTrail>
   /**
    * kitNo of each PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed.
    */
-  readonly kitNoByPan: Table.Table<Redacted.Redacted<string>, KitNo>
+  readonly kitNoByPan: Table.Table<KitNo>
   /** The issuer's next serial, per tenant. */
-  readonly issuerSerial: Table.Table<string, number>
+  readonly issuerSerial: Table.Table<number>
   /** Keyed `tenant/purpose`. */
-  readonly keys: Table.Table<string, Redacted.Redacted<Uint8Array>>
+  readonly keys: Table.Table<Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
-  readonly policies: Table.Table<string, Policy>
+  readonly policies: Table.Table<Policy>
   /** Keyed `tenant/tokenUniqueReference`. */
-  readonly tokens: Table.Table<string, Token>
+  readonly tokens: Table.Table<Token>
   /** The tokens of each account PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed. */
-  readonly tokensByPan: Table.Table<Redacted.Redacted<string>, HashSet.HashSet<TokenUniqueReference>>
+  readonly tokensByPan: Table.Table<HashSet.HashSet<TokenUniqueReference>>
   /** Keyed `tenant/cardholderId`. */
-  readonly tokensByCardholder: Table.Table<string, HashSet.HashSet<TokenUniqueReference>>
+  readonly tokensByCardholder: Table.Table<HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
-  readonly accountRanges: Table.Table<string, ReadonlyArray<AccountRange>>
+  readonly accountRanges: Table.Table<ReadonlyArray<AccountRange>>
   /** The wallet-provider outbox, oldest first; keyed by tenant. */
-  readonly walletNotifications: Table.Table<string, ReadonlyArray<WalletNotification>>
+  readonly walletNotifications: Table.Table<ReadonlyArray<WalletNotification>>
   /** The tenant's catalog, in productId order; keyed by tenant. */
-  readonly products: Table.Table<string, ReadonlyArray<Product>>
+  readonly products: Table.Table<ReadonlyArray<Product>>
   /** The tenant's tiers, lowest first; keyed by tenant. */
-  readonly tierLadders: Table.Table<string, TierLadder>
+  readonly tierLadders: Table.Table<TierLadder>
   /** Keyed `tenant/orderId`. */
-  readonly orders: Table.Table<string, CardOrder>
+  readonly orders: Table.Table<CardOrder>
   /** The PIN verifier of each card (a keyed hash, never a PIN), keyed `tenant/kitNo`. */
-  readonly pinVerifiers: Table.Table<string, PinVerifier>
+  readonly pinVerifiers: Table.Table<PinVerifier>
 }
 
 /**
@@ -107,13 +106,6 @@ export const emptyTables = (): Tables => ({
 })
 
 /**
- * The row key of `id` in `tenant`.
- *
- * @category constructors
- */
-export const rowKey = (tenant: string, id: string | number): string => `${tenant}/${id}`
-
-/**
  * Decides whether a write fails, for fault-injection tests: `index` counts the database's writes
  * from 0, `operation` names the port method (`CardRepository.saveAll`).
  *
@@ -141,12 +133,9 @@ const CurrentTransaction = Context.Reference<Transaction | undefined>(
   }
 )
 
-const mapTables = (
-  tables: Tables,
-  f: (table: Table.Table<unknown, unknown>) => Table.Table<unknown, unknown>
-): Tables => {
+const mapTables = (tables: Tables, f: (table: Table.Table<unknown>) => Table.Table<unknown>): Tables => {
   // a copy of the literal keeps its shape (fast property access); only the values change
-  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown, unknown>>
+  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown>>
   for (const name of Object.keys(mapped)) mapped[name] = f(mapped[name]!)
   return mapped as unknown as Tables
 }
@@ -174,7 +163,7 @@ export class MemoryDatabase extends Context.Service<
       // below is atomic, and every writer holds the one permit of `writers`. Writers take turns, so
       // one set of overlays serves every transaction: emptied at each commit or rollback.
       const committed = mapTables(initial, Table.readonly)
-      const dirty: Array<Table.Table<unknown, unknown>> = []
+      const dirty: Array<Table.Table<unknown>> = []
       const overlays = mapTables(committed, (table) => Table.overlay(table, dirty))
       let version = 0
       let snapshot: { readonly version: number; readonly tables: Tables } | undefined

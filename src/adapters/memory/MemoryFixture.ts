@@ -14,7 +14,7 @@ import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
-import { emptyTables, rowKey, type Tables } from "./MemoryDatabase.js"
+import { emptyTables, type Tables } from "./MemoryDatabase.js"
 import { putTokenFixture, TokenFixtureFields } from "./MemoryTokenFixture.js"
 import * as Table from "./Table.js"
 
@@ -98,10 +98,9 @@ const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
 const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => ({
   ...tables,
   keys: Table.mutate(tables.keys, (rows) => {
-    for (const [purpose, key] of Object.entries(content.keys ?? {}))
-      Table.set(rows, rowKey(tenant, purpose), key)
+    for (const [purpose, key] of Object.entries(content.keys ?? {})) Table.set(rows, tenant, purpose, key)
   }),
-  policies: Table.set(tables.policies, tenant, { ...defaultPolicy, ...content.policy })
+  policies: Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy })
 })
 
 /**

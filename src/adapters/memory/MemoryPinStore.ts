@@ -1,6 +1,6 @@
 import { Effect, Layer } from "effect"
 import { PinStore } from "../../ports/PinStore.js"
-import { MemoryDatabase, rowKey } from "./MemoryDatabase.js"
+import { MemoryDatabase } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /**
@@ -13,8 +13,8 @@ export const MemoryPinStore = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     PinStore.of({
       save: (tenant, kitNo, verifier) =>
-        db.write("PinStore.save", (t) => Table.set(t.pinVerifiers, rowKey(tenant, kitNo), verifier)),
-      find: (tenant, kitNo) => db.read((t) => Table.get(t.pinVerifiers, rowKey(tenant, kitNo)))
+        db.write("PinStore.save", (t) => Table.set(t.pinVerifiers, tenant, kitNo, verifier)),
+      find: (tenant, kitNo) => db.read((t) => Table.get(t.pinVerifiers, tenant, kitNo))
     })
   )
 )

@@ -20,13 +20,14 @@ export const putCatalog = (
   ladder?: TierLadder
 ): Tables => {
   const added = new Set(products.map((p) => p.productId))
-  const kept = Option.getOrElse(Table.get(tables.products, tenant), (): ReadonlyArray<Product> => []).filter(
-    (p) => !added.has(p.productId)
-  )
+  const kept = Option.getOrElse(
+    Table.get(tables.products, tenant, ""),
+    (): ReadonlyArray<Product> => []
+  ).filter((p) => !added.has(p.productId))
   return {
     ...tables,
-    products: Table.set(tables.products, tenant, [...kept, ...products].sort(byProductId)),
-    tierLadders: ladder === undefined ? tables.tierLadders : Table.set(tables.tierLadders, tenant, ladder)
+    products: Table.set(tables.products, tenant, "", [...kept, ...products].sort(byProductId)),
+    tierLadders: ladder === undefined ? tables.tierLadders : Table.set(tables.tierLadders, tenant, "", ladder)
   }
 }
 
@@ -37,8 +38,9 @@ export const MemoryProductCatalog = Layer.effect(
   ProductCatalog,
   Effect.map(MemoryDatabase, (db) =>
     ProductCatalog.of({
-      findAll: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.products, tenant), () => [])),
-      findTierLadder: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.tierLadders, tenant), () => []))
+      findAll: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.products, tenant, ""), () => [])),
+      findTierLadder: (tenant) =>
+        db.read((t) => Option.getOrElse(Table.get(t.tierLadders, tenant, ""), () => []))
     })
   )
 )

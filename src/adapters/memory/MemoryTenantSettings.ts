@@ -1,7 +1,7 @@
 import { Effect, Layer, Option } from "effect"
 import { TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
 import { defaultPolicy, TenantPolicy } from "../../ports/TenantPolicy.js"
-import { MemoryDatabase, rowKey } from "./MemoryDatabase.js"
+import { MemoryDatabase } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /**
@@ -13,7 +13,7 @@ export const MemoryTenantKeys = Layer.effect(
     TenantKeys.of({
       keyFor: (tenant, purpose) =>
         Effect.flatMap(
-          db.read((t) => Table.get(t.keys, rowKey(tenant, purpose))),
+          db.read((t) => Table.get(t.keys, tenant, purpose)),
           (key) =>
             Option.isSome(key) ? Effect.succeed(key.value) : Effect.fail(new TenantKeyMissing({ purpose }))
         )
@@ -31,7 +31,7 @@ export const MemoryTenantPolicy = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     TenantPolicy.of({
       policyOf: (tenant) =>
-        db.read((t) => Option.getOrElse(Table.get(t.policies, tenant), () => defaultPolicy))
+        db.read((t) => Option.getOrElse(Table.get(t.policies, tenant, ""), () => defaultPolicy))
     })
   )
 )

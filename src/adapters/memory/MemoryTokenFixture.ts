@@ -143,7 +143,7 @@ export const putTokenFixture = (
     tables:
       ranges.length === 0
         ? withTokens
-        : { ...withTokens, accountRanges: Table.set(withTokens.accountRanges, tenant, ranges) },
+        : { ...withTokens, accountRanges: Table.set(withTokens.accountRanges, tenant, "", ranges) },
     issues
   }
 }

@@ -27,8 +27,8 @@ export const MemoryWalletNotifier = Layer.effect(
       notify: (tenant, tokenUniqueReferences) =>
         db.write("WalletNotifier.notify", (t) => ({
           ...t,
-          walletNotifications: Table.set(t.walletNotifications, tenant, [
-            ...Option.getOrElse(Table.get(t.walletNotifications, tenant), () => []),
+          walletNotifications: Table.set(t.walletNotifications, tenant, "", [
+            ...Option.getOrElse(Table.get(t.walletNotifications, tenant, ""), () => []),
             { tokenUniqueReferences: [...tokenUniqueReferences] }
           ])
         }))
@@ -46,5 +46,5 @@ export const walletNotificationsOf = (
   tenant: TenantId | string
 ): Effect.Effect<ReadonlyArray<WalletNotification>, never, MemoryDatabase> =>
   Effect.flatMap(MemoryDatabase, (db) =>
-    db.read((t) => Option.getOrElse(Table.get(t.walletNotifications, tenant), () => []))
+    db.read((t) => Option.getOrElse(Table.get(t.walletNotifications, tenant, ""), () => []))
   )
