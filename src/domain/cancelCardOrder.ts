@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Result, Schema } from "effect"
+import { Effect, Option, Result, Schema } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardOrderRepository } from "../ports/CardOrderRepository.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import type { AuditEvent } from "./audit/AuditEvent.js"
+import { auditTime } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound, changeStatus } from "./card/Card.js"
 import type { CardStatus } from "./card/CardStatus.js"
 import { Changer, Reason } from "./Identifiers.js"
@@ -74,7 +75,7 @@ const decode = decodeTenantRequest(CancelCardOrderRequest)
  *
  * @category use cases
  */
-export const cancelCardOrder = Effect.fn("cancelCardOrder")(function* (
+export const cancelCardOrder = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<CancelCardOrderResult, CancelCardOrderError, CancelCardOrderPorts> {
@@ -83,7 +84,7 @@ export const cancelCardOrder = Effect.fn("cancelCardOrder")(function* (
   const cards = yield* CardRepository
   const audit = yield* AuditLog
   const transactor = yield* Transactor
-  const at = DateTime.formatIso(yield* DateTime.now)
+  const at = yield* auditTime
   const context = { at, changer: req.changer, reason: req.reason }
   return yield* transactor.withTransaction(
     Effect.gen(function* () {

@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { CustomerRepository } from "../ports/CustomerRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import type { AuditEvent, ChangeContext } from "./audit/AuditEvent.js"
+import { auditTime } from "./audit/AuditEvent.js"
 import { type Card, changeStatus } from "./card/Card.js"
 import { type CardStatus, isAllowed, isTerminal, transitionTable } from "./card/CardStatus.js"
 import { maskPan } from "./card/Pan.js"
@@ -189,7 +190,7 @@ const findCustomer = Effect.fnUntraced(function* (
  *
  * @category use cases
  */
-export const manageAllCards = Effect.fn("manageAllCards")(function* (
+export const manageAllCards = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<ManageAllCardsResult, ManageAllCardsError, ManageAllCardsPorts> {
@@ -197,7 +198,7 @@ export const manageAllCards = Effect.fn("manageAllCards")(function* (
   const cards = yield* CardRepository
   const audit = yield* AuditLog
   const transactor = yield* Transactor
-  const at = DateTime.formatIso(yield* DateTime.now)
+  const at = yield* auditTime
   const { operation, reason, changer, channel } = req
   return yield* transactor.withTransaction(
     Effect.gen(function* () {

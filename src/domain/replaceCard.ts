@@ -171,7 +171,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
  *
  * @category use cases
  */
-export const replaceCard = Effect.fn("replaceCard")(function* (
+export const replaceCard = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> {

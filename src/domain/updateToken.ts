@@ -37,7 +37,7 @@ export type UpdateTokenError =
 export type UpdateTokenPorts = TokenRepository | AccountRanges | WalletNotifier | AuditLog | Transactor
 
 /** The tokens the selector names; none is not found (DOMAIN.md §1: nor is another tenant's). */
-const findTokens = Effect.fn("updateToken.findTokens")(function* (tenant: TenantId, selector: TokenSelector) {
+const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: TokenSelector) {
   const tokens = yield* TokenRepository
   switch (selector.by) {
     case "tokenUniqueReference": {
@@ -69,7 +69,7 @@ const findTokens = Effect.fn("updateToken.findTokens")(function* (tenant: Tenant
  *
  * @category use cases
  */
-export const updateToken = Effect.fn("updateToken")(function* (
+export const updateToken = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<UpdateTokenResult, UpdateTokenError, UpdateTokenPorts> {

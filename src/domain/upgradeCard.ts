@@ -131,7 +131,7 @@ const decode = decodeTenantRequest(UpgradeCardRequest)
  *
  * @category use cases
  */
-export const upgradeCard = Effect.fn("upgradeCard")(function* (
+export const upgradeCard = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<UpgradeCardResult, UpgradeCardError, UpgradeCardPorts> {

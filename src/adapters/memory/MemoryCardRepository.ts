@@ -1,25 +1,9 @@
-import { Effect, HashSet, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
-
-type Index = Table.Table<HashSet.HashSet<KitNo>>
-
-/** Moves `kitNo` from the index entry `from` to the entry `to`. */
-const moveInIndex = (
-  index: Index,
-  tenant: TenantId,
-  from: Table.Id | undefined,
-  to: Table.Id,
-  kitNo: KitNo
-): void => {
-  if (from === to) return
-  if (from !== undefined) Table.modify(index, tenant, from, (kits) => HashSet.remove(kits, kitNo))
-  const kits = Table.getOrUndefined(index, tenant, to) ?? HashSet.empty<KitNo>()
-  Table.set(index, tenant, to, HashSet.add(kits, kitNo))
-}
 
 const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)
 
@@ -93,6 +77,15 @@ const listOf = (tables: Tables, tenant: TenantId, entityId: EntityId): ReadonlyA
  */
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
   const movedAway = new Map<EntityId, Set<KitNo>>()
+  const accountChanges = new Map<AccountNo, { added: Array<KitNo>; removed: Set<KitNo> }>()
+  const changesOf = (accountNo: AccountNo) => {
+    let changes = accountChanges.get(accountNo)
+    if (changes === undefined) {
+      changes = { added: [], removed: new Set() }
+      accountChanges.set(accountNo, changes)
+    }
+    return changes
+  }
   for (const [entityId, batch] of byCustomer(cards)) {
     const replaced: Array<Card | undefined> = []
     Table.set(
@@ -106,16 +99,21 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
       const old = replaced[j] ?? Table.getOrUndefined(tables.cards, tenant, card.kitNo)
       // the PAN index is keyed by the PAN's digits: a Table never prints its ids
       if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
-      if (old === undefined || old.entityId !== card.entityId) {
-        if (old !== undefined)
-          movedAway.set(old.entityId, (movedAway.get(old.entityId) ?? new Set()).add(card.kitNo))
-        moveInIndex(tables.cardsByCustomer, tenant, old?.entityId, entityId, card.kitNo)
+      if (old !== undefined && old.entityId !== entityId) {
+        movedAway.set(old.entityId, (movedAway.get(old.entityId) ?? new Set()).add(card.kitNo))
       }
       if (old === undefined || old.accountNo !== card.accountNo) {
-        moveInIndex(tables.cardsByAccount, tenant, old?.accountNo, card.accountNo, card.kitNo)
+        if (old !== undefined) changesOf(old.accountNo).removed.add(card.kitNo)
+        changesOf(card.accountNo).added.push(card.kitNo)
       }
       Table.set(tables.cards, tenant, card.kitNo, card)
     }
+  }
+  // one new list per account touched, however many cards the batch moves
+  for (const [accountNo, { added, removed }] of accountChanges) {
+    const before = Table.getOrUndefined(tables.cardsByAccount, tenant, accountNo) ?? []
+    const kept = removed.size === 0 ? before : before.filter((kitNo) => !removed.has(kitNo))
+    Table.set(tables.cardsByAccount, tenant, accountNo, [...kept, ...added])
   }
   for (const [entityId, kitNos] of movedAway) {
     const kept = listOf(tables, tenant, entityId).filter((card) => !kitNos.has(card.kitNo))

@@ -26,8 +26,8 @@ import * as Table from "./Table.js"
  */
 export interface Tables {
   readonly cards: Table.Table<Card>
-  readonly cardsByCustomer: Table.Table<HashSet.HashSet<KitNo>>
-  readonly cardsByAccount: Table.Table<HashSet.HashSet<KitNo>>
+  /** The kitNos on each account. */
+  readonly cardsByAccount: Table.Table<ReadonlyArray<KitNo>>
   /**
    * Every card of each customer in kitNo order, keyed `tenant/entityId`: the same rows as `cards`,
    * kept in step by `putCards`, so that `findByCustomer` neither looks up nor sorts card by card.
@@ -83,7 +83,6 @@ export interface AuditTrail {
  */
 export const emptyTables = (): Tables => ({
   cards: Table.building(),
-  cardsByCustomer: Table.building(),
   cardsByAccount: Table.building(),
   customerCards: Table.building(),
   customers: Table.building(),
