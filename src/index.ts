@@ -19,6 +19,7 @@ export {
   InvalidPinBlock,
   InvalidPinInput,
   isTrivialPin,
+  macHexEquals,
   type PinBlockFormat,
   type RandomSource,
   type Secret

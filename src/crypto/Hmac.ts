@@ -1,3 +1,4 @@
+import { equalBytes, hexToBytes } from "@noble/ciphers/utils.js"
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
@@ -18,4 +19,23 @@ export const hmacSha256Hex = (key: Secret<Uint8Array>, message: Secret<string> |
   mac.fill(0)
   if (text !== undefined) bytes.fill(0)
   return hex
+}
+
+/**
+ * Whether two MACs given in hex are equal, compared byte by byte in constant time
+ * (`@noble/ciphers`' `equalBytes`): where they differ never shows in the time taken. Only their
+ * lengths, which are public, may end the comparison early.
+ *
+ * @category predicates
+ */
+export const macHexEquals = (a: Secret<string>, b: Secret<string>): boolean => {
+  const x = reveal(a)
+  const y = reveal(b)
+  if (x.length !== y.length || x.length % 2 !== 0) return false
+  const left = hexToBytes(x)
+  const right = hexToBytes(y)
+  const equal = equalBytes(left, right)
+  left.fill(0)
+  right.fill(0)
+  return equal
 }

@@ -7,7 +7,7 @@ export { Format0 } from "./Format0.js"
 export { Format1 } from "./Format1.js"
 export { Format3 } from "./Format3.js"
 export { Format4 } from "./Format4.js"
-export { hmacSha256Hex } from "./Hmac.js"
+export { hmacSha256Hex, macHexEquals } from "./Hmac.js"
 export {
   type DecryptPinBlockInput,
   decryptPinBlock,

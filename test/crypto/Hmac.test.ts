@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto"
 import { Redacted } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { hmacSha256Hex } from "../../src/crypto/index.js"
+import { hmacSha256Hex, macHexEquals } from "../../src/crypto/index.js"
 import { hex, loadVectors } from "./support.js"
 
 interface Vectors {
@@ -40,5 +40,20 @@ describe("hmacSha256Hex", () => {
     const message = Uint8Array.of(1, 2, 3)
     hmacSha256Hex(new Uint8Array(32), message)
     expect(message).toEqual(Uint8Array.of(1, 2, 3))
+  })
+})
+
+describe("macHexEquals", () => {
+  it("tells equal MACs from MACs that differ in any one byte, or in length", () => {
+    const mac = createHmac("sha256", Buffer.alloc(32, 7)).update("4240181595:4821").digest("hex")
+    expect(macHexEquals(mac, mac)).toBe(true)
+    for (let i = 0; i < mac.length; i += 2) {
+      const other =
+        mac.slice(0, i) +
+        (Number.parseInt(mac.slice(i, i + 2), 16) ^ 1).toString(16).padStart(2, "0") +
+        mac.slice(i + 2)
+      expect(macHexEquals(mac, other)).toBe(false)
+    }
+    expect(macHexEquals(mac, mac.slice(0, -2))).toBe(false)
   })
 })

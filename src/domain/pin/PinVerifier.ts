@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Redacted } from "effect"
-import { hmacSha256Hex } from "../../crypto/index.js"
+import { hmacSha256Hex, macHexEquals } from "../../crypto/index.js"
 import type { KitNo } from "../Identifiers.js"
 
 /**
@@ -42,19 +42,8 @@ export const pinVerifier = (
 }
 
 /**
- * Whether two verifiers are the same, in time that does not depend on where they differ: every one
- * of the 64 hex digits is compared and the differences OR-ed together, with no early exit (as far as
- * JavaScript allows: the engine gives no constant-time guarantee). Comparing the hex digits is
- * comparing the HMAC bytes: hex is one-to-one, and both sides are written by `pinVerifier`. Only the
- * lengths, public and always 64, may end the comparison early.
+ * Whether two verifiers are the same, compared in constant time.
  *
  * @category predicates
  */
-export const verifierMatches = (a: PinVerifier, b: PinVerifier): boolean => {
-  const x = Redacted.value(a)
-  const y = Redacted.value(b)
-  if (x.length !== y.length) return false
-  let difference = 0
-  for (let i = 0; i < x.length; i++) difference |= x.charCodeAt(i) ^ y.charCodeAt(i)
-  return difference === 0
-}
+export const verifierMatches = (a: PinVerifier, b: PinVerifier): boolean => macHexEquals(a, b)
