@@ -39,8 +39,8 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
  */
 const pathSegment = (segment: unknown): string =>
   String(typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment).replace(
-    /[0-9]{9,}/g,
-    (digits) => "X".repeat(digits.length)
+    /[0-9](?:[ -]?[0-9]){8,}/g,
+    (digits) => digits.replace(/[0-9]/g, "X")
   )
 
 const toValidationError = (prefix: ReadonlyArray<PropertyKey>) => (error: Schema.SchemaError) =>

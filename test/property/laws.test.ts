@@ -208,3 +208,25 @@ describe("laws of the lifecycle", () => {
     )
   })
 })
+
+describe("caller identifiers that hold a card number", () => {
+  it("are masked in every error that names them", async () => {
+    await fc.assert(
+      fc.asyncProperty(pan, fc.constantFrom("", " ", "-"), async (clearPan, separator) => {
+        const spaced = clearPan.replace(/(\d{4})(?=\d)/g, `$1${separator}`)
+        const results = await Effect.runPromise(
+          Effect.all([
+            Effect.flip(lockCard(TENANT_A, { kitNo: clearPan })),
+            Effect.flip(blockCard(TENANT_A, { kitNo: KIT, [spaced]: true }))
+          ]).pipe(Effect.provide(testLayer(oneCard("ACTIVE"))))
+        )
+        for (const error of results) {
+          const text = JSON.stringify(error) + String(error) + inspect(error, { depth: 5 })
+          expect(text).not.toContain(clearPan)
+          expect(text.replace(/[ -]/g, "")).not.toContain(clearPan)
+        }
+        expect(results[0]?._tag).toBe("CardNotFound")
+      })
+    )
+  })
+})

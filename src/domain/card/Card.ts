@@ -14,7 +14,7 @@ import {
   type LockableStatus,
   transitionTable
 } from "./CardStatus.js"
-import { maskPan, type Pan } from "./Pan.js"
+import { maskCardNumbers, maskPan, type Pan } from "./Pan.js"
 
 /**
  * @category models
@@ -62,6 +62,10 @@ export interface Card {
 export class CardNotFound extends Schema.TaggedError<CardNotFound>()("CardNotFound", {
   kitNo: Schema.String
 }) {
+  // the kitNo is the caller's text: one that holds a card number is kept masked
+  constructor(props: { readonly kitNo: string }) {
+    super({ kitNo: maskCardNumbers(props.kitNo) })
+  }
   readonly code = "CARD_NOT_FOUND" as const
   override get message() {
     return `No card with kitNo ${this.kitNo} exists for this tenant.`

@@ -85,3 +85,17 @@ export const maskPan = (pan: Pan): MaskedPan => {
  * @category constructors
  */
 export const makePan = (digits: PanDigits): Pan => Redacted.make(digits, { label: "PAN" })
+
+/**
+ * Masks every run of 12 or more digits in caller-supplied text (spaces and dashes between digits
+ * included), as `maskPan` masks a PAN. An identifier field is free text to the caller: if a PAN is
+ * sent as a kitNo, a cardholderId or a key, the errors and audit events that name it still show it
+ * masked only.
+ *
+ * @category constructors
+ */
+export const maskCardNumbers = (text: string): string =>
+  text.replace(/[0-9](?:[ -]?[0-9]){11,}/g, (run) => {
+    const digits = run.replace(/[ -]/g, "")
+    return digits.slice(0, 6) + "X".repeat(digits.length - 10) + digits.slice(-4)
+  })

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { type DateTime, Schema } from "effect"
+import { maskCardNumbers } from "../card/Pan.js"
 import type { AccountNo, EntityId, MobileNo } from "../Identifiers.js"
 
 /**
@@ -70,6 +71,10 @@ export class CustomerNotFound extends Schema.TaggedError<CustomerNotFound>()("Cu
   selector: Schema.Literals(["entityId", "mobileNo"]),
   value: Schema.String
 }) {
+  // the value is the caller's text: one that holds a card number is kept masked
+  constructor(props: { readonly selector: "entityId" | "mobileNo"; readonly value: string }) {
+    super({ ...props, value: maskCardNumbers(props.value) })
+  }
   readonly code = "CUSTOMER_NOT_FOUND" as const
   override get message() {
     return `No customer with ${this.selector} ${this.value} exists for this tenant.`

@@ -5,6 +5,7 @@
  */
 import { Result, Schema } from "effect"
 import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
+import { maskCardNumbers } from "../card/Pan.js"
 import type { EntityId, KitNo } from "../Identifiers.js"
 
 const pattern = (regExp: RegExp, rule: string) =>
@@ -70,6 +71,10 @@ export interface CardOrder {
 export class CardOrderNotFound extends Schema.TaggedError<CardOrderNotFound>()("CardOrderNotFound", {
   orderId: Schema.String
 }) {
+  // the orderId is the caller's text: one that holds a card number is kept masked
+  constructor(props: { readonly orderId: string }) {
+    super({ ...props, orderId: maskCardNumbers(props.orderId) })
+  }
   readonly code = "CARD_ORDER_NOT_FOUND" as const
   override get message() {
     return `No card order with orderId ${this.orderId} exists for this tenant.`

@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { maskCardNumbers } from "../card/Pan.js"
 import { TokenStatus } from "./Token.js"
 
 /**
@@ -17,6 +18,13 @@ export class TokenNotFound extends Schema.TaggedError<TokenNotFound>()("TokenNot
   /** The TUR or cardholderId as given; a PAN only masked. */
   value: Schema.String
 }) {
+  // the value is the caller's text: one that holds a card number is kept masked
+  constructor(props: {
+    readonly selector: "tokenUniqueReference" | "currentAccountPan" | "cardholderId"
+    readonly value: string
+  }) {
+    super({ ...props, value: maskCardNumbers(props.value) })
+  }
   readonly code = "TOKEN_NOT_FOUND" as const
   override get message() {
     return this.selector === "tokenUniqueReference"
