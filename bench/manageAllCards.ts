@@ -4,8 +4,8 @@
  *
  * Every timed call LOCKs all n ACTIVE cards: one read of the customer's cards, n status changes and
  * audit events, one card write and one audit write. Each call starts from the same stored state (a
- * fresh runtime over the same immutable tables, built outside the timing), so the audit log does not
- * grow from call to call. Figures are medians of the timed calls, after warm-up calls.
+ * fresh runtime over freshly built tables, outside the timing), so the audit log does not grow from
+ * call to call. Figures are medians of the timed calls, after warm-up calls.
  */
 import { Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
@@ -22,6 +22,7 @@ import { putAccounts, putCustomers } from "../src/adapters/memory/MemoryCustomer
 import { emptyTables } from "../src/adapters/memory/MemoryDatabase.js"
 import {
   AccountNo,
+  BranchId,
   type Card,
   EntityId,
   KitNo,
@@ -70,7 +71,11 @@ const cardsOf = (n: number): ReadonlyArray<Card> =>
   }))
 
 const tablesOf = (cards: ReadonlyArray<Card>): Tables => {
-  const customer = { entityId: ENTITY, mobileNo: MobileNo.make("9876543210"), branchId: "BR001" }
+  const customer = {
+    entityId: ENTITY,
+    mobileNo: MobileNo.make("9876543210"),
+    branchId: BranchId.make("BR001")
+  }
   const withCustomer = putAccounts(putCustomers(emptyTables(), TENANT, [customer]), TENANT, [
     { accountNo: ACCOUNT, entityId: ENTITY } as Parameters<typeof putAccounts>[2][number]
   ])

@@ -17,9 +17,27 @@ const panFor = (serial: number): string => {
   return body + luhnCheckDigit(body)
 }
 
+const product = (productId: string, cardType: "PHYSICAL" | "VIRTUAL", bin: string, plasticCode: string) => ({
+  productId,
+  productName: productId,
+  tierType: "CLASSIC",
+  cardType,
+  plasticCode,
+  bin,
+  networkType: "RUPAY",
+  cardCategory: "DEBIT" as const,
+  validityYears: 5
+})
+
 const fixture = (accounts: number): MemoryFixture => ({
   tenants: {
     [TENANT]: {
+      // a replacement card is issued on its catalog product's BIN: VIRTUAL ones on an 8-digit BIN
+      products: [
+        product("2001_PHYSICAL", "PHYSICAL", "608040", "4566"),
+        product("2001_VIRTUAL", "VIRTUAL", "60804099", "V2001")
+      ],
+      tierLadder: ["CLASSIC"],
       customers: Array.from({ length: accounts }, (_, i) => ({
         entityId: `E${i}`,
         mobileNo: `9${String(i).padStart(9, "0")}`,

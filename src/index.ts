@@ -6,6 +6,8 @@
  */
 
 export {
+  blockFromHex,
+  blockToHex,
   type DecryptPinBlockInput,
   decryptPinBlock,
   type EncryptPinBlockInput,
@@ -18,6 +20,7 @@ export {
   InvalidKey,
   InvalidPinBlock,
   InvalidPinInput,
+  InvalidRandomSource,
   isTrivialPin,
   macHexEquals,
   type PinBlockFormat,
@@ -48,9 +51,11 @@ export {
   type ReplacementCheckError,
   type ReplacementFacts,
   type ReplacementIdentity,
+  ReplacementProductNotFound,
   ReplacementStatus,
   replace,
   replacementChecks,
+  replacementProduct,
   replaceOperation
 } from "./domain/card/CardReplacement.js"
 export {
@@ -104,7 +109,8 @@ export {
   hasReplacementSlot,
   maxReplacementsPerWindow,
   replacementsInWindow,
-  replacementWindowStart
+  replacementWindowStart,
+  replacementWindowStartMillis
 } from "./domain/customer/ReplacementLimit.js"
 export {
   AccountNo,
@@ -200,7 +206,8 @@ export {
   AccountPanDigits,
   AccountPanFromString,
   makeAccountPan,
-  maskAccountPan
+  maskAccountPan,
+  maskAccountPans
 } from "./domain/token/AccountPan.js"
 export { AccountRange, accountRangeContains, accountRangesOverlap } from "./domain/token/AccountRange.js"
 export {
@@ -219,7 +226,12 @@ export {
   type TokenWallet,
   tokenStatusDescription
 } from "./domain/token/Token.js"
-export { AccountRangeMismatch, TokenNotFound, TokenNotUpdatable } from "./domain/token/TokenErrors.js"
+export {
+  AccountRangeMismatch,
+  CardholderHasSeveralPans,
+  TokenNotFound,
+  TokenNotUpdatable
+} from "./domain/token/TokenErrors.js"
 export {
   type TokenObject,
   type TokenResponse,
@@ -228,6 +240,8 @@ export {
   type UpdateTokenResult
 } from "./domain/token/TokenResponse.js"
 export {
+  type NewAccountPanFacts,
+  noNewAccountPan,
   planTokenUpdate,
   type SkippedToken,
   type TokenUpdatePlan,
@@ -235,6 +249,7 @@ export {
 } from "./domain/token/TokenUpdate.js"
 export {
   AuditInfoSchema,
+  CommentText,
   crossFieldIssues,
   decodeTokenUpdate,
   type TokenChange,

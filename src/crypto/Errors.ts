@@ -48,3 +48,14 @@ export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
   code: fixed("INVALID_KEY"),
   message: fixed("The key must be 16, 24 or 32 bytes long (AES-128, AES-192 or AES-256).")
 }) {}
+
+/**
+ * A random source that did not give the number of bytes asked for: the host's misconfiguration, raised
+ * as a defect, never as a failure the client could cause.
+ *
+ * @category errors
+ */
+export class InvalidRandomSource extends Schema.TaggedError<InvalidRandomSource>()("InvalidRandomSource", {
+  code: fixed("INVALID_RANDOM_SOURCE"),
+  message: fixed("The random source did not give the number of bytes asked for.")
+}) {}

@@ -1,10 +1,10 @@
 import { randomBytes } from "@noble/ciphers/utils.js"
 import { Result } from "effect"
-import { InvalidPinBlock } from "./Errors.js"
 import {
   anyFill,
   checkPin,
   decoded,
+  draw,
   type PinBlockFormat,
   pinField,
   type RandomSource,
@@ -18,15 +18,12 @@ const make = (random: RandomSource): PinBlockFormat => ({
     Result.map(checkPin(pin), () => {
       // ISO 9564-1:2017 §9.3.3: the 14 − N fill nibbles are the transaction field, any 4-bit values
       // unique to the transaction; here one random byte per nibble, its low half.
-      const fill = random(14 - pin.length)
+      const fill = draw(random, 14 - pin.length)
       const block = pinField(0x1, pin, (i) => fill[i]! & 0x0f)
       fill.fill(0)
       return block
     }),
-  decode: (block) => {
-    if (block.length !== 8) return Result.fail(new InvalidPinBlock())
-    return decoded(readPinField(block, 0x1, anyFill))
-  }
+  decode: (block) => decoded(block.length === 8 ? readPinField(block, 0x1, anyFill) : undefined)
 })
 
 /**

@@ -1,10 +1,14 @@
 import { randomBytes } from "@noble/ciphers/utils.js"
 import {
   accountBoundFormat,
+  draw,
   fillMustBeAtoF,
   type PinBlockFormat,
-  type RandomSource
+  type RandomSource,
+  readAccountBound
 } from "./PinBlockFormat.js"
+
+const read = readAccountBound(3, fillMustBeAtoF)
 
 const make = (random: RandomSource): PinBlockFormat =>
   accountBoundFormat(
@@ -13,11 +17,11 @@ const make = (random: RandomSource): PinBlockFormat =>
       // ISO 9564-1:2017 §9.3.5.2: fill nibbles are randomly selected from 1010..1111. One random byte
       // b per nibble, scaled in place to 0xA + ⌊6b/256⌋: no rejection loop; four values come up 43
       // times in 256 and two 42 times, which does not matter for fill whose only job is to vary the block.
-      const fill = random(count)
+      const fill = draw(random, count)
       for (let i = 0; i < count; i++) fill[i] = 0xa + ((fill[i]! * 6) >> 8)
       return fill
     },
-    fillMustBeAtoF
+    read
   )
 
 /**

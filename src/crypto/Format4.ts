@@ -1,10 +1,11 @@
 import { ecb } from "@noble/ciphers/aes.js"
 import { randomBytes } from "@noble/ciphers/utils.js"
 import { Result } from "effect"
-import { InvalidKey, InvalidPinBlock, type InvalidPinInput } from "./Errors.js"
+import { InvalidKey, type InvalidPinBlock, type InvalidPinInput } from "./Errors.js"
 import {
   checkInput,
   decoded,
+  draw,
   fillMustBe,
   isPan,
   type PinBlockFormat,
@@ -24,8 +25,8 @@ const plainPinField = (pin: string, random: RandomSource): Uint8Array => {
   const head = pinField(0x4, pin, () => 0xa)
   field.set(head)
   head.fill(0)
-  const fill = random(8)
-  field.set(fill.subarray(0, 8), 8)
+  const fill = draw(random, 8)
+  field.set(fill, 8)
   fill.fill(0)
   return field
 }
@@ -87,10 +88,8 @@ const encode = (
     ? Result.fail(new InvalidKey())
     : Result.map(checkInput(pin, pan), () => encipher(pin, pan, key, random))
 
-const decode = (block: Uint8Array, pan: string, key: Uint8Array): Result.Result<string, InvalidPinBlock> => {
-  if (block.length !== 16 || !isPan(pan) || !isAesKey(key)) return Result.fail(new InvalidPinBlock())
-  return decoded(decipher(block, pan, key))
-}
+const decode = (block: Uint8Array, pan: string, key: Uint8Array): Result.Result<string, InvalidPinBlock> =>
+  decoded(block.length === 16 && isPan(pan) && isAesKey(key) ? decipher(block, pan, key) : undefined)
 
 /**
  * ISO 9564-1:2017 §9.4.2 format 4, the AES PIN block: 16 bytes, enciphered under an AES-128/192/256

@@ -1,4 +1,4 @@
-import { equalBytes, hexToBytes } from "@noble/ciphers/utils.js"
+import { equalBytes } from "@noble/ciphers/utils.js"
 import { hmac } from "@noble/hashes/hmac.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
@@ -22,18 +22,21 @@ export const hmacSha256Hex = (key: Secret<Uint8Array>, message: Secret<string> |
 }
 
 /**
- * Whether two MACs given in hex are equal, compared byte by byte in constant time
- * (`@noble/ciphers`' `equalBytes`): where they differ never shows in the time taken. Only their
- * lengths, which are public, may end the comparison early.
+ * Whether two MACs given in hex are the same text, compared in constant time with `@noble/ciphers`'
+ * `equalBytes`: where they differ never shows in the time taken. The hex is compared as its ASCII
+ * bytes (`utf8ToBytes`, the engine's own encoder), not decoded: a hex decoder branches on every
+ * character's value, before the constant-time part. The text must match exactly, so both must be
+ * written the same way (`hmacSha256Hex` writes lower case). Only the lengths, which are public, may
+ * end the comparison early.
  *
  * @category predicates
  */
 export const macHexEquals = (a: Secret<string>, b: Secret<string>): boolean => {
   const x = reveal(a)
   const y = reveal(b)
-  if (x.length !== y.length || x.length % 2 !== 0) return false
-  const left = hexToBytes(x)
-  const right = hexToBytes(y)
+  if (x.length !== y.length) return false
+  const left = utf8ToBytes(x)
+  const right = utf8ToBytes(y)
   const equal = equalBytes(left, right)
   left.fill(0)
   right.fill(0)

@@ -3,8 +3,8 @@ import { randomBytes } from "@noble/ciphers/utils.js"
 import { Effect, Redacted, Result } from "effect"
 import { Base64 } from "effect/encoding"
 import { InvalidKey, InvalidPinBlock, InvalidPinInput } from "./Errors.js"
-import { Format0 } from "./Format0.js"
-import { isPan } from "./PinBlockFormat.js"
+import { Format0, readFormat0 } from "./Format0.js"
+import { draw, isPan } from "./PinBlockFormat.js"
 import { isAesKey, reveal, type Secret } from "./Secret.js"
 
 // DOMAIN.md §6 / seed 001 Set PIN V2: Base64(IV ‖ ciphertext ‖ tag) with a 16-byte IV, the 8-byte
@@ -19,7 +19,11 @@ export interface EncryptPinBlockInput {
   readonly pan: Secret<string>
   /** The tenant's set-PIN key: 16, 24 or 32 bytes. */
   readonly key: Secret<Uint8Array>
-  /** A fixed IV, for known-answer tests only; by default a fresh random 16-byte IV. */
+  /**
+   * A fixed IV, for known-answer tests only; by default a fresh random 16-byte IV. Never pass one in
+   * production: two envelopes sealed under one GCM key with one IV give away the XOR of their blocks
+   * and let anyone forge tags under that key (NIST SP 800-38D §8).
+   */
   readonly iv?: Uint8Array
 }
 
@@ -37,7 +41,7 @@ const seal = (input: EncryptPinBlockInput): Result.Result<string, InvalidPinInpu
   if (!isAesKey(key)) return Result.fail(new InvalidKey())
   if (input.iv !== undefined && input.iv.length !== IV_BYTES) return Result.fail(InvalidPinInput.of("iv"))
   return Result.map(Format0.encode(reveal(input.pin), reveal(input.pan)), (block) => {
-    const iv = input.iv ?? randomBytes(IV_BYTES)
+    const iv = input.iv ?? draw(randomBytes, IV_BYTES)
     const sealed = gcm(key, iv).encrypt(block) // ciphertext ‖ 16-byte tag
     block.fill(0)
     const envelope = new Uint8Array(ENVELOPE_BYTES)
@@ -52,31 +56,33 @@ const seal = (input: EncryptPinBlockInput): Result.Result<string, InvalidPinInpu
 
 // Strict Base64: exactly 56 characters that decode to 40 bytes and re-encode to the same text, which
 // turns away whitespace, missing or extra padding, the URL alphabet and non-zero trailing bits.
-// (Comparing with === is fine here: the envelope is ciphertext, not a secret.)
-const envelopeBytes = (text: string): Result.Result<Uint8Array, InvalidPinBlock> => {
+// (Comparing with === is fine here: the envelope is ciphertext, not a secret.) `undefined` for any
+// failure: the one InvalidPinBlock is made by decryptPinBlock.
+const envelopeBytes = (text: string): Uint8Array | undefined => {
   // typeof: the envelope comes from the client, and a JSON body may hold anything there
-  if (typeof text !== "string" || text.length !== ENVELOPE_CHARS) return Result.fail(new InvalidPinBlock())
-  return Result.flatMap(
-    Result.mapError(Base64.decode(text), () => new InvalidPinBlock()),
-    (bytes): Result.Result<Uint8Array, InvalidPinBlock> =>
-      bytes.length === ENVELOPE_BYTES && Base64.encode(bytes) === text
-        ? Result.succeed(bytes)
-        : Result.fail(new InvalidPinBlock())
-  )
+  if (typeof text !== "string" || text.length !== ENVELOPE_CHARS) return undefined
+  const bytes = Result.getOrUndefined(Base64.decode(text))
+  return bytes !== undefined && bytes.length === ENVELOPE_BYTES && Base64.encode(bytes) === text
+    ? bytes
+    : undefined
 }
 
-const open = (pinBlock: string, pan: string, key: Uint8Array): Result.Result<string, InvalidPinBlock> =>
-  Result.flatMap(envelopeBytes(pinBlock), (bytes) => {
-    const iv = bytes.subarray(0, IV_BYTES)
-    // @noble throws on a wrong tag; GCM checks the tag before it decrypts anything.
-    const clear = Result.try({
-      try: () => gcm(key, iv).decrypt(bytes.subarray(IV_BYTES)),
-      catch: () => new InvalidPinBlock()
+// The PIN in the envelope, or `undefined` whatever is wrong with it.
+const open = (pinBlock: string, pan: string, key: Uint8Array): string | undefined => {
+  const bytes = envelopeBytes(pinBlock)
+  if (bytes === undefined) return undefined
+  // @noble throws on a wrong tag; GCM checks the tag before it decrypts anything.
+  const clear = Result.getOrUndefined(
+    Result.try({
+      try: () => gcm(key, bytes.subarray(0, IV_BYTES)).decrypt(bytes.subarray(IV_BYTES)),
+      catch: () => undefined
     })
-    const pin = Result.flatMap(clear, (block) => Format0.decode(block, pan))
-    if (Result.isSuccess(clear)) clear.success.fill(0)
-    return pin
-  })
+  )
+  if (clear === undefined) return undefined
+  const pin = readFormat0(clear, pan)
+  clear.fill(0)
+  return pin
+}
 
 /**
  * Set PIN V2 (DOMAIN.md §6): the PIN as an ISO 9564 format-0 block, sealed with AES-GCM under `key`
@@ -111,7 +117,10 @@ export const decryptPinBlock = (
     if (!isAesKey(key)) return Effect.die(new InvalidKey())
     const pan = reveal(input.pan)
     if (!isPan(pan)) return Effect.die(InvalidPinInput.of("pan"))
-    return Effect.fromResult(
-      Result.map(open(input.pinBlock, pan, key), (pin) => Redacted.make(pin, { label: "PIN" }))
-    )
+    const pin = open(input.pinBlock, pan, key)
+    // DOMAIN.md §6: every failure becomes the one error here, at this one site, so that not even
+    // the error's stack trace says which check failed
+    return pin === undefined
+      ? Effect.fail(new InvalidPinBlock())
+      : Effect.succeed(Redacted.make(pin, { label: "PIN" }))
   })

@@ -1,6 +1,6 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 import { Result } from "effect"
-import { InvalidPinBlock, InvalidPinInput } from "./Errors.js"
+import { InvalidPinBlock, InvalidPinInput, InvalidRandomSource } from "./Errors.js"
 
 /**
  * One ISO 9564-1 PIN-block format: `encode(pin, pan)` gives the block, `decode(block, pan)` gives the
@@ -25,6 +25,19 @@ export interface PinBlockFormat {
  */
 export type RandomSource = (n: number) => Uint8Array
 
+/**
+ * Exactly `n` bytes from `random`. A source that gives anything else is the host's misconfiguration,
+ * not bad input, so this throws `InvalidRandomSource` (inside an effect, a defect): a short source
+ * would otherwise make format 3 write fill its own decode refuses, and an empty one leave format 4's
+ * random half all zeros. The bytes of a wrong-sized answer are wiped first.
+ */
+export const draw = (random: RandomSource, n: number): Uint8Array => {
+  const bytes = random(n)
+  if (bytes instanceof Uint8Array && bytes.length === n) return bytes
+  if (bytes instanceof Uint8Array) bytes.fill(0)
+  throw new InvalidRandomSource()
+}
+
 /** Upper-case hex, the way PIN blocks are printed in the standards and HSM manuals. */
 export const blockToHex = (block: Uint8Array): string => bytesToHex(block).toUpperCase()
 
@@ -32,8 +45,13 @@ export const blockToHex = (block: Uint8Array): string => bytesToHex(block).toUpp
 export const blockFromHex = (hex: string): Result.Result<Uint8Array, InvalidPinBlock> =>
   Result.try({ try: () => hexToBytes(hex), catch: () => new InvalidPinBlock() })
 
-// ISO 9564-1:2017 §8.1 / §9.1: a PIN has 4 to 12 decimal digits.
-const PIN = /^[0-9]{4,12}$/
+/**
+ * ISO 9564-1:2017 §8.1 / §9.1: a PIN has 4 to 12 decimal digits. The one definition every PIN check
+ * uses (the formats, `isTrivialPin`, `verifyPin`'s request schema).
+ *
+ * @category constants
+ */
+export const PIN_PATTERN = /^[0-9]{4,12}$/
 // ISO/IEC 7812-1: a PAN has up to 19 digits, the last one the Luhn check digit; formats 0, 3 and 4
 // need at least 12 of them to bind the block to the account.
 const PAN = /^[0-9]{12,19}$/
@@ -41,14 +59,14 @@ const PAN = /^[0-9]{12,19}$/
 export const isPan = (pan: string): boolean => PAN.test(pan)
 
 export const checkInput = (pin: string, pan: string): Result.Result<void, InvalidPinInput> =>
-  !PIN.test(pin)
+  !PIN_PATTERN.test(pin)
     ? Result.fail(InvalidPinInput.of("pin"))
     : !isPan(pan)
       ? Result.fail(InvalidPinInput.of("pan"))
       : Result.void
 
 export const checkPin = (pin: string): Result.Result<void, InvalidPinInput> =>
-  PIN.test(pin) ? Result.void : Result.fail(InvalidPinInput.of("pin"))
+  PIN_PATTERN.test(pin) ? Result.void : Result.fail(InvalidPinInput.of("pin"))
 
 /**
  * The 8-byte plaintext PIN field shared by formats 0, 1, 3 and the first half of format 4
@@ -104,8 +122,9 @@ export const anyFill = (): number => 0
 /**
  * Reads the PIN out of a plaintext PIN field (the first 8 bytes of `field`), or `undefined` if the
  * control nibble, the length nibble (4–12), a PIN digit (0–9) or a fill nibble is wrong.
- * Every nibble is checked and the flags are OR-ed together with no early exit, so the time taken does
- * not say which check failed or where the PIN ends.
+ * All 14 nibbles are checked and the flags OR-ed together with no early exit, so the checks do the
+ * same work whichever of them fails. That is all it claims: building the PIN string at the end takes
+ * time that grows with the PIN's length, and JavaScript engines give no constant-time guarantee.
  */
 export const readPinField = (
   field: Uint8Array,
@@ -129,19 +148,38 @@ export const readPinField = (
   return pin
 }
 
-/** The outcome of a decode: the PIN `readPinField` found, or the one error for every failure. */
+/**
+ * The outcome of a decode: the PIN, or `InvalidPinBlock` for `undefined`. DOMAIN.md §6: each public
+ * decode reaches its one failure through this one call, so not even the error's stack says which
+ * check failed; the steps before it fail with a bare `undefined`.
+ */
 export const decoded = (pin: string | undefined): Result.Result<string, InvalidPinBlock> =>
   pin === undefined ? Result.fail(new InvalidPinBlock()) : Result.succeed(pin)
 
 /**
+ * Reads the PIN out of a format 0 or 3 block bound to `pan` (ISO 9564-1:2017 §9.3.2.3 = §9.3.5.3: the
+ * block XOR the account-number field is the clear PIN field), or `undefined` whatever is wrong,
+ * length and PAN included.
+ */
+export const readAccountBound =
+  (format: 0 | 3, badFill: (nibble: number) => number) =>
+  (block: Uint8Array, pan: string): string | undefined => {
+    if (block.length !== 8 || !isPan(pan)) return undefined
+    const field = xorInto(panField(pan), block) // the account field becomes the clear PIN field
+    const pin = readPinField(field, format, badFill)
+    field.fill(0)
+    return pin
+  }
+
+/**
  * Formats 0 and 3, which differ only in their fill: the PIN field XOR the account-number field
  * (ISO 9564-1:2017 §9.3.2.3 = §9.3.5.3). `drawFill(n)` gives the n fill nibbles, in a buffer this
- * function wipes; `badFill` flags a fill nibble the format does not allow.
+ * function wipes; `read` is the format's `readAccountBound`.
  */
 export const accountBoundFormat = (
   format: 0 | 3,
   drawFill: (count: number) => Uint8Array,
-  badFill: (nibble: number) => number
+  read: (block: Uint8Array, pan: string) => string | undefined
 ): PinBlockFormat => ({
   format,
   blockLength: 8,
@@ -155,11 +193,5 @@ export const accountBoundFormat = (
       account.fill(0)
       return block
     }),
-  decode: (block, pan) => {
-    if (block.length !== 8 || !isPan(pan)) return Result.fail(new InvalidPinBlock())
-    const field = xorInto(panField(pan), block) // the account field becomes the clear PIN field
-    const pin = readPinField(field, format, badFill)
-    field.fill(0)
-    return decoded(pin)
-  }
+  decode: (block, pan) => decoded(read(block, pan))
 })

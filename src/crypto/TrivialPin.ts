@@ -1,3 +1,4 @@
+import { PIN_PATTERN } from "./PinBlockFormat.js"
 import { reveal, type Secret } from "./Secret.js"
 
 /**
@@ -10,7 +11,7 @@ import { reveal, type Secret } from "./Secret.js"
  */
 export const isTrivialPin = (pin: Secret<string>): boolean => {
   const digits = reveal(pin)
-  if (!/^[0-9]{4,12}$/.test(digits)) return false
+  if (!PIN_PATTERN.test(digits)) return false
   const step = digits.charCodeAt(1) - digits.charCodeAt(0)
   if (step < -1 || step > 1) return false
   for (let i = 2; i < digits.length; i++) {

@@ -3,9 +3,15 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import { Schema, SchemaGetter } from "effect"
+import { maskCardNumbers } from "./card/Pan.js"
 
-const pattern = (regExp: RegExp, rule: string) =>
+/**
+ * A string that must match `regExp`; a refusal states `rule`, never the value (it may hold a PAN).
+ *
+ * @category schemas
+ */
+export const pattern = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))
 
 /**
@@ -70,11 +76,26 @@ export const Channel = Schema.Literals(["IVR", "WEB", "MOBILE", "BRANCH"])
 export type Channel = typeof Channel.Type
 
 /**
+ * Free text for the audit trail is the caller's: a card number typed into it is stored masked.
+ */
+function maskingCardNumbers<S extends Schema.Codec<string, string>>(schema: S) {
+  return schema.pipe(
+    Schema.decodeTo(Schema.String, {
+      decode: SchemaGetter.transform(maskCardNumbers),
+      encode: SchemaGetter.transform((text: string) => text)
+    })
+  )
+}
+
+/**
  * Who made a change, for the audit trail (seed 002 `changer`).
  *
  * @category models
  */
-export const Changer = pattern(/^[^\p{Cc}]{1,64}$/u, "must be 1-64 characters without control characters")
+export const Changer = pattern(
+  /^[^\p{Cc}]{1,64}$/u,
+  "must be 1-64 characters without control characters"
+).pipe(maskingCardNumbers)
 export type Changer = typeof Changer.Type
 
 /**
@@ -82,5 +103,19 @@ export type Changer = typeof Changer.Type
  *
  * @category models
  */
-export const Reason = pattern(/^[^\p{Cc}]{1,255}$/u, "must be 1-255 characters without control characters")
+export const Reason = pattern(
+  /^[^\p{Cc}]{1,255}$/u,
+  "must be 1-255 characters without control characters"
+).pipe(maskingCardNumbers)
 export type Reason = typeof Reason.Type
+
+/**
+ * A bank branch: where a customer is served and a physical card order is delivered (seed 001
+ * `branchId`).
+ *
+ * @category models
+ */
+export const BranchId = pattern(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 characters of A-Z a-z 0-9 _ -").pipe(
+  Schema.brand("BranchId")
+)
+export type BranchId = typeof BranchId.Type

@@ -13,7 +13,7 @@ import type { AuditEvent } from "./audit/AuditEvent.js"
 import { auditTime } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound, changeStatus } from "./card/Card.js"
 import type { CardStatus } from "./card/CardStatus.js"
-import { Changer, Reason } from "./Identifiers.js"
+import { Changer, Channel, Reason } from "./Identifiers.js"
 import {
   BranchId,
   CardOrderNotFound,
@@ -27,7 +27,8 @@ import type { StoreError } from "./StoreError.js"
 import { decodeTenantRequest, type ValidationError } from "./Validation.js"
 
 /**
- * Seed 001's request: `orderId` and `branchId` of the original order, and the audit fields.
+ * Seed 001's request: `orderId` and `branchId` of the original order, and the audit fields every
+ * change records (DOMAIN.md §2: `reason`, `changer`, `channel`).
  *
  * @category schemas
  */
@@ -35,7 +36,8 @@ export const CancelCardOrderRequest = Schema.Struct({
   orderId: OrderId,
   branchId: BranchId,
   reason: Schema.optionalKey(Reason),
-  changer: Schema.optionalKey(Changer)
+  changer: Schema.optionalKey(Changer),
+  channel: Schema.optionalKey(Channel)
 })
 export type CancelCardOrderRequest = typeof CancelCardOrderRequest.Encoded
 
@@ -85,7 +87,7 @@ export const cancelCardOrder = Effect.fnUntraced(function* (
   const audit = yield* AuditLog
   const transactor = yield* Transactor
   const at = yield* auditTime
-  const context = { at, changer: req.changer, reason: req.reason }
+  const context = { at, changer: req.changer, channel: req.channel, reason: req.reason }
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const found = yield* orders.findById(tenantId, req.orderId)

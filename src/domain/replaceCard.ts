@@ -4,18 +4,21 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Redacted, Schema, SchemaGetter } from "effect"
+import { DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardIssuer } from "../ports/CardIssuer.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { CustomerRepository } from "../ports/CustomerRepository.js"
+import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { TenantPolicy } from "../ports/TenantPolicy.js"
 import { Transactor } from "../ports/Transactor.js"
 import {
   checkReplacement,
   type ReplacementCheckError,
   type ReplacementIdentity,
-  replace
+  ReplacementProductNotFound,
+  replace,
+  replacementProduct
 } from "./card/CardReplacement.js"
 import { AccountNotFound } from "./customer/Customer.js"
 import { AccountNo, Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
@@ -95,7 +98,12 @@ export interface ReplaceCardResult {
 /**
  * @category models
  */
-export type ReplaceCardError = ValidationError | AccountNotFound | ReplacementCheckError | StoreError
+export type ReplaceCardError =
+  | ValidationError
+  | AccountNotFound
+  | ReplacementCheckError
+  | ReplacementProductNotFound
+  | StoreError
 
 /**
  * @category models
@@ -105,20 +113,11 @@ export type ReplaceCardPorts =
   | CardRepository
   | AuditLog
   | CardIssuer
+  | ProductCatalog
   | TenantPolicy
   | Transactor
 
 const decode = decodeTenantRequest(ReplaceCardRequest)
-
-/** `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos. */
-const loyaltyNumber = (kitNo: KitNo): Effect.Effect<number> => {
-  const n = Number(kitNo)
-  return String(n) === kitNo
-    ? Effect.succeed(n)
-    : Effect.die(
-        new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
-      )
-}
 
 type DecodedRequest = typeof ReplaceCardRequest.Type
 
@@ -133,29 +132,52 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   const card = yield* cards.findByKitNo(tenantId, req.oldLoyaltyId)
   const newLoyaltyIdInUse =
     req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
-  const policy = yield* (yield* TenantPolicy).policyOf(tenantId)
-  const checked = yield* Effect.fromResult(
-    checkReplacement({
-      account: account.value,
-      oldLoyaltyId: req.oldLoyaltyId,
-      card: Option.getOrUndefined(card),
-      status: req.status,
-      migrationInTransition: policy.migrationInTransition,
-      newLoyaltyIdInUse,
-      now
-    })
-  )
-  // the new card stays on the old card's BIN (its first 6 digits)
-  const issued = yield* (yield* CardIssuer).issue(tenantId, Redacted.value(checked.card.pan).slice(0, 6))
+  // the policy decides only for ghost and unregistered accounts: a registered one needs no read
+  const migrationInTransition =
+    account.value.registration !== "REGISTERED" &&
+    (yield* (yield* TenantPolicy).policyOf(tenantId)).migrationInTransition
+  const checked = checkReplacement({
+    account: account.value,
+    oldLoyaltyId: req.oldLoyaltyId,
+    card: Option.getOrUndefined(card),
+    status: req.status,
+    migrationInTransition,
+    newLoyaltyIdInUse,
+    now
+  })
+  if (Result.isFailure(checked)) return yield* checked.failure
   // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
-  const identity: ReplacementIdentity =
-    req.newLoyaltyId === undefined
-      ? { kitNo: issued.kitNo, pan: issued.pan, cardType: "VIRTUAL" }
-      : { kitNo: req.newLoyaltyId, pan: issued.pan, cardType: "PHYSICAL" }
-  const newLoyaltyCard = yield* loyaltyNumber(identity.kitNo)
-  const replacement = yield* Effect.fromResult(
-    replace(checked, account.value, identity, { now, changer: req.changer, channel: req.channel })
-  )
+  const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
+  // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN (6 or 8 digits)
+  const oldCard = checked.success.card
+  const product = replacementProduct(yield* (yield* ProductCatalog).findAll(tenantId), oldCard, cardType)
+  if (product === undefined) {
+    return yield* new ReplacementProductNotFound({
+      kitNo: oldCard.kitNo,
+      tierType: oldCard.tierType,
+      cardType
+    })
+  }
+  const issued = yield* (yield* CardIssuer).issue(tenantId, product.bin)
+  const identity: ReplacementIdentity = {
+    kitNo: req.newLoyaltyId ?? issued.kitNo,
+    pan: issued.pan,
+    productId: product.productId,
+    cardType
+  }
+  // `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos
+  const newLoyaltyCard = Number(identity.kitNo)
+  if (String(newLoyaltyCard) !== identity.kitNo)
+    return yield* Effect.die(
+      new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
+    )
+  const replaced = replace(checked.success, account.value, identity, {
+    now,
+    changer: req.changer,
+    channel: req.channel
+  })
+  if (Result.isFailure(replaced)) return yield* replaced.failure
+  const replacement = replaced.success
   yield* cards.saveAll(tenantId, [replacement.oldCard, replacement.newCard])
   yield* customers.saveAccounts(tenantId, [replacement.account])
   yield* (yield* AuditLog).append(tenantId, replacement.events)

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Redacted, Schema } from "effect"
+import { Cause, DateTime, Effect, Option, Redacted, Result, Schema } from "effect"
 import { decryptPinBlock, type InvalidPinBlock, isTrivialPin } from "../crypto/index.js"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -14,13 +14,15 @@ import { TenantPolicy } from "../ports/TenantPolicy.js"
 import { Transactor } from "../ports/Transactor.js"
 import type { ChangeContext } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound } from "./card/Card.js"
-import { type MaskedPan, maskPan } from "./card/Pan.js"
-import { Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
+import { type MaskedPan, maskCardNumbers, maskPan } from "./card/Pan.js"
+import { Changer, Channel, KitNo, TenantId } from "./Identifiers.js"
 import { type PinVerifier, pinVerifier } from "./pin/PinVerifier.js"
 import {
   checkCardForPin,
   type ExpiryDateMismatch,
+  INTERNAL_ERROR,
   type InvalidCardStatusForPin,
+  NO_SUBJECT,
   SET_PIN,
   setPinEvent,
   TrivialPinRefused
@@ -98,16 +100,42 @@ export type SetPinPorts = CardRepository | PinStore | TenantKeys | TenantPolicy 
 type Command = typeof SetPinRequest.Type
 type AttemptError = Exclude<SetPinError, ValidationError>
 
-/** A refused attempt, with the card's masked number once the card was found: what its event needs. */
-interface Refusal {
-  readonly _tag: "SetPinRefusal"
-  readonly error: AttemptError
+/** What an attempt's event and log line name, as far as the attempt got. */
+interface Subject {
+  /** The card's stored kitNo once it is found; before that the kitNo sent, card numbers masked. */
+  readonly kitNo: string
   readonly cardNumber: MaskedPan | undefined
 }
 
-const refusal =
-  (cardNumber: MaskedPan | undefined) =>
-  (error: AttemptError): Refusal => ({ _tag: "SetPinRefusal", error, cardNumber })
+/**
+ * How an attempt that decoded failed, with what its event names: refused with a typed error, or
+ * died (a defect; its dies only are kept, to be raised again once audited).
+ */
+type Failure =
+  | { readonly _tag: "SetPinRefusal"; readonly error: AttemptError; readonly subject: Subject }
+  | { readonly _tag: "SetPinDefect"; readonly defects: Cause.Cause<never>; readonly subject: Subject }
+
+const refused = (subject: Subject, error: AttemptError): Failure => ({
+  _tag: "SetPinRefusal",
+  error,
+  subject
+})
+
+const died = (subject: Subject, cause: Cause.Cause<unknown>): Failure => ({
+  _tag: "SetPinDefect",
+  defects: Cause.fromReasons(cause.reasons.filter(Cause.isDieReason)),
+  subject
+})
+
+/** Every way `self` can fail, typed errors and defects alike, as a `Failure` naming `subject`. */
+const failingAs = <A, R>(
+  self: Effect.Effect<A, AttemptError, R>,
+  subject: Subject
+): Effect.Effect<A, Failure, R> =>
+  self.pipe(
+    Effect.mapError((error) => refused(subject, error)),
+    Effect.catchCauseIf(Cause.hasDies, (cause) => Effect.fail(died(subject, cause)))
+  )
 
 /** DOMAIN.md §6: a trivial PIN only where the tenant allows it; then the PIN's verifier. */
 const verifierOf = Effect.fnUntraced(function* (
@@ -152,32 +180,101 @@ const setOnCard = Effect.fnUntraced(function* (
 const attempt = Effect.fnUntraced(function* (
   tenant: TenantId,
   command: Command,
+  requested: Subject,
   context: ChangeContext
-): Effect.fn.Return<SetPinResult, Refusal, Exclude<SetPinPorts, Transactor>> {
+): Effect.fn.Return<SetPinResult, Failure, Exclude<SetPinPorts, Transactor>> {
   const cards = yield* CardRepository
   // DOMAIN.md §1: another tenant's card is not found
-  const found = yield* Effect.mapError(cards.findByKitNo(tenant, command.kitNo), refusal(undefined))
+  const found = yield* failingAs(cards.findByKitNo(tenant, command.kitNo), requested)
   if (Option.isNone(found))
-    return yield* Effect.fail(refusal(undefined)(new CardNotFound({ kitNo: command.kitNo })))
+    return yield* Effect.fail(refused(requested, new CardNotFound({ kitNo: command.kitNo })))
   const cardNumber = maskPan(found.value.pan)
-  return yield* Effect.mapError(
-    setOnCard(tenant, found.value, cardNumber, command, context),
-    refusal(cardNumber)
-  )
+  return yield* failingAs(setOnCard(tenant, found.value, cardNumber, command, context), {
+    kitNo: found.value.kitNo,
+    cardNumber
+  })
 })
+
+/**
+ * A failed attempt's event, in a write of its own once the attempt's transaction has rolled back,
+ * then its log line; then the refusal again, or the defect. A defect is what the caller must see: if
+ * its event cannot be written either, that is logged, not raised in its place.
+ */
+const conclude = (tenant: TenantId, context: ChangeContext, failure: Failure) =>
+  Effect.flatMap(AuditLog, (audit) => {
+    const { kitNo, cardNumber } = failure.subject
+    const outcome = failure._tag === "SetPinRefusal" ? failure.error.code : INTERNAL_ERROR
+    const written = audit.append(tenant, [setPinEvent(kitNo, outcome, cardNumber, context)])
+    const line = { tenant, kitNo, outcome }
+    return failure._tag === "SetPinRefusal"
+      ? written.pipe(
+          Effect.andThen(Effect.logDebug(SET_PIN, line, failure.error)),
+          Effect.andThen(Effect.fail(failure.error))
+        )
+      : written.pipe(
+          Effect.catch((error) => Effect.logWarning(SET_PIN, line, "the audit event was not written", error)),
+          Effect.andThen(Effect.logDebug(SET_PIN, line)),
+          Effect.andThen(Effect.failCause(failure.defects))
+        )
+  })
 
 const decode = decodeTenantRequest(SetPinRequest)
 
+const kitNoAlone = Schema.decodeUnknownOption(KitNo)
+const tenantAlone = Schema.decodeUnknownOption(TenantId)
+const channelAlone = Schema.decodeUnknownOption(Channel)
+const changerAlone = Schema.decodeUnknownOption(Changer)
+
 /**
- * Set PIN V2. Checks, in order: the request's fields (`ValidationError`, not audited: there is no card
- * to name yet), the card in the tenant (`CardNotFound`), its status (`InvalidCardStatusForPin`), its
- * expiry (`ExpiryDateMismatch`), the tenant's `setPin` and `pinStore` keys (`TenantKeyMissing`), the
- * envelope (`InvalidPinBlock`, whatever is wrong with it), a trivial PIN (`TrivialPinRefused`, unless
- * the tenant allows them). Then the PIN's verifier replaces any earlier one in the `PinStore`.
+ * DOMAIN.md §6: a request that does not decode is an attempt too. Its event names the kitNo if that
+ * field decodes on its own (card numbers masked), else `NO_SUBJECT`, with the channel and changer
+ * that decode. The audit log is partitioned by tenant: with no valid tenant there is nowhere to write
+ * the event, and only the log line is left.
+ */
+const refuseRequest = Effect.fnUntraced(function* (
+  tenant: unknown,
+  request: unknown,
+  error: ValidationError,
+  at: string
+): Effect.fn.Return<never, ValidationError | StoreError, AuditLog> {
+  const fields = (typeof request === "object" && request !== null ? request : {}) as {
+    readonly [field: string]: unknown
+  }
+  const subject = Option.match(kitNoAlone(fields.kitNo), {
+    onNone: () => NO_SUBJECT,
+    onSome: maskCardNumbers
+  })
+  const tenantId = Option.getOrUndefined(tenantAlone(tenant))
+  if (tenantId !== undefined) {
+    const context: ChangeContext = {
+      at,
+      channel: Option.getOrUndefined(channelAlone(fields.channel)),
+      changer: Option.getOrUndefined(changerAlone(fields.changer))
+    }
+    yield* (yield* AuditLog).append(tenantId, [setPinEvent(subject, error.code, undefined, context)])
+  }
+  yield* Effect.logDebug(
+    SET_PIN,
+    { ...(tenantId === undefined ? {} : { tenant: tenantId }), kitNo: subject, outcome: error.code },
+    error
+  )
+  return yield* Effect.fail(error)
+})
+
+/**
+ * Set PIN V2. Checks, in order: the request's fields (`ValidationError`), the card in the tenant
+ * (`CardNotFound`), its status (`InvalidCardStatusForPin`), its expiry (`ExpiryDateMismatch`), the
+ * tenant's `setPin` and `pinStore` keys (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever
+ * is wrong with it), a trivial PIN (`TrivialPinRefused`, unless the tenant allows them). Then the
+ * PIN's verifier replaces any earlier one in the `PinStore`.
  *
- * Every attempt that gets past validation leaves one `SET_PIN` audit event with its outcome (`OK` or
- * the error's `code`): a success in the PIN's transaction, a refusal in its own write once the
- * attempt's transaction has rolled back. If that write fails, the call fails with its `StoreError`.
+ * DOMAIN.md §6: every attempt leaves one `SET_PIN` audit event with its outcome: `OK`, the error's
+ * `code` (`VALIDATION_FAILED` included), or `INTERNAL_ERROR` for a defect, which is then raised
+ * again. A success is written in the PIN's transaction; a failure in its own write once the attempt's
+ * transaction has rolled back, and if that write fails, a refusal fails with its `StoreError`. The
+ * subject is the card's stored kitNo once the card is found, else the kitNo sent with any card number
+ * in it masked, else `-`. Only a request with no valid tenant leaves no event: there is no trail to
+ * write it to.
  *
  * @category use cases
  */
@@ -185,27 +282,18 @@ export const setPin = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<SetPinResult, SetPinError, SetPinPorts> {
-  const { tenant: tenantId, request: command } = yield* decode(tenant, request)
-  const audit = yield* AuditLog
-  const transactor = yield* Transactor
-  const context: ChangeContext = {
-    at: DateTime.formatIso(yield* DateTime.now),
-    changer: command.changer,
-    channel: command.channel
-  }
-  return yield* transactor.withTransaction(attempt(tenantId, command, context)).pipe(
-    Effect.tap(() => Effect.logDebug(SET_PIN, { tenant: tenantId, kitNo: command.kitNo, outcome: "OK" })),
-    Effect.catch((failure) => {
-      const { error, cardNumber } =
-        failure._tag === "SetPinRefusal" ? failure : { error: failure, cardNumber: undefined }
-      return audit
-        .append(tenantId, [setPinEvent(command.kitNo, error.code, cardNumber, context)])
-        .pipe(
-          Effect.andThen(
-            Effect.logDebug(SET_PIN, { tenant: tenantId, kitNo: command.kitNo, outcome: error.code }, error)
-          ),
-          Effect.andThen(Effect.fail(error))
-        )
-    })
+  const at = DateTime.formatIso(yield* DateTime.now)
+  const decoded = yield* Effect.result(decode(tenant, request))
+  if (Result.isFailure(decoded)) return yield* refuseRequest(tenant, request, decoded.failure, at)
+  const { tenant: tenantId, request: command } = decoded.success
+  const context: ChangeContext = { at, changer: command.changer, channel: command.channel }
+  const requested: Subject = { kitNo: maskCardNumbers(command.kitNo), cardNumber: undefined }
+  return yield* (yield* Transactor).withTransaction(attempt(tenantId, command, requested, context)).pipe(
+    // a defect of the transaction itself: the attempt labels its own
+    Effect.catchCauseIf(Cause.hasDies, (cause) => Effect.fail(died(requested, cause))),
+    Effect.catch((failure) =>
+      conclude(tenantId, context, failure._tag === "StoreError" ? refused(requested, failure) : failure)
+    ),
+    Effect.tap((result) => Effect.logDebug(SET_PIN, { tenant: tenantId, kitNo: result.kitNo, outcome: "OK" }))
   )
 })

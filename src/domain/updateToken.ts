@@ -15,10 +15,15 @@ import type { TenantId } from "./Identifiers.js"
 import type { StoreError } from "./StoreError.js"
 import { maskAccountPan } from "./token/AccountPan.js"
 import type { Token } from "./token/Token.js"
-import { type AccountRangeMismatch, TokenNotFound, type TokenNotUpdatable } from "./token/TokenErrors.js"
+import {
+  type AccountRangeMismatch,
+  type CardholderHasSeveralPans,
+  TokenNotFound,
+  type TokenNotUpdatable
+} from "./token/TokenErrors.js"
 import { toTokenObject, type UpdateTokenResult } from "./token/TokenResponse.js"
-import { planTokenUpdate } from "./token/TokenUpdate.js"
-import { decodeTokenUpdate, type TokenSelector } from "./token/TokenUpdateRequest.js"
+import { type NewAccountPanFacts, noNewAccountPan, planTokenUpdate } from "./token/TokenUpdate.js"
+import { decodeTokenUpdate, type TokenChange, type TokenSelector } from "./token/TokenUpdateRequest.js"
 import type { ValidationError } from "./Validation.js"
 
 /**
@@ -29,6 +34,7 @@ export type UpdateTokenError =
   | TokenNotFound
   | TokenNotUpdatable
   | AccountRangeMismatch
+  | CardholderHasSeveralPans
   | StoreError
 
 /**
@@ -62,6 +68,24 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
 })
 
 /**
+ * The new PAN's account range, and the PAN unique reference the tenant's tokens already on the new
+ * PAN agree on, if they do (docs/token-update.md).
+ */
+const factsOfNewPan = Effect.fnUntraced(function* (tenant: TenantId, change: TokenChange) {
+  const pan = change.kind === "accountPanMapping" ? change.newAccountPan : undefined
+  if (pan === undefined) return noNewAccountPan
+  const range = yield* Effect.flatMap(AccountRanges, (ranges) => ranges.findRange(tenant, pan))
+  const onNewPan = yield* Effect.flatMap(TokenRepository, (tokens) => tokens.findByPan(tenant, pan))
+  const references = new Set(onNewPan.flatMap((t) => t.panUniqueReference ?? []))
+  const [shared] = references
+  const facts: NewAccountPanFacts = {
+    range,
+    panUniqueReference: references.size === 1 ? Option.fromNullishOr(shared) : Option.none()
+  }
+  return facts
+})
+
+/**
  * Updates the account PAN mapping (`newAccountPan`, `expirationDate`, `accountPanSequenceNumber`)
  * or the `issuerProductConfigurationId` of the ACTIVE and SUSPENDED tokens the request selects.
  * Everything one request changes (tokens, comments, audit events, the wallet notification) is
@@ -75,7 +99,6 @@ export const updateToken = Effect.fnUntraced(function* (
 ): Effect.fn.Return<UpdateTokenResult, UpdateTokenError, UpdateTokenPorts> {
   const { tenant: tenantId, command } = yield* decodeTokenUpdate(tenant, request)
   const tokens = yield* TokenRepository
-  const ranges = yield* AccountRanges
   const audit = yield* AuditLog
   const wallet = yield* WalletNotifier
   const transactor = yield* Transactor
@@ -83,12 +106,8 @@ export const updateToken = Effect.fnUntraced(function* (
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const found = yield* findTokens(tenantId, command.selector)
-      const change = command.change
-      const newAccountPanRange =
-        change.kind === "accountPanMapping" && change.newAccountPan !== undefined
-          ? yield* ranges.findRange(tenantId, change.newAccountPan)
-          : Option.none()
-      const plan = yield* Effect.fromResult(planTokenUpdate(found, command, newAccountPanRange, at))
+      const newPan = yield* factsOfNewPan(tenantId, command.change)
+      const plan = yield* Effect.fromResult(planTokenUpdate(found, command, newPan, at))
       if (plan.updated.length > 0) {
         yield* tokens.saveAll(tenantId, plan.updated)
         yield* audit.append(tenantId, plan.events)

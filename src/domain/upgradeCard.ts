@@ -13,14 +13,13 @@ import { CustomerRepository } from "../ports/CustomerRepository.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { type TenantKeyMissing, TenantKeys } from "../ports/TenantKeys.js"
 import { Transactor } from "../ports/Transactor.js"
-import type { AuditEvent } from "./audit/AuditEvent.js"
-import { type Card, CardNotFound, CardType, changeStatus, InvalidStatusTransition } from "./card/Card.js"
-import { isAllowed } from "./card/CardStatus.js"
+import { type AuditEvent, type ChangeContext, contextFields } from "./audit/AuditEvent.js"
+import { type Card, CardNotFound, CardType, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
 import { encryptedCardNumber } from "./card/EncryptedCardNumber.js"
 import { type MaskedPan, maskPan } from "./card/Pan.js"
 import { CustomerNotFound } from "./customer/Customer.js"
-import { type AccountNo, EntityId, KitNo } from "./Identifiers.js"
-import { type BranchId, type CardOrder, DeliveryAddress, orderIdFor } from "./order/CardOrder.js"
+import { type AccountNo, Changer, Channel, EntityId, KitNo, Reason, type TenantId } from "./Identifiers.js"
+import { type CardOrder, DeliveryAddress, type OrderId, orderIdFor } from "./order/CardOrder.js"
 import { expiryDate, PlasticCode, type Product, TierType } from "./product/Product.js"
 import {
   checkKitInfo,
@@ -51,8 +50,9 @@ export const KitInfoEntry = Schema.Struct({
 })
 
 /**
- * Seed 000's request. The entry count and one-per-cardType rules are checked after decoding, each
- * with its own error.
+ * Seed 000's request, plus the audit fields every change records (DOMAIN.md §2: `changer`,
+ * `channel`, `reason`, as seed 002 names them). The entry count and one-per-cardType rules are
+ * checked after decoding, each with its own error.
  *
  * @category schemas
  */
@@ -61,7 +61,10 @@ export const UpgradeCardRequest = Schema.Struct({
   kitNo: KitNo,
   /** PERMANENT when omitted (DOMAIN.md §4). */
   deliveryAddress: Schema.optionalKey(DeliveryAddress),
-  kitInfo: Schema.Array(KitInfoEntry)
+  kitInfo: Schema.Array(KitInfoEntry),
+  reason: Schema.optionalKey(Reason),
+  changer: Schema.optionalKey(Changer),
+  channel: Schema.optionalKey(Channel)
 })
 export type UpgradeCardRequest = typeof UpgradeCardRequest.Encoded
 
@@ -126,6 +129,23 @@ export type UpgradeCardPorts =
 
 const decode = decodeTenantRequest(UpgradeCardRequest)
 
+// DOMAIN.md §2: the new card and its order are changes too; their `reason` names the card they
+// replace, then the caller's reason
+const issueContext = (context: ChangeContext, oldKitNo: KitNo): ChangeContext => {
+  const upgradeOf = `UPGRADE of kitNo ${oldKitNo}`
+  return { ...context, reason: context.reason === undefined ? upgradeOf : `${upgradeOf}: ${context.reason}` }
+}
+
+// `ORD` + kitNo, unless an order from elsewhere (another system, a fixture) already holds that id:
+// saveAll replaces by orderId, so reusing it would overwrite that order
+const freeOrderId = Effect.fnUntraced(function* (tenant: TenantId, kitNo: KitNo) {
+  const orders = yield* CardOrderRepository
+  for (let attempt = 1; ; attempt++) {
+    const orderId: OrderId = orderIdFor(kitNo, attempt)
+    if (Option.isNone(yield* orders.findById(tenant, orderId))) return orderId
+  }
+})
+
 /**
  * Seed 000 `POST /kit-manager/upgradeCard`.
  *
@@ -146,7 +166,12 @@ export const upgradeCard = Effect.fnUntraced(function* (
   const audit = yield* AuditLog
   const transactor = yield* Transactor
   const now = yield* DateTime.now
-  const at = DateTime.formatIso(now)
+  const context: ChangeContext = {
+    at: DateTime.formatIso(now),
+    changer: req.changer,
+    channel: req.channel,
+    reason: req.reason
+  }
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const found = yield* cards.findByKitNo(tenantId, req.kitNo)
@@ -155,13 +180,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
         return yield* new CardNotFound({ kitNo: req.kitNo })
       }
       const card = found.value
-      if (!isAllowed("UPGRADE", card.status)) {
-        return yield* new InvalidStatusTransition({
-          kitNo: card.kitNo,
-          status: card.status,
-          operation: "UPGRADE"
-        })
-      }
+      const replaced = yield* Effect.fromResult(changeStatus(card, "UPGRADE", context))
       const customer = yield* customers.findByEntityId(tenantId, card.entityId)
       if (Option.isNone(customer))
         return yield* new CustomerNotFound({ selector: "entityId", value: card.entityId })
@@ -174,7 +193,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
         )
       )
       const key = yield* keys.keyFor(tenantId, "cardNumber")
-      const replaced = yield* Effect.fromResult(changeStatus(card, "UPGRADE", { at }))
+      const issued = issueContext(context, card.kitNo)
 
       const newCards: Array<Card> = []
       const newOrders: Array<CardOrder> = []
@@ -196,34 +215,34 @@ export const upgradeCard = Effect.fnUntraced(function* (
           status: "ASSIGNED"
         })
         events.push({
-          at,
+          at: context.at,
           action: "ISSUE",
           subject: kitNo,
           outcome: "OK",
           cardNumber,
           currentStatus: "ASSIGNED",
-          reason: `UPGRADE of kitNo ${card.kitNo}`
+          ...contextFields(issued)
         })
         // DOMAIN.md §4: a physical card is ordered at the customer's branch
         if (product.cardType === "PHYSICAL") {
           const order: CardOrder = {
-            orderId: orderIdFor(kitNo),
+            orderId: yield* freeOrderId(tenantId, kitNo),
             kitNo,
             entityId: card.entityId,
-            // Customer.branchId is an unbranded string; it is the branch the order goes to as stored
-            branchId: customer.value.branchId as BranchId,
+            branchId: customer.value.branchId,
             status: "RECEIVED",
             deliveryAddress: req.deliveryAddress ?? "PERMANENT",
-            createdAt: at
+            createdAt: context.at
           }
           newOrders.push(order)
           events.push({
-            at,
+            at: context.at,
             action: "ORDER_CARD",
             subject: order.orderId,
             outcome: "OK",
             cardNumber,
-            currentStatus: "RECEIVED"
+            currentStatus: "RECEIVED",
+            ...contextFields(issued)
           })
         }
         kitInfo.push({

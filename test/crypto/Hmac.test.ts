@@ -56,4 +56,13 @@ describe("macHexEquals", () => {
     }
     expect(macHexEquals(mac, mac.slice(0, -2))).toBe(false)
   })
+
+  it("compares the text as written, without decoding it: other case or non-hex never matches, never throws", () => {
+    const mac = createHmac("sha256", Buffer.alloc(32, 7)).update("4240181595:4821").digest("hex")
+    expect(macHexEquals(Redacted.make(mac), Redacted.make(mac))).toBe(true)
+    expect(macHexEquals(mac, mac.toUpperCase())).toBe(false)
+    // a corrupt stored verifier is a mismatch, not a crash of the hex decoder
+    expect(macHexEquals(`${mac.slice(0, -1)}g`, mac)).toBe(false)
+    expect(macHexEquals(mac.slice(1), mac.slice(1))).toBe(true)
+  })
 })

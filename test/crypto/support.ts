@@ -64,6 +64,13 @@ export const referencePanField0 = (pan: string): string =>
 export const referenceFormat0 = (pin: string, pan: string): Buffer =>
   xor(`0${pin.length.toString(16)}${pin}`.padEnd(16, "F"), referencePanField0(pan))
 
+/** The Base64 envelope with bit `bit` (0 = the lowest bit of byte 0) flipped. */
+export const flipBit = (envelope: string, bit: number): string => {
+  const bytes = Buffer.from(envelope, "base64")
+  bytes[bit >> 3]! ^= 1 << (bit & 7)
+  return bytes.toString("base64")
+}
+
 const gcmName = (key: Uint8Array) => `aes-${key.length * 8}-gcm` as CipherGCMTypes
 
 /** AES-GCM with node:crypto, 16-byte IV, 128-bit tag: Base64(IV ‖ ciphertext ‖ tag). */

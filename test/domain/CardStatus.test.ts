@@ -95,6 +95,11 @@ describe("the transition table (DOMAIN.md §2)", () => {
     }
   })
 
+  it("unlocks a LOCKED card that lost its origin to ASSIGNED, never to ACTIVE", () => {
+    const result = applyOperation({ ...baseCard, status: "LOCKED" }, "UNLOCK")
+    expect(Result.isSuccess(result) && result.success.status).toBe("ASSIGNED")
+  })
+
   it("names the card, its status and the operation in a refusal", () => {
     const error = new InvalidStatusTransition({ kitNo: "4240181595", status: "BLOCKED", operation: "UNLOCK" })
     expect(error.message).toBe("Cannot UNLOCK card 4240181595: its status is BLOCKED.")

@@ -6,6 +6,7 @@ import {
   CardOrderRepository,
   CardRepository,
   cancelCardOrder,
+  EntityId,
   KitNo,
   OrderBranchMismatch,
   OrderId,
@@ -71,12 +72,13 @@ describe("cancelCardOrder", () => {
     expect(stored).toEqual({ order: Option.some("CANCELLED"), card: Option.some("CANCELLED") })
   })
 
-  it("records an audit event for the order and one for the card", async () => {
+  it("records an audit event for the order and one for the card, each with changer, channel and reason", async () => {
     const program = Effect.gen(function* () {
       yield* cancelCardOrder(TENANT_A, {
         orderId: ORDER,
         branchId: BRANCH,
         changer: "branch-7",
+        channel: "BRANCH",
         reason: "NOT_NEEDED"
       })
       const log = yield* AuditLog
@@ -87,7 +89,8 @@ describe("cancelCardOrder", () => {
       at: "2026-07-15T10:30:00.000Z",
       action: "CANCEL_ORDER",
       outcome: "OK",
-      changer: "branch-7"
+      changer: "branch-7",
+      channel: "BRANCH"
     }
     expect(events).toEqual([
       {
@@ -119,7 +122,7 @@ describe("cancelCardOrder", () => {
     expect(log.operations).toEqual(["CardOrderRepository.saveAll", "AuditLog.append"])
   })
 
-  it("cancels the order an upgrade placed", async () => {
+  it("cancels the order an upgrade placed: the old card stays REPLACED, the new one is CANCELLED", async () => {
     const fixture = {
       tenants: {
         [TENANT_A]: kitManagerTenant([
@@ -133,13 +136,19 @@ describe("cancelCardOrder", () => {
         kitNo: "4561789",
         kitInfo: [entryFor(productOf("SILVER", "PHYSICAL"))]
       })
-      return yield* cancelCardOrder(TENANT_A, {
+      const result = yield* cancelCardOrder(TENANT_A, {
         orderId: `ORD${upgraded.kitInfo[0]!.kitNo}`,
         branchId: BRANCH
       })
+      const cards = yield* Effect.flatMap(CardRepository, (r) =>
+        r.findByCustomer(tenantA, EntityId.make(ENTITY))
+      )
+      return { result, cards: cards.map((c) => `${c.kitNo}:${c.status}`) }
     })
-    const result = successOf((await runOn(fixture, program)).outcome)
+    const { result, cards } = successOf((await runOn(fixture, program)).outcome)
     expect([result.orderStatus, result.cardStatus]).toEqual(["CANCELLED", "CANCELLED"])
+    // seeds 000 and 001 give no way back: the customer holds no usable card until one is re-issued
+    expect(cards).toEqual([`${result.kitNo}:CANCELLED`, "4561789:REPLACED"])
   })
 
   it("leaves every store as it was when a write fails", async () => {
@@ -188,11 +197,12 @@ describe("cancelCardOrder refuses", () => {
   )
 
   it("bad fields, naming each of them", async () => {
-    const error = await refusal({ orderId: "", branchId: "BR 1", changer: "", extra: 1 })
+    const error = await refusal({ orderId: "", branchId: "BR 1", changer: "", channel: "FAX", extra: 1 })
     expect(error).toBeInstanceOf(ValidationError)
     expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual([
       "branchId",
       "changer",
+      "channel",
       "extra",
       "orderId"
     ])

@@ -1,18 +1,22 @@
-import { Effect, Equal } from "effect"
+import { Effect, Equal, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   AuditLog,
+  type Card,
   CardRepository,
+  CardStatus,
   CustomerNotFound,
+  changeStatus,
   EntityId,
   KitNo,
   manageAllCards,
+  planBulkOperation,
   StoreError,
   TenantId,
   ValidationError
 } from "../../src/index.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B } from "../support/builders.js"
-import { failureOf, panEndingIn, runOn, successOf, writeLog } from "../support/kitManager.js"
+import { domainCard, failureOf, panEndingIn, runOn, successOf, writeLog } from "../support/kitManager.js"
 
 // seed 002's customer and cards
 const ENTITY = "req11"
@@ -269,4 +273,31 @@ describe("manageAllCards refuses", () => {
     const cardOfB = successOf(outcome)
     expect(cardOfB._tag === "Some" && cardOfB.value.status).toBe("ACTIVE")
   })
+})
+
+describe("planBulkOperation", () => {
+  // three cards of every status, interleaved, so that each status is met again after its first card
+  const cards: ReadonlyArray<Card> = Array.from({ length: 3 * CardStatus.literals.length }, (_, i) => {
+    const status = CardStatus.literals[i % CardStatus.literals.length]!
+    const lockedFrom = status === "LOCKED" ? { lockedFrom: "ACTIVE" as const } : {}
+    return domainCard(`K${String(i).padStart(2, "0")}`, i + 1, { status, ...lockedFrom })
+  })
+  const context = { at: "2026-07-15T10:30:00.000Z", reason: "LOST_PHONE", channel: "IVR" as const }
+
+  it.each(["BLOCK", "LOCK", "UNLOCK"] as const)(
+    "%s changes what changeStatus changes and skips what it refuses, one reason per status",
+    (operation) => {
+      const plan = planBulkOperation(cards, operation, context)
+      const single = cards.map((card) => changeStatus(card, operation, context))
+      const allowed = single.filter(Result.isSuccess).map((r) => r.success)
+      expect(plan.changed).toEqual(allowed.map((a) => a.card))
+      expect(plan.events).toEqual(allowed.map((a) => a.event))
+      const refused = single.filter(Result.isFailure).map((r) => r.failure)
+      expect(plan.skippedCards.map((c) => [c.kitNo, c.status])).toEqual(
+        refused.map((r) => [r.kitNo, r.status])
+      )
+      const whyOf = new Map(plan.skippedCards.map((c) => [c.status, c.why]))
+      for (const skipped of plan.skippedCards) expect(skipped.why).toBe(whyOf.get(skipped.status))
+    }
+  )
 })

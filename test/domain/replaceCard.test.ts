@@ -5,7 +5,13 @@
 import { DateTime, Effect, Redacted } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
-import { AuditLog, luhnValid, TenantId } from "../../src/index.js"
+import {
+  AuditLog,
+  luhnValid,
+  replacementsInWindow,
+  replacementWindowStart,
+  TenantId
+} from "../../src/index.js"
 import { NOW, panFor, TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,
@@ -22,6 +28,7 @@ import {
   request,
   runOn,
   SEED,
+  VIRTUAL_BIN,
   withSlowReads
 } from "../support/replacement.js"
 
@@ -42,13 +49,13 @@ describe("replaceCard", () => {
     expect(replacement).toMatchObject({
       entityId: `E${ACCOUNT}`,
       accountNo: ACCOUNT,
-      productId: "2001_PHYSICAL",
+      productId: "2001_VIRTUAL",
       tierType: "CLASSIC",
       cardType: "VIRTUAL",
       status: "ACTIVE"
     })
     const pan = Redacted.value(replacement!.pan)
-    expect(pan.slice(0, 6)).toBe(panFor(OLD).slice(0, 6))
+    expect(pan.startsWith(VIRTUAL_BIN)).toBe(true)
     expect(luhnValid(pan) && pan !== panFor(OLD)).toBe(true)
     expect(out.answer.result._tag === "Success" && out.answer.result.success).toEqual({
       NewLoyaltyCard: Number(replacement!.kitNo),
@@ -152,19 +159,29 @@ describe("replaceCard", () => {
 })
 
 describe("the limit: two replacements in (now − 1 calendar month, now], UTC", () => {
-  const edges = [
-    { when: "31 March (2026)", now: "2026-03-31T10:00:00.000Z", edge: "2026-02-28T10:00:00.000Z" },
-    { when: "31 March of a leap year", now: "2024-03-31T10:00:00.000Z", edge: "2024-02-29T10:00:00.000Z" },
-    { when: "29 February", now: "2024-02-29T10:00:00.000Z", edge: "2024-01-29T10:00:00.000Z" },
+  // `start` is the window's exclusive start: now − 1 calendar month, or, on a day the previous month
+  // lacks, the end of that month's last day
+  const starts = [
+    { when: "15 July", now: "2026-07-15T10:30:00.000Z", start: "2026-06-15T10:30:00.000Z" },
+    { when: "28 March (no clamp)", now: "2026-03-28T10:00:00.000Z", start: "2026-02-28T10:00:00.000Z" },
+    { when: "29 March 00:00 (clamped)", now: "2026-03-29T00:00:00.000Z", start: "2026-02-28T23:59:59.999Z" },
+    { when: "31 March (clamped)", now: "2026-03-31T10:00:00.000Z", start: "2026-02-28T23:59:59.999Z" },
+    { when: "31 March of a leap year", now: "2024-03-31T10:00:00.000Z", start: "2024-02-29T23:59:59.999Z" },
+    { when: "29 February", now: "2024-02-29T10:00:00.000Z", start: "2024-01-29T10:00:00.000Z" },
+    {
+      when: "31 May (clamped to 30 April)",
+      now: "2026-05-31T12:00:00.000Z",
+      start: "2026-04-30T23:59:59.999Z"
+    },
     {
       when: "31 January (across 31 December)",
       now: "2027-01-31T08:00:00.000Z",
-      edge: "2026-12-31T08:00:00.000Z"
+      start: "2026-12-31T08:00:00.000Z"
     },
     {
       when: "1 January (across 1 December)",
       now: "2027-01-01T00:00:00.000Z",
-      edge: "2026-12-01T00:00:00.000Z"
+      start: "2026-12-01T00:00:00.000Z"
     }
   ]
   const limitAt = (now: string, replacements: ReadonlyArray<string>) =>
@@ -172,18 +189,49 @@ describe("the limit: two replacements in (now − 1 calendar month, now], UTC", 
       at: Date.parse(now)
     }).then((out) => out.answer)
 
-  it.each(edges)("on $when, a replacement exactly at $edge is outside the window", async ({ now, edge }) => {
-    expect(await limitAt(now, [edge])).toBe("OK")
+  it.each(starts)("on $when, the window opens after $start", ({ now, start }) => {
+    expect(DateTime.formatIso(replacementWindowStart(DateTime.makeUnsafe(now)))).toBe(start)
   })
 
-  it.each(edges)("on $when, a replacement a millisecond after $edge is inside", async ({ now, edge }) => {
-    expect(await limitAt(now, [isoAt(Date.parse(edge) + 1)])).toEqual(LIMIT)
+  it.each(starts)(
+    "on $when, a replacement exactly at $start is outside the window",
+    async ({ now, start }) => {
+      expect(await limitAt(now, [start])).toBe("OK")
+    }
+  )
+
+  it.each(starts)("on $when, a replacement a millisecond after $start is inside", async ({ now, start }) => {
+    expect(await limitAt(now, [isoAt(Date.parse(start) + 1)])).toEqual(LIMIT)
   })
 
-  it("the clamp is not monotone: 28 February 05:00 is out of the window on 28 March 10:00, back in on 29 March", async () => {
-    // one month before 29 March 00:00 clamps to 28 February 00:00, earlier than 28 February 10:00
+  it("on a clamped day the whole clamped day is outside: 31 March ignores 28 February 23:00", async () => {
+    expect(await limitAt("2026-03-31T10:00:00.000Z", ["2026-02-28T23:00:00.000Z"])).toBe("OK")
+  })
+
+  it("the start never moves back: 28 February 05:00, out on 28 March 10:00, stays out on 29 March", async () => {
     expect(await limitAt("2026-03-28T10:00:00.000Z", ["2026-02-28T05:00:00.000Z"])).toBe("OK")
-    expect(await limitAt("2026-03-29T00:00:00.000Z", ["2026-02-28T05:00:00.000Z"])).toEqual(LIMIT)
+    expect(await limitAt("2026-03-29T00:00:00.000Z", ["2026-02-28T05:00:00.000Z"])).toBe("OK")
+  })
+
+  it("28 February 10:00, 1 March and 28 March 10:00 all pass, and the window ending 31 March 09:59:59.999 holds two", async () => {
+    const out = await runOn(
+      bank({}, [activeCard(1), activeCard(2), activeCard(3)]),
+      Effect.gen(function* () {
+        const answers = []
+        for (const [serial, at] of [
+          [1, "2026-02-28T10:00:00.000Z"],
+          [2, "2026-03-01T00:00:00.000Z"],
+          [3, "2026-03-28T10:00:00.000Z"]
+        ] as const) {
+          yield* TestClock.setTime(Date.parse(at))
+          answers.push((yield* attempt(TENANT_A, request(ACCOUNT, serial))).answer)
+        }
+        return { answers, account: yield* accountOf(TENANT_A, ACCOUNT) }
+      })
+    )
+    expect(out.answers).toEqual(["OK", "OK", "OK"])
+    const windowEnd = DateTime.makeUnsafe("2026-03-31T09:59:59.999Z")
+    expect(replacementsInWindow(out.account, windowEnd)).toBe(2)
   })
 
   it("allows the third replacement one day after the window slides past the first", async () => {
@@ -203,6 +251,46 @@ describe("the limit: two replacements in (now − 1 calendar month, now], UTC", 
       })
     )
     expect(answers).toEqual(["OK", "OK", LIMIT, "OK", LIMIT])
+  })
+
+  const slides = [
+    {
+      across: "the end of February",
+      history: ["2026-01-31T12:00:00.000Z", "2026-02-15T12:00:00.000Z"],
+      refused: "2026-02-28T12:00:00.000Z",
+      allowed: "2026-03-01T12:00:00.000Z"
+    },
+    {
+      across: "the end of a leap February",
+      history: ["2024-01-31T12:00:00.000Z", "2024-02-15T12:00:00.000Z"],
+      refused: "2024-02-29T12:00:00.000Z",
+      allowed: "2024-03-01T12:00:00.000Z"
+    },
+    {
+      across: "31 December → January",
+      history: ["2026-12-31T08:00:00.000Z", "2027-01-10T08:00:00.000Z"],
+      refused: "2027-01-30T08:00:00.000Z",
+      allowed: "2027-01-31T08:00:00.000Z"
+    },
+    {
+      across: "the end of March (clamped)",
+      history: ["2026-02-28T23:00:00.000Z", "2026-03-10T08:00:00.000Z"],
+      refused: "2026-03-28T22:00:00.000Z",
+      allowed: "2026-03-29T00:00:00.000Z"
+    }
+  ]
+
+  it.each(slides)("across $across: refused at $refused, allowed at $allowed", async (slide) => {
+    const [refused, allowed] = await runOn(
+      bank({ replacements: slide.history }, [activeCard(1), activeCard(2)]),
+      Effect.gen(function* () {
+        yield* TestClock.setTime(Date.parse(slide.refused))
+        const before = yield* attempt(TENANT_A, request(ACCOUNT, 1))
+        yield* TestClock.setTime(Date.parse(slide.allowed))
+        return [before, yield* attempt(TENANT_A, request(ACCOUNT, 2))]
+      })
+    )
+    expect([refused!.answer, allowed!.answer]).toEqual([LIMIT, "OK"])
   })
 })
 

@@ -133,9 +133,10 @@ describe("seed 003's error table, one row each", () => {
   it("answers an unknown account as not found", async () => {
     const out = await runOn(bank(), attempt(TENANT_A, request(4242, OLD)))
     expect(out.answer).toBe("AccountNotFound")
-    expect(out.result._tag === "Failure" && out.result.failure.message).toBe(
-      "No account 4242 exists for this tenant."
-    )
+    expect(out.result._tag === "Failure" && out.result.failure).toMatchObject({
+      accountNo: "4242",
+      message: "No account 4242 exists for this tenant."
+    })
   })
 
   it("refuses a REPLACED card, which the seed has no row for, by the transition table", async () => {

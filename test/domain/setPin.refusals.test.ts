@@ -1,8 +1,10 @@
-import { Effect, Result } from "effect"
+import { Cause, Effect, Exit, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { blockCard, setPin, verifyPin } from "../../src/index.js"
+import { flipBit } from "../crypto/support.js"
 import { panFor } from "../support/builders.js"
 import {
+  AT,
   type Attempt,
   attempt,
   auditOf,
@@ -13,6 +15,9 @@ import {
   KIT,
   MASKED,
   OTHER_KEY_HEX,
+  observe,
+  PAN_AS_KIT,
+  PAN_AS_KIT_MASKED,
   PIN,
   PIN_STORE_KEY_HEX,
   pinFixture,
@@ -25,50 +30,77 @@ import {
 } from "../support/setPin.js"
 
 /** The attempt failed with `code`, left the PIN store as it was, and left one event saying so. */
-const expectRefused = (out: Attempt, code: string, cardNumber: string | undefined) => {
+const expectRefused = (out: Attempt, code: string, cardNumber: string | undefined, subject = KIT) => {
   if (Result.isSuccess(out.result)) throw new Error("expected the attempt to be refused")
   expect(out.result.failure.code).toBe(code)
   expect(out.after).toBe(out.before)
-  expect(out.events.map((e) => [e.action, e.outcome, e.cardNumber])).toEqual([["SET_PIN", code, cardNumber]])
+  expect(out.events.map((e) => [e.action, e.subject, e.outcome, e.cardNumber])).toEqual([
+    ["SET_PIN", subject, code, cardNumber]
+  ])
   return out.result.failure
 }
 
-const flipBit = (text: string, byte: number): string => {
-  const bytes = Buffer.from(text, "base64")
-  bytes[byte] = bytes[byte]! ^ 0x01
-  return bytes.toString("base64")
-}
-
-describe("setPin refuses a request that does not decode", () => {
-  const expectInvalid = async (body: unknown, paths: ReadonlyArray<string>) => {
+describe("setPin refuses a request that does not decode, and audits it", () => {
+  /** Refused with a ValidationError naming `paths`; nothing stored; one VALIDATION_FAILED event. */
+  const expectInvalid = async (body: unknown, paths: ReadonlyArray<string>, subject: string) => {
     const out = await attempt(pinFixture(), body, { earlierPin: "5930" })
     if (Result.isSuccess(out.result) || out.result.failure._tag !== "ValidationError")
       throw new Error("expected a ValidationError")
     expect(out.result.failure.issues.map((i) => i.path)).toEqual(paths)
-    // no card to name yet: nothing stored, nothing audited
     expect(out.after).toBe(out.before)
-    expect(out.events).toEqual([])
+    // DOMAIN.md §6: every attempt, good or bad; no card was looked up, so no card number
+    expect(out.events).toEqual([
+      {
+        at: AT,
+        action: "SET_PIN",
+        subject,
+        outcome: "VALIDATION_FAILED",
+        changer: "cust-app",
+        channel: "MOBILE"
+      }
+    ])
+    expect(out.logs.filter((line) => line.includes("VALIDATION_FAILED"))).toHaveLength(1)
+    return out
   }
 
-  it.each([["42-40"], [""], ["K".repeat(33)], [4240181652]])("a kitNo of %j", async (kitNo) => {
-    await expectInvalid(request({ kitNo }), ["kitNo"])
+  it.each([["42-40"], [""], ["K".repeat(33)], [4240181652]])(
+    "a kitNo of %j, under the subject -",
+    async (kitNo) => {
+      await expectInvalid(request({ kitNo }), ["kitNo"], "-")
+    }
+  )
+
+  it.each([[1234], [null], [["a"]]])("a pinBlock of %j, under the kitNo sent", async (pinBlock) => {
+    await expectInvalid(request({ pinBlock }), ["pinBlock"], KIT)
   })
 
-  it.each([[1234], [null], [["a"]]])("a pinBlock of %j", async (pinBlock) => {
-    await expectInvalid(request({ pinBlock }), ["pinBlock"])
-  })
-
-  it("a missing pinBlock", async () => {
+  it("a missing pinBlock, under the kitNo sent", async () => {
     const { pinBlock: _, ...rest } = request()
-    await expectInvalid(rest, ["pinBlock"])
+    await expectInvalid(rest, ["pinBlock"], KIT)
   })
 
   it.each([["1329"], ["0029"], ["729"], ["07/29"], ["072029"], [729]])(
-    "an expiryDate of %j",
+    "an expiryDate of %j, under the kitNo sent",
     async (expiryDate) => {
-      await expectInvalid(request({ expiryDate }), ["expiryDate"])
+      await expectInvalid(request({ expiryDate }), ["expiryDate"], KIT)
     }
   )
+
+  it("a card number sent as kitNo: audited and logged masked only", async () => {
+    const out = await expectInvalid(
+      request({ kitNo: PAN_AS_KIT, expiryDate: "1399" }),
+      ["expiryDate"],
+      PAN_AS_KIT_MASKED
+    )
+    for (const text of [JSON.stringify(out.events), ...out.logs]) expect(text).not.toContain(PAN_AS_KIT)
+  })
+
+  it("leaves out of the event a channel or changer that does not decode", async () => {
+    const out = await attempt(pinFixture(), request({ channel: "FAX", expiryDate: "13" }))
+    expect(out.events.map((e) => [e.subject, e.outcome, e.channel, e.changer])).toEqual([
+      [KIT, "VALIDATION_FAILED", undefined, "cust-app"]
+    ])
+  })
 
   it("every bad field at once, the tenant and an unknown field included, without echoing a value", async () => {
     const body = {
@@ -79,23 +111,47 @@ describe("setPin refuses a request that does not decode", () => {
       changer: "",
       pan: "6080400000000077"
     }
-    const out = await runOn(pinFixture(), Effect.result(setPin("bad tenant", body)))
-    if (Result.isSuccess(out) || out.failure._tag !== "ValidationError")
+    const out = await runOn(pinFixture(), observe(setPin("bad tenant", body)))
+    const error = Exit.isFailure(out.exit) ? Cause.findErrorOption(out.exit.cause) : undefined
+    if (error?._tag !== "Some" || error.value._tag !== "ValidationError")
       throw new Error("expected a ValidationError")
-    expect(out.failure.issues.map((i) => i.path).sort()).toEqual(
+    expect(error.value.issues.map((i) => i.path).sort()).toEqual(
       ["tenant", "kitNo", "pinBlock", "expiryDate", "channel", "changer", "pan"].sort()
     )
-    expect(out.failure.message).not.toContain("6080400000000077")
-    expect(out.failure.message).not.toContain("1399")
+    expect(error.value.message).not.toContain("6080400000000077")
+    expect(error.value.message).not.toContain("1399")
+    // no valid tenant, no trail to write to: the log line is all that is left
+    expect(out.appended).toEqual([])
+    expect(out.logs.filter((line) => line.includes("VALIDATION_FAILED"))).toHaveLength(1)
+    for (const line of out.logs) expect(line).not.toContain("6080400000000077")
   })
 })
 
 describe("setPin refuses a card", () => {
   it("that does not exist, auditing the attempt under the kitNo it named", async () => {
     const out = await attempt(pinFixture(), request({ kitNo: "NOSUCHKIT" }))
-    const error = expectRefused(out, "CARD_NOT_FOUND", undefined)
+    const error = expectRefused(out, "CARD_NOT_FOUND", undefined, "NOSUCHKIT")
     expect(error._tag).toBe("CardNotFound")
-    expect(out.events[0]?.subject).toBe("NOSUCHKIT")
+  })
+
+  it("that does not exist under a card number sent as kitNo, auditing and logging it masked only", async () => {
+    const out = await runOn(
+      pinFixture(),
+      Effect.gen(function* () {
+        const observed = yield* observe(setPin(TENANT_A, request({ kitNo: PAN_AS_KIT })))
+        return {
+          ...observed,
+          underMasked: yield* auditOf(TENANT_A, PAN_AS_KIT_MASKED),
+          underClear: yield* auditOf(TENANT_A, PAN_AS_KIT)
+        }
+      })
+    )
+    expect(out.underMasked.map((e) => [e.subject, e.outcome])).toEqual([
+      [PAN_AS_KIT_MASKED, "CARD_NOT_FOUND"]
+    ])
+    expect(out.underClear).toEqual([])
+    expect(out.logs.filter((line) => line.includes("CARD_NOT_FOUND"))).toHaveLength(1)
+    for (const line of out.logs) expect(line).not.toContain(PAN_AS_KIT)
   })
 
   it("of another tenant, as not found, and touches nothing of that tenant", async () => {
@@ -180,8 +236,8 @@ describe("setPin refuses an envelope that does not open, always with the one Inv
     ["sealed under another key", envelope(PIN, undefined, OTHER_KEY_HEX)],
     ["made for another PAN", envelope(PIN, panFor(9))],
     ["with a bit flipped in the IV", flipBit(good, 0)],
-    ["with a bit flipped in the ciphertext", flipBit(good, 20)],
-    ["with a bit flipped in the tag", flipBit(good, 39)],
+    ["with a bit flipped in the ciphertext", flipBit(good, 20 * 8)],
+    ["with a bit flipped in the tag", flipBit(good, 39 * 8)],
     ["that is not Base64", "!".repeat(56)],
     ["that is too long", `${good.slice(0, -2)}AAAA`],
     ["that is too short", good.slice(0, 52)],

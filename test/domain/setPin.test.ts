@@ -2,16 +2,17 @@ import { inspect } from "node:util"
 import { Effect, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { MemoryDatabase } from "../../src/adapters/memory/index.js"
-import { KitNo, lockCard, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
-import { NOW } from "../support/builders.js"
+import { KitNo, lockCard, PinStore, pinVerifier, setPin, TenantId, verifyPin } from "../../src/index.js"
+import { referenceFormat0 } from "../crypto/support.js"
 import {
+  AT,
   attempt,
   auditOf,
   EXPIRY,
   envelope,
   expectedVerifier,
-  handMadeFormat0,
   KIT,
+  key,
   MASKED,
   nodeEnvelope,
   PAN,
@@ -25,7 +26,6 @@ import {
   TENANT_A
 } from "../support/setPin.js"
 
-const AT = new Date(NOW).toISOString()
 const IV = Uint8Array.from({ length: 16 }, (_, i) => 0x30 + i)
 
 describe("setPin", () => {
@@ -89,7 +89,7 @@ describe("setPin", () => {
   it("accepts what a real client sends: format 0 built by hand, sealed by node:crypto", async () => {
     const pinBlock = nodeEnvelope("90210", PAN, SET_PIN_KEY_HEX, IV)
     // PIN field 0590210FFFFFFFFF XOR account field 0000040000000007 (PAN 6080400000000077)
-    expect(handMadeFormat0("90210", PAN).toString("hex").toUpperCase()).toBe("0590250FFFFFFFF8")
+    expect(referenceFormat0("90210", PAN).toString("hex").toUpperCase()).toBe("0590250FFFFFFFF8")
     expect(pinBlock).toBe(envelope("90210", PAN, SET_PIN_KEY_HEX, IV))
     const { result, after } = await attempt(pinFixture(), request({ pinBlock }))
     expect(Result.isSuccess(result)).toBe(true)
@@ -161,6 +161,14 @@ describe("a PIN once set", () => {
   })
 
   it("is bound to its card: the same PIN on two cards gives two verifiers", () => {
-    expect(expectedVerifier(KIT, PIN)).not.toBe(expectedVerifier("4240181653", PIN))
+    const verifierOn = (kitNo: string) =>
+      Redacted.value(
+        pinVerifier(Redacted.make(key(PIN_STORE_KEY_HEX)), KitNo.make(kitNo), Redacted.make(PIN))
+      )
+    expect(verifierOn(KIT)).not.toBe(verifierOn("4240181653"))
+    expect([verifierOn(KIT), verifierOn("4240181653")]).toEqual([
+      expectedVerifier(KIT, PIN),
+      expectedVerifier("4240181653", PIN)
+    ])
   })
 })

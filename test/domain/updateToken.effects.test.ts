@@ -9,7 +9,6 @@ import { TENANT_A } from "../support/builders.js"
 import {
   AT,
   AUDIT_INFO,
-  CARDHOLDER,
   COMMENT,
   DELETED_TUR,
   DIGITIZED_AT,
@@ -65,12 +64,15 @@ describe("the account range (seed 004: same Account Range only)", () => {
     expect(unchanged).toBe(true)
   })
 
-  it("refuses the whole update by cardholder when one token's PAN is outside the new PAN's range", async () => {
-    const mixed = tokenFixtureOf({
-      [TENANT_A]: [tokenFixture(TUR), tokenFixture(turFor(2), { accountPan: FOREIGN_PAN })]
+  it("refuses the whole update by PAN when its tokens' PAN is outside the new PAN's range", async () => {
+    const foreign = tokenFixtureOf({
+      [TENANT_A]: [
+        tokenFixture(TUR, { accountPan: FOREIGN_PAN }),
+        tokenFixture(turFor(2), { accountPan: FOREIGN_PAN })
+      ]
     })
-    const request = without(requestFor({ cardholderId: CARDHOLDER }), "tokenUniqueReference")
-    const { exit, unchanged } = await updateOn(mixed, request)
+    const request = without(requestFor({ currentAccountPan: FOREIGN_PAN }), "tokenUniqueReference")
+    const { exit, unchanged } = await updateOn(foreign, request)
     expect(errorOf(exit)).toEqual(
       new AccountRangeMismatch({
         tokenUniqueReference: turFor(2),
@@ -138,9 +140,15 @@ describe("comments, audit and the wallet provider", () => {
         currentStatus: "ACTIVE",
         changer: AUDIT_INFO.userId,
         reason:
-          "accountPan 541234XXXXXX1234 -> 541234XXXXXX8888; expirationDate 0928 -> 1215; accountPanSequenceNumber 1 -> 3; comment 1"
+          "accountPan 541234XXXXXX1234 -> 541234XXXXXX8888; accountPanExpirationDate 0827 -> 1215; accountPanSequenceNumber 1 -> 3; comment 1"
       }
     ])
+  })
+
+  it("records a userId that holds a card number masked (DOMAIN.md §9)", async () => {
+    const request = requestFor({ auditInfo: { ...AUDIT_INFO, userId: "agent 5412 3456 7890 1234" } })
+    const { events } = await updateOn(statusFixture, request)
+    expect(events.map((e) => e.changer)).toEqual(["agent 541234XXXXXX1234"])
   })
 
   it("records no audit event for a token left alone", async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import { TokenNotFound, TokenNotUpdatable } from "../../src/index.js"
 import { TENANT_A, TENANT_B } from "../support/builders.js"
 import {
+  ACCOUNT_PAN_EXPIRATION,
   CARDHOLDER,
   DELETED_TUR,
   DIGITIZED_AT,
@@ -24,6 +25,7 @@ import {
   statusFixture,
   storedToken,
   successOf,
+  TOKEN_EXPIRATION,
   TUR,
   tokenFixture,
   tokenFixtureOf,
@@ -40,9 +42,11 @@ describe("updateToken by tokenUniqueReference", () => {
     expect(successOf(exit)).toEqual({
       token: {
         tokenUniqueReference: TUR,
-        primaryAccountNumberUniqueReference: "FPANRL00000000010906ca58f5eb4e1a2f6b0d",
+        // no token of the tenant is on the new PAN yet: its reference is not known here
+        primaryAccountNumberUniqueReference: null,
         tokenSuffix: "4321",
-        expirationDate: EXPIRATION,
+        // the token's own expiry: the request's is the account PAN's
+        expirationDate: TOKEN_EXPIRATION,
         accountPanSequenceNumber: SEQUENCE,
         activationCodeExpirationDateTime: null,
         correlationId: "COR0001",
@@ -82,26 +86,26 @@ describe("updateToken by tokenUniqueReference", () => {
       statusFixture,
       Effect.andThen(update(requestFor()), storedToken(TENANT_A, TUR))
     )
-    expect(Option.map(stored, (t) => [t.accountPan, t.expirationDate, t.accountPanSequenceNumber])).toEqual(
-      Option.some([NEW_PAN, EXPIRATION, SEQUENCE])
-    )
+    expect(
+      Option.map(stored, (t) => [t.accountPan, t.accountPanExpirationDate, t.accountPanSequenceNumber])
+    ).toEqual(Option.some([NEW_PAN, EXPIRATION, SEQUENCE]))
   })
 
   it("changes only the fields provided", async () => {
     const request = without(requestFor(), "newAccountPan", "accountPanSequenceNumber")
     const stored = await runTokens(statusFixture, Effect.andThen(update(request), storedToken(TENANT_A, TUR)))
-    expect(Option.map(stored, (t) => [t.accountPan, t.expirationDate, t.accountPanSequenceNumber])).toEqual(
-      Option.some([PAN, EXPIRATION, "1"])
-    )
+    expect(
+      Option.map(stored, (t) => [t.accountPan, t.accountPanExpirationDate, t.accountPanSequenceNumber])
+    ).toEqual(Option.some([PAN, EXPIRATION, "1"]))
   })
 
   it("updates the issuerProductConfigurationId alone, leaving the PAN mapping", async () => {
     const request = requestFor({ issuerProductConfigurationId: PRODUCT_CONFIG })
     const only = without(request, "newAccountPan", "expirationDate", "accountPanSequenceNumber")
     const stored = await runTokens(statusFixture, Effect.andThen(update(only), storedToken(TENANT_A, TUR)))
-    expect(Option.map(stored, (t) => [t.productConfigurationId, t.accountPan, t.expirationDate])).toEqual(
-      Option.some([PRODUCT_CONFIG, PAN, "0928"])
-    )
+    expect(
+      Option.map(stored, (t) => [t.productConfigurationId, t.accountPan, t.accountPanExpirationDate])
+    ).toEqual(Option.some([PRODUCT_CONFIG, PAN, ACCOUNT_PAN_EXPIRATION]))
   })
 
   it("updates a SUSPENDED token, which stays SUSPENDED", async () => {
@@ -206,6 +210,18 @@ describe("updateToken by currentAccountPan or cardholderId", () => {
     const { exit } = await updateOn(statusFixture, { ...byCardholder, cardholderId: "NOBODY" })
     expect(errorOf(exit)).toEqual(new TokenNotFound({ selector: "cardholderId", value: "NOBODY" }))
   })
+
+  for (const [sent, shown] of [
+    ["541234567", "XXXXX4567"],
+    ["5412-3456-7890-1234", "541234XXXXXX1234"]
+  ] as const) {
+    it(`names an unknown cardholderId that may be a PAN (${sent}) masked only`, async () => {
+      const { exit } = await updateOn(statusFixture, { ...byCardholder, cardholderId: sent })
+      const error = errorOf(exit)
+      expect(error).toMatchObject({ _tag: "TokenNotFound", value: shown })
+      expect(error.message).toBe(`No token is mapped to cardholderId ${shown} in this tenant.`)
+    })
+  }
 
   it("does not reach the tokens of the same PAN in another tenant", async () => {
     const { exit } = await updateOn(statusFixture, byPan, { tenant: TENANT_B, subject: turFor(9) })

@@ -1,47 +1,25 @@
 /**
- * Token update (seed 004, DOMAIN.md §8): the request's rules, one test per rule, with the seed's
- * example values. Every violation of one request is reported in one ValidationError.
+ * Token update (seed 004, DOMAIN.md §8): the rules of the selector and of the updates, one test per
+ * rule, with the seed's example values. The other fields and the reporting of every violation
+ * together are in updateToken.fields.test.ts.
  */
-import { inspect } from "node:util"
-import { Effect, Redacted, Result } from "effect"
+import { Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { decodeTokenUpdate, type FieldIssue, ValidationError } from "../../src/index.js"
-import { TENANT_A } from "../support/builders.js"
 import {
   AUDIT_INFO,
+  accepted,
   CARDHOLDER,
   EXPIRATION,
-  errorOf,
+  issuesOf,
+  minimal,
   NEW_PAN,
   PAN,
   PRODUCT_CONFIG,
-  requestFor,
   SEQUENCE,
   TUR,
-  tokenFixture,
-  tokenFixtureOf,
-  updateOn,
   without
 } from "../support/tokens.js"
 
-const decode = (request: unknown, tenant: unknown = TENANT_A) =>
-  Effect.runSync(Effect.result(decodeTokenUpdate(tenant, request)))
-
-/** The issues of a refused request, as `path: message`. */
-const issuesOf = (request: unknown, tenant?: unknown): ReadonlyArray<string> => {
-  const result = decode(request, tenant)
-  if (Result.isSuccess(result)) throw new Error("expected the request to be refused")
-  return result.failure.issues.map((i: FieldIssue) => `${i.path}: ${i.message}`)
-}
-
-const accepted = (request: unknown) => {
-  const result = decode(request)
-  if (Result.isFailure(result)) throw new Error(`expected the request to pass: ${result.failure.message}`)
-  return result.success.command
-}
-
-/** The example by TUR, updating only the expiry: the smallest valid request. */
-const minimal = { tokenUniqueReference: TUR, expirationDate: EXPIRATION, auditInfo: AUDIT_INFO }
 const withoutSelector = without(minimal, "tokenUniqueReference")
 
 describe("the selector (DOMAIN.md §8: exactly one of three)", () => {
@@ -194,119 +172,5 @@ describe("the updates (DOMAIN.md §8)", () => {
     expect(issuesOf({ ...request, issuerProductConfigurationId: PRODUCT_CONFIG })).toEqual([
       "issuerProductConfigurationId: must not be present if any of newAccountPan, expirationDate or accountPanSequenceNumber is present"
     ])
-  })
-})
-
-describe("the other fields", () => {
-  it('defaults updateWalletProviderIndicator to "1"', () => {
-    expect(accepted(minimal).updateWalletProviderIndicator).toBe("1")
-  })
-
-  it('accepts updateWalletProviderIndicator "0"', () => {
-    expect(accepted({ ...minimal, updateWalletProviderIndicator: "0" }).updateWalletProviderIndicator).toBe(
-      "0"
-    )
-  })
-
-  it('refuses updateWalletProviderIndicator "2"', () => {
-    expect(issuesOf({ ...minimal, updateWalletProviderIndicator: "2" })).toEqual([
-      'updateWalletProviderIndicator: must be "0" (pass the update to the wallet provider) or "1" (do not)'
-    ])
-  })
-
-  it("accepts the seed's commentText and one of 500 characters", () => {
-    expect(accepted(requestFor()).commentText).toBe("Update gold artwork")
-    expect(accepted({ ...minimal, commentText: "c".repeat(500) }).commentText).toHaveLength(500)
-  })
-
-  it("refuses a commentText of 501 characters", () => {
-    expect(issuesOf({ ...minimal, commentText: "c".repeat(501) })).toEqual([
-      "commentText: must be 1-500 characters without control characters"
-    ])
-  })
-
-  it("refuses a request without auditInfo", () => {
-    expect(issuesOf(without(minimal, "auditInfo"))).toEqual(["auditInfo: is required"])
-  })
-
-  it("refuses an auditInfo without userId, userName and organization, naming each", () => {
-    expect(issuesOf({ ...minimal, auditInfo: { phone: "+1 555 0100" } })).toEqual([
-      "auditInfo.userId: is required",
-      "auditInfo.userName: is required",
-      "auditInfo.organization: is required"
-    ])
-  })
-
-  it("accepts an auditInfo without phone", () => {
-    expect(accepted({ ...minimal, auditInfo: without(AUDIT_INFO, "phone") }).auditInfo).toEqual(
-      without(AUDIT_INFO, "phone")
-    )
-  })
-
-  it("refuses a field the seed does not have", () => {
-    expect(issuesOf({ ...minimal, tokenStatus: "ACTIVE" })).toEqual([
-      "tokenStatus: Expected no excess property"
-    ])
-  })
-
-  it("refuses null in place of a string, and counts the field as present", () => {
-    expect(issuesOf({ ...minimal, currentAccountPan: null })).toEqual([
-      "currentAccountPan: Expected string",
-      "currentAccountPan: must not be present when tokenUniqueReference is present"
-    ])
-  })
-
-  it("refuses a request that is not an object", () => {
-    expect(issuesOf(JSON.stringify(minimal))).toEqual([": Expected object"])
-  })
-})
-
-describe("all violations together (DOMAIN.md §8)", () => {
-  it("reports the tenant, every bad field and every broken rule between fields in one error", () => {
-    const request = {
-      tokenUniqueReference: "short",
-      currentAccountPan: "54123456",
-      expirationDate: "1399",
-      issuerProductConfigurationId: "ANYGOLD1011",
-      updateWalletProviderIndicator: 0,
-      auditInfo: { userId: "agent-7" }
-    }
-    expect(issuesOf(request, "bad tenant")).toEqual([
-      "tenant: must be 1-64 characters of A-Z a-z 0-9 _ -",
-      "tokenUniqueReference: must be exactly 48 letters and digits",
-      "currentAccountPan: must be 9-19 digits",
-      "expirationDate: must be MMYY with a month 01-12",
-      "issuerProductConfigurationId: must be 1-10 letters and digits",
-      'updateWalletProviderIndicator: must be "0" (pass the update to the wallet provider) or "1" (do not)',
-      "auditInfo.userName: is required",
-      "auditInfo.organization: is required",
-      "currentAccountPan: must not be present when tokenUniqueReference is present",
-      "expirationDate: must not be present when issuerProductConfigurationId is present",
-      "issuerProductConfigurationId: must not be present if any of newAccountPan, expirationDate or accountPanSequenceNumber is present"
-    ])
-  })
-
-  it("refuses a broken rule between valid fields as a ValidationError, changing nothing", async () => {
-    const fixture = tokenFixtureOf({ [TENANT_A]: [tokenFixture(TUR)] })
-    const { exit, unchanged } = await updateOn(fixture, { ...requestFor(), cardholderId: CARDHOLDER })
-    expect(errorOf(exit)).toEqual(
-      new ValidationError({
-        issues: [
-          { path: "cardholderId", message: "must not be present when tokenUniqueReference is present" }
-        ]
-      })
-    )
-    expect(unchanged).toBe(true)
-  })
-
-  it("never echoes a PAN it refuses", () => {
-    const badPan = "54123456789012345678"
-    const result = decode({ ...minimal, currentAccountPan: badPan, newAccountPan: `${PAN}X` })
-    const error = Result.isFailure(result) ? result.failure : undefined
-    expect(error).toBeInstanceOf(ValidationError)
-    for (const shown of [JSON.stringify(error), String(error), error?.message, inspect(error)]) {
-      expect(shown).not.toContain(badPan)
-      expect(shown).not.toContain(PAN)
-    }
   })
 })

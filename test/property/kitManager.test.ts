@@ -99,22 +99,28 @@ describe("manageAllCards, for any cards and operation", () => {
     )
   })
 
-  it("equals the single-card operations applied one by one: statuses and audit events", async () => {
+  it("equals the single-card operations applied one by one: statuses, audit events and skipped cards", async () => {
     await fc.assert(
       fc.asyncProperty(customerCards, bulkRequest, async (cards, request) => {
         const { operation, ...audit } = request
         const bulk = await runOn(
           bulkFixture(cards),
-          Effect.andThen(manageAllCards(TENANT_A, { entityId: ENTITY, ...request }), customerState)
+          Effect.gen(function* () {
+            const result = yield* manageAllCards(TENANT_A, { entityId: ENTITY, ...request })
+            return { state: yield* customerState, skipped: result.skippedCards.map((c) => c.kitNo) }
+          })
         )
-        const oneByOne = Effect.andThen(
-          Effect.forEach(cards, (card) =>
+        const oneByOne = Effect.gen(function* () {
+          const outcomes = yield* Effect.forEach(cards, (card) =>
             Effect.result(singleOperation[operation](TENANT_A, { kitNo: card.kitNo, ...audit }))
-          ),
-          customerState
-        )
+          )
+          const skipped = cards.filter((_, i) => Result.isFailure(outcomes[i]!)).map((c) => c.kitNo)
+          return { state: yield* customerState, skipped }
+        })
         const single = await runOn(bulkFixture(cards), oneByOne)
-        expect(Equal.equals(Result.getOrThrow(bulk.outcome), Result.getOrThrow(single.outcome))).toBe(true)
+        const [b, s] = [Result.getOrThrow(bulk.outcome), Result.getOrThrow(single.outcome)]
+        expect(Equal.equals(b.state, s.state)).toBe(true)
+        expect(b.skipped).toEqual(s.skipped)
       })
     )
   })

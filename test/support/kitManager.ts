@@ -9,8 +9,18 @@ import {
   type MemoryOptions,
   type MemoryPorts
 } from "../../src/adapters/memory/index.js"
-import { luhnValid } from "../../src/index.js"
-import { BIN, testLayer } from "./builders.js"
+import {
+  AccountNo,
+  type Card,
+  CardRepository,
+  EntityId,
+  KitNo,
+  luhnValid,
+  makePan,
+  PanDigits,
+  TenantId
+} from "../../src/index.js"
+import { BIN, cardFixture, customerWith, panFor, TENANT_A, testLayer } from "./builders.js"
 
 type TenantFixture = MemoryFixture["tenants"][string]
 type CustomerFixture = NonNullable<TenantFixture["customers"]>[number]
@@ -110,6 +120,20 @@ export const panEndingIn = (last4: string, bin = BIN): string => {
   }
 }
 
+/** A card as the domain holds it (for the pure rules), ACTIVE CLASSIC on account 8642135 of `req11`. */
+export const domainCard = (kitNo: string, serial: number, overrides: Partial<Card> = {}): Card => ({
+  kitNo: KitNo.make(kitNo),
+  entityId: EntityId.make("req11"),
+  accountNo: AccountNo.make(8642135),
+  productId: "2001_PHYSICAL",
+  tierType: "CLASSIC",
+  cardType: "PHYSICAL",
+  pan: makePan(PanDigits.make(panFor(serial))),
+  expDate: "2029-07-31T00:00:00.000+00:00",
+  status: "ACTIVE",
+  ...overrides
+})
+
 /** Runs a program on a fresh store: its outcome, and the committed tables before and after. */
 export const runOn = <A, E>(
   fixture: MemoryFixture,
@@ -149,3 +173,53 @@ export const writeLog = () => {
     }
   }
 }
+
+// ---- upgradeCard (seed 000) ------------------------------------------------------------------------
+
+/** Seed 000's customer, account and card, at the branch of `customerWith`. */
+export const UPGRADE = {
+  entityId: "676165",
+  accountNo: 8642135,
+  kitNo: "4561789",
+  branchId: "BR001"
+} as const
+
+/** Seed 000's example request, verbatim. */
+export const SEED_000_REQUEST = {
+  entityId: UPGRADE.entityId,
+  kitNo: UPGRADE.kitNo,
+  deliveryAddress: "PERMANENT",
+  kitInfo: [{ aliasName: "sample", cardType: "PHYSICAL", plasticCode: "4566", tierType: "SILVER" }]
+}
+
+type CardOverrides = Parameters<typeof cardFixture>[2]
+
+/** A kit-manager tenant whose one customer holds seed 000's card, ACTIVE CLASSIC unless overridden. */
+export const upgradeTenant = (card: CardOverrides = {}, extra: Partial<TenantFixture> = {}) =>
+  kitManagerTenant(
+    [
+      customerWith(UPGRADE.entityId, "9876543210", UPGRADE.accountNo, [
+        cardFixture(UPGRADE.kitNo, 1, { status: "ACTIVE", ...card })
+      ])
+    ],
+    extra
+  )
+
+/** Tenant A holding seed 000's card. */
+export const upgradeFixture = (
+  card: CardOverrides = {},
+  extra: Partial<TenantFixture> = {}
+): MemoryFixture => ({
+  tenants: { [TENANT_A]: upgradeTenant(card, extra) }
+})
+
+/** An upgrade of seed 000's card to the entries. */
+export const upgradeTo = (...entries: ReadonlyArray<ReturnType<typeof entryFor>>) => ({
+  entityId: UPGRADE.entityId,
+  kitNo: UPGRADE.kitNo,
+  kitInfo: entries
+})
+
+/** The stored card of tenant A with this kitNo. */
+export const storedCard = (kitNo: string) =>
+  Effect.flatMap(CardRepository, (r) => r.findByKitNo(TenantId.make(TENANT_A), KitNo.make(kitNo)))

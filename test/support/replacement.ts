@@ -1,6 +1,7 @@
 /**
  * Builders for card-replacement tests (seed 003): account holders with an account's status,
- * registration and replacement history, tenants with a policy, and readers of the outcome.
+ * registration and replacement history, tenants with a policy and a catalog, and readers of the
+ * outcome.
  */
 import { Effect, Option, Result } from "effect"
 import { TestClock } from "effect/testing"
@@ -43,11 +44,52 @@ export const holder = (
   accounts: [{ accountNo, ...account, cards }]
 })
 
+type ProductFixture = NonNullable<TenantFixture["products"]>[number]
+
+const product = (
+  productId: string,
+  tierType: string,
+  cardType: "PHYSICAL" | "VIRTUAL",
+  bin: string,
+  plasticCode: string
+): ProductFixture => ({
+  productId,
+  productName: productId.replace("_", " "),
+  tierType,
+  cardType,
+  plasticCode,
+  bin,
+  networkType: "RUPAY",
+  cardCategory: "DEBIT",
+  validityYears: 5
+})
+
+/** The VIRTUAL product of line 2001 issues on an 8-digit BIN (ISO/IEC 7812-1:2017). */
+export const VIRTUAL_BIN = "60804099"
+/** GOLD cards, PHYSICAL and VIRTUAL, are on 8-digit BINs too. */
+export const GOLD_BIN = "65215012"
+export const GOLD_VIRTUAL_BIN = "65215099"
+
+/**
+ * The catalog of every replacement tenant: for CLASSIC VIRTUAL two products, so that the old
+ * card's product line (2001) must win over the first by productId (1001).
+ */
+export const CATALOG: ReadonlyArray<ProductFixture> = [
+  product("1001_VIRTUAL", "CLASSIC", "VIRTUAL", "608041", "V1001"),
+  product("2001_PHYSICAL", "CLASSIC", "PHYSICAL", "608040", "4566"),
+  product("2001_VIRTUAL", "CLASSIC", "VIRTUAL", VIRTUAL_BIN, "V2001"),
+  product("3001_PHYSICAL", "GOLD", "PHYSICAL", GOLD_BIN, "4570"),
+  product("3001_VIRTUAL", "GOLD", "VIRTUAL", GOLD_VIRTUAL_BIN, "V3001")
+]
+
 export const tenantOf = (
   customers: ReadonlyArray<CustomerFixture>,
-  policy?: Partial<Policy>
+  policy?: Partial<Policy>,
+  products: ReadonlyArray<ProductFixture> = CATALOG
 ): TenantFixture => ({
   customers,
+  products,
+  tierLadder: ["CLASSIC", "GOLD"],
   ...(policy === undefined ? {} : { policy })
 })
 
@@ -152,11 +194,15 @@ export const DAY = 86_400_000
 /** Two replacements inside the window that ends at NOW. */
 export const IN_WINDOW = [isoAt(NOW - 10 * DAY), isoAt(NOW - DAY)]
 
-/** TENANT_A: ACCOUNT holding `cards` (card OLD by default); OTHER_ACCOUNT holding card 50 and NEW_ID. */
+/**
+ * TENANT_A: ACCOUNT holding `cards` (card OLD by default); OTHER_ACCOUNT holding card 50 and NEW_ID;
+ * the products of CATALOG unless told otherwise.
+ */
 export const bank = (
   account: AccountState = {},
   cards: ReadonlyArray<CardFixture> = [activeCard(OLD)],
-  policy?: Partial<Policy>
+  policy?: Partial<Policy>,
+  products?: ReadonlyArray<ProductFixture>
 ): MemoryFixture => ({
   tenants: {
     [TENANT_A]: tenantOf(
@@ -164,7 +210,8 @@ export const bank = (
         holder(ACCOUNT, cards, account),
         holder(OTHER_ACCOUNT, [activeCard(50), activeCard(51, { kitNo: NEW_ID })])
       ],
-      policy
+      policy,
+      products
     )
   }
 })

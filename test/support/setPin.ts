@@ -3,7 +3,8 @@
  * sealed by the library or by node:crypto, and the PIN store and audit trail around one attempt.
  */
 import { createCipheriv, createHmac } from "node:crypto"
-import { Effect, Option, Redacted, type Result, Schema } from "effect"
+import { inspect } from "node:util"
+import { Cause, Effect, Exit, Logger, Option, Redacted, References, Result, Schema } from "effect"
 import type {
   MemoryDatabase,
   MemoryFixture,
@@ -21,7 +22,8 @@ import {
   setPin,
   TenantId
 } from "../../src/index.js"
-import { cardFixture, customerWith, panFor, TENANT_A, TENANT_B, testLayer } from "./builders.js"
+import { referenceFormat0 } from "../crypto/support.js"
+import { cardFixture, customerWith, NOW, panFor, TENANT_A, TENANT_B, testLayer } from "./builders.js"
 
 export const SET_PIN_KEY_HEX = "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
 export const PIN_STORE_KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -37,6 +39,11 @@ export const EXPIRY = "0729"
 export const FOREIGN_KIT = "4240189999"
 export const FOREIGN_PAN = panFor(8)
 export const PIN = "4821"
+/** A card number sent where the kitNo goes: it decodes as a kitNo (letters and digits). */
+export const PAN_AS_KIT = "4111111111111111"
+export const PAN_AS_KIT_MASKED = "411111XXXXXX1111"
+/** The time of every event, from the test clock. */
+export const AT = new Date(NOW).toISOString()
 
 type CardFixture = Parameters<typeof cardFixture>[2]
 type Keys = NonNullable<MemoryFixture["tenants"][string]["keys"]>
@@ -73,17 +80,10 @@ export const pinFixture = (options: PinFixtureOptions = {}): MemoryFixture => ({
 export const envelope = (pin: string, pan = PAN, keyHex = SET_PIN_KEY_HEX, iv?: Uint8Array): string =>
   Effect.runSync(encryptPinBlock({ pin, pan, key: key(keyHex), ...(iv === undefined ? {} : { iv }) }))
 
-/** ISO 9564-1 §9.3.2 format 0, written out from the standard: PIN field XOR account field. */
-export const handMadeFormat0 = (pin: string, pan: string): Buffer => {
-  const pinField = Buffer.from(`0${pin.length.toString(16)}${pin}`.padEnd(16, "F"), "hex")
-  const accountField = Buffer.from(`0000${pan.slice(-13, -1).padStart(12, "0")}`, "hex")
-  return Buffer.from(pinField.map((byte, i) => byte ^ accountField[i]!))
-}
-
 /** The envelope as a client with only node:crypto (OpenSSL) would seal it. */
 export const nodeEnvelope = (pin: string, pan: string, keyHex: string, iv: Uint8Array): string => {
   const cipher = createCipheriv("aes-256-gcm", key(keyHex), iv)
-  const body = Buffer.concat([cipher.update(handMadeFormat0(pin, pan)), cipher.final()])
+  const body = Buffer.concat([cipher.update(referenceFormat0(pin, pan)), cipher.final()])
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64")
 }
 
@@ -110,13 +110,51 @@ export const storedVerifier = (tenant: string, kitNo: string) =>
 export const auditOf = (tenant: string, subject: string) =>
   Effect.flatMap(AuditLog, (log) => log.findBySubject(TenantId.make(tenant), subject))
 
+/** What a program let out besides its exit: the audit events it wrote, and its log lines. */
+export interface Observed<A, E> {
+  readonly exit: Exit.Exit<A, E>
+  /** Every event appended through `AuditLog`, with its tenant, in order (failed writes left out). */
+  readonly appended: ReadonlyArray<{ readonly tenant: string; readonly event: AuditEvent }>
+  /** Every log line, Debug included: level, message and cause, as a logger would print them. */
+  readonly logs: ReadonlyArray<string>
+}
+
+/** Runs `program` with the audit writes and log lines it makes recorded. */
+export const observe = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const appended: Array<{ readonly tenant: string; readonly event: AuditEvent }> = []
+    const logs: Array<string> = []
+    const capture = Logger.make((options) => {
+      logs.push(
+        `${options.logLevel} ${inspect(options.message, { depth: null })} ${Cause.pretty(options.cause)}`
+      )
+    })
+    const exit = yield* program.pipe(
+      Effect.updateService(AuditLog, (log) =>
+        AuditLog.of({
+          ...log,
+          append: (tenant, events) =>
+            Effect.tap(log.append(tenant, events), () =>
+              Effect.sync(() => appended.push(...events.map((event) => ({ tenant, event }))))
+            )
+        })
+      ),
+      Effect.provide(Logger.layer([capture])),
+      Effect.provideService(References.MinimumLogLevel, "All"),
+      Effect.exit
+    )
+    return { exit, appended, logs } satisfies Observed<A, E>
+  })
+
 export interface Attempt {
   readonly result: Result.Result<SetPinResult, SetPinError>
   /** The card's verifier before and after the attempt (revealed), for tenant and kitNo of the attempt. */
   readonly before: string | undefined
   readonly after: string | undefined
-  /** The audit events the attempt added, for its tenant and kitNo. */
+  /** The audit events the attempt wrote, whatever their subject; it may write to no other tenant. */
   readonly events: ReadonlyArray<AuditEvent>
+  /** The attempt's log lines. */
+  readonly logs: ReadonlyArray<string>
 }
 
 export interface AttemptOptions {
@@ -137,11 +175,22 @@ export const attempt = (fixture: MemoryFixture, body: unknown, options: AttemptO
       if (options.earlierPin !== undefined)
         yield* setPin(TENANT_A, request({ pinBlock: envelope(options.earlierPin) }))
       const before = yield* storedVerifier(tenant, kitNo)
-      const already = (yield* auditOf(tenant, kitNo)).length
-      const result = yield* Effect.result(setPin(tenant, body))
+      const { exit, appended, logs } = yield* observe(setPin(tenant, body))
       const after = yield* storedVerifier(tenant, kitNo)
-      const events = (yield* auditOf(tenant, kitNo)).slice(already)
-      return { result, before, after, events } satisfies Attempt
+      if (appended.some((written) => written.tenant !== tenant))
+        throw new Error("the attempt wrote an audit event to another tenant")
+      if (Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+        throw new Error(`the attempt died: ${Cause.pretty(exit.cause)}`)
+      const result: Result.Result<SetPinResult, SetPinError> = Exit.isSuccess(exit)
+        ? Result.succeed(exit.value)
+        : Result.fail(Option.getOrThrow(Cause.findErrorOption(exit.cause)))
+      return {
+        result,
+        before,
+        after,
+        events: appended.map((written) => written.event),
+        logs
+      } satisfies Attempt
     }),
     options.memory
   )

@@ -2,7 +2,7 @@
  * Builders for the token-update tests (seed 004): the seed's example values, tokens, account
  * ranges, and a runner that gives back the outcome and the store before and after.
  */
-import { Effect, Exit, Option, Redacted } from "effect"
+import { Effect, Exit, Option, Redacted, Result } from "effect"
 import {
   MemoryDatabase,
   type MemoryFixture,
@@ -12,6 +12,8 @@ import {
 } from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
+  decodeTokenUpdate,
+  type FieldIssue,
   TenantId,
   type Token,
   TokenRepository,
@@ -32,6 +34,12 @@ export const TUR = "DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9c"
 export const PAN = "5412345678901234"
 export const NEW_PAN = "5412345678908888"
 export const EXPIRATION = "1215"
+/** The example token's own expiry, which no update changes. */
+export const TOKEN_EXPIRATION = "0928"
+/** The expiry of the example token's account PAN before an update. */
+export const ACCOUNT_PAN_EXPIRATION = "0827"
+/** The example token's `primaryAccountNumberUniqueReference`: the token service's name for PAN. */
+export const PAN_REFERENCE = "FPANRL00000000010906ca58f5eb4e1a2f6b0d"
 export const SEQUENCE = "3"
 export const PRODUCT_CONFIG = "ANYGOLD101"
 export const CARDHOLDER = "20000587525"
@@ -60,10 +68,11 @@ export const tokenFixture = (
 ): TokenFixture => ({
   tokenUniqueReference,
   accountPan: PAN,
-  panUniqueReference: "FPANRL00000000010906ca58f5eb4e1a2f6b0d",
+  panUniqueReference: PAN_REFERENCE,
   cardholderId: CARDHOLDER,
   tokenSuffix: "4321",
-  expirationDate: "0928",
+  expirationDate: TOKEN_EXPIRATION,
+  accountPanExpirationDate: ACCOUNT_PAN_EXPIRATION,
   accountPanSequenceNumber: "1",
   productConfigurationId: "ANYSILV01",
   statusDateTime: DIGITIZED_AT,
@@ -113,10 +122,11 @@ export const requestFor = (overrides: Partial<Record<keyof UpdateTokenRequest, u
 export const without = <R extends object>(request: R, ...fields: ReadonlyArray<keyof R>): Partial<R> =>
   Object.fromEntries(Object.entries(request).filter(([k]) => !fields.includes(k as keyof R))) as Partial<R>
 
-/** What an observer can tell about a stored token: its answer, its PAN, product and comments. */
+/** What an observer can tell about a stored token: its answer, its PAN mapping, product and comments. */
 export const viewOf = (token: Token) => ({
   ...toTokenObject(token),
   accountPan: Redacted.value(token.accountPan),
+  accountPanExpirationDate: token.accountPanExpirationDate,
   productConfigurationId: token.productConfigurationId,
   comments: token.comments
 })
@@ -235,3 +245,24 @@ export const update = (request: unknown) => updateToken(TENANT_A, request)
 /** The references of the tokens an update changed. */
 export const updatedRefs = (result: UpdateTokenResult) =>
   "tokens" in result ? result.tokens.map((t) => t.tokenUniqueReference) : [result.token.tokenUniqueReference]
+
+/** Decodes a request for the default tenant (validation only: no store is read). */
+export const decode = (request: unknown, tenant: unknown = TENANT_A) =>
+  Effect.runSync(Effect.result(decodeTokenUpdate(tenant, request)))
+
+/** The issues of a refused request, as `path: message`. */
+export const issuesOf = (request: unknown, tenant?: unknown): ReadonlyArray<string> => {
+  const result = decode(request, tenant)
+  if (Result.isSuccess(result)) throw new Error("expected the request to be refused")
+  return result.failure.issues.map((i: FieldIssue) => `${i.path}: ${i.message}`)
+}
+
+/** The command of a request that passes validation, or a test failure. */
+export const accepted = (request: unknown) => {
+  const result = decode(request)
+  if (Result.isFailure(result)) throw new Error(`expected the request to pass: ${result.failure.message}`)
+  return result.success.command
+}
+
+/** The example by TUR, updating only the expiry: the smallest valid request. */
+export const minimal = { tokenUniqueReference: TUR, expirationDate: EXPIRATION, auditInfo: AUDIT_INFO }

@@ -1,6 +1,6 @@
-import { Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Random } from "effect"
 import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/card/Pan.js"
-import type { KitNo } from "../../domain/Identifiers.js"
+import type { KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
@@ -9,42 +9,50 @@ import * as Table from "./Table.js"
 const FIRST_SERIAL = 4_240_200_000
 
 /**
- * Sequential identities: kitNo = the tenant's next serial; PAN = BIN + serial, zero-padded to 15
- * digits, + the Luhn check digit. A serial whose kitNo or PAN is taken is skipped.
+ * kitNo = the tenant's next free serial; PAN = the BIN, random digits up to 15, and the Luhn check
+ * digit, drawn again while it is taken. The PAN is random, not derived from the kitNo: a kitNo and a
+ * masked PAN (both in every result) must not give the full PAN back. Effect's `Random` is not a
+ * cryptographic generator: this issuer is for tests, demos and embedded use; a production issuer
+ * allocates PANs in the card management system or HSM behind this port.
  *
  * @category layers
  */
 export const MemoryCardIssuer = Layer.effect(
   CardIssuer,
-  Effect.map(MemoryDatabase, (db) =>
-    CardIssuer.of({
+  Effect.map(MemoryDatabase, (db) => {
+    const nextKitNo = (tenant: TenantId) =>
+      db.read((t) => {
+        let serial = Table.getOrUndefined(t.issuerSerial, tenant, "") ?? FIRST_SERIAL
+        while (Table.has(t.cards, tenant, String(serial))) serial++
+        return serial
+      })
+    const freePan = (tenant: TenantId, bin: string): Effect.Effect<PanDigits> => {
+      const width = 15 - bin.length
+      return Effect.flatMap(Random.nextIntBetween(0, 10 ** width, { halfOpen: true }), (n) => {
+        const body = bin + String(n).padStart(width, "0")
+        const digits = (body + luhnCheckDigit(body)) as PanDigits
+        return Effect.flatMap(
+          db.read((t) => Table.has(t.kitNoByPan, tenant, digits)),
+          (taken) => (taken ? freePan(tenant, bin) : Effect.succeed(digits))
+        )
+      })
+    }
+    return CardIssuer.of({
+      // one transaction: the serial read, the PAN draw and both reservations are atomic
       issue: (tenant, bin) =>
-        Effect.flatMap(
-          db.read((t) => {
-            let serial = Option.getOrElse(Table.get(t.issuerSerial, tenant, ""), () => FIRST_SERIAL)
-            for (;;) {
-              const kitNo = String(serial) as KitNo
-              const body =
-                bin +
-                String(serial)
-                  .slice(-(15 - bin.length))
-                  .padStart(15 - bin.length, "0")
-              const pan = makePan((body + luhnCheckDigit(body)) as PanDigits)
-              serial++
-              const taken =
-                Table.has(t.cards, tenant, kitNo) || Table.has(t.kitNoByPan, tenant, Redacted.value(pan))
-              if (!taken) return { identity: { kitNo, pan } satisfies IssuedIdentity, next: serial }
-            }
-          }),
-          ({ identity, next }) =>
-            Effect.as(
-              db.write("CardIssuer.issue", (t) => ({
-                ...t,
-                issuerSerial: Table.set(t.issuerSerial, tenant, "", next)
-              })),
-              identity
-            )
+        db.transaction(
+          Effect.gen(function* () {
+            const serial = yield* nextKitNo(tenant)
+            const digits = yield* freePan(tenant, bin)
+            const kitNo = String(serial) as KitNo
+            yield* db.write("CardIssuer.issue", (t) => {
+              Table.set(t.issuerSerial, tenant, "", serial + 1)
+              // reserved now, so that a second issue in the same transaction draws another PAN
+              Table.set(t.kitNoByPan, tenant, digits, kitNo)
+            })
+            return { kitNo, pan: makePan(digits) } satisfies IssuedIdentity
+          })
         )
     })
-  )
+  })
 )

@@ -1,6 +1,6 @@
 /**
- * One in-memory database behind every memory port: immutable tables in one `Ref`, writers serialized
- * by a semaphore, and transactions that work on a private copy and publish it only on success.
+ * One in-memory database behind every memory port: committed rows in native maps, writers serialized
+ * by a semaphore, and transactions that write into overlays published only on success.
  *
  * @since 0.1.0
  */
@@ -29,30 +29,33 @@ export interface Tables {
   /** The kitNos on each account. */
   readonly cardsByAccount: Table.Table<ReadonlyArray<KitNo>>
   /**
-   * Every card of each customer in kitNo order, keyed `tenant/entityId`: the same rows as `cards`,
+   * Every card of each customer in kitNo order, by tenant then entityId: the same rows as `cards`,
    * kept in step by `putCards`, so that `findByCustomer` neither looks up nor sorts card by card.
    */
   readonly customerCards: Table.Table<ReadonlyArray<Card>>
   readonly customers: Table.Table<Customer>
   readonly customersByMobile: Table.Table<EntityId>
   readonly accounts: Table.Table<Account>
-  /** Each subject's trail, newest first, keyed `tenant/subject`: an append adds one link. */
+  /** Each subject's trail, newest first, by tenant then subject: an append adds one link. */
   readonly audit: Table.Table<AuditTrail>
   /**
-   * kitNo of each PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed.
+   * kitNo of each PAN, by tenant then PAN digits: a Table never prints its ids or rows.
    */
   readonly kitNoByPan: Table.Table<KitNo>
   /** The issuer's next serial, per tenant. */
   readonly issuerSerial: Table.Table<number>
-  /** Keyed `tenant/purpose`. */
+  /** By tenant then purpose. */
   readonly keys: Table.Table<Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
   readonly policies: Table.Table<Policy>
-  /** Keyed `tenant/tokenUniqueReference`. */
+  /** By tenant then tokenUniqueReference. */
   readonly tokens: Table.Table<Token>
-  /** The tokens of each account PAN, keyed by `Redacted("tenant/pan")`: looked up by value, never printed. */
+  /**
+   * The tokens of each account PAN, keyed by tenant, then by the PAN's digits: a `Table` never prints
+   * its ids or rows.
+   */
   readonly tokensByPan: Table.Table<HashSet.HashSet<TokenUniqueReference>>
-  /** Keyed `tenant/cardholderId`. */
+  /** By tenant then cardholderId. */
   readonly tokensByCardholder: Table.Table<HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
   readonly accountRanges: Table.Table<ReadonlyArray<AccountRange>>
@@ -62,9 +65,9 @@ export interface Tables {
   readonly products: Table.Table<ReadonlyArray<Product>>
   /** The tenant's tiers, lowest first; keyed by tenant. */
   readonly tierLadders: Table.Table<TierLadder>
-  /** Keyed `tenant/orderId`. */
+  /** By tenant then orderId. */
   readonly orders: Table.Table<CardOrder>
-  /** The PIN verifier of each card (a keyed hash, never a PIN), keyed `tenant/kitNo`. */
+  /** The PIN verifier of each card (a keyed hash, never a PIN), by tenant then kitNo. */
   readonly pinVerifiers: Table.Table<PinVerifier>
 }
 
@@ -121,8 +124,10 @@ export interface MemoryOptions {
 
 interface Transaction {
   readonly database: object
-  /** False once the transaction has ended: a fiber that outlives it writes on its own. */
-  open: boolean
+  /** Shared by the transaction and its savepoints; false once the transaction has ended. */
+  readonly state: { open: boolean }
+  /** The savepoint this part of the transaction runs in; undefined at the top level. */
+  readonly scope: Table.Scope | undefined
 }
 
 const CurrentTransaction = Context.Reference<Transaction | undefined>(
@@ -160,36 +165,41 @@ export class MemoryDatabase extends Context.Service<
     Effect.gen(function* () {
       // Plain variables are safe here: JavaScript runs one fiber step at a time, each `Effect.sync`
       // below is atomic, and every writer holds the one permit of `writers`. Writers take turns, so
-      // one set of overlays serves every transaction: emptied at each commit or rollback.
-      const committed = mapTables(initial, Table.readonly)
-      const dirty: Array<Table.Table<unknown>> = []
-      const overlays = mapTables(committed, (table) => Table.overlay(table, dirty))
+      // one set of overlays serves every transaction: emptied at each commit or rollback. The
+      // initial tables are copied: two databases never share rows.
+      const committed = mapTables(mapTables(initial, Table.copy), Table.readonly)
+      const session = Table.session()
+      const overlays = mapTables(committed, (table) => Table.overlay(table, session))
       let version = 0
       let snapshot: { readonly version: number; readonly tables: Tables } | undefined
       let writeCount = 0
       const writers = yield* Semaphore.make(1)
       const identity = {}
-      const ours = (tx: Transaction | undefined): tx is Transaction => tx?.database === identity && tx.open
+      const ours = (tx: Transaction | undefined): tx is Transaction =>
+        tx?.database === identity && tx.state.open
+      const ended = (tx: Transaction | undefined) => tx?.database === identity && !tx.state.open
 
       const transaction = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
         Effect.flatMap(CurrentTransaction, (tx) => {
           if (ours(tx)) {
             // a nested transaction is a savepoint: its failure undoes its own writes only
-            const saved = Table.savepoint(dirty)
-            return Effect.onError(self, () => Effect.sync(() => Table.restore(dirty, saved)))
+            const scope: Table.Scope = { parent: tx.scope }
+            return Effect.provideService(self, CurrentTransaction, { ...tx, scope }).pipe(
+              Effect.onError(() => Effect.sync(() => Table.undo(session, scope)))
+            )
           }
           return writers.withPermits(1)(
             Effect.suspend(() => {
-              const own: Transaction = { database: identity, open: true }
+              const own: Transaction = { database: identity, state: { open: true }, scope: undefined }
               return Effect.provideService(self, CurrentTransaction, own).pipe(
                 Effect.onExit((exit) =>
                   Effect.sync(() => {
-                    own.open = false
+                    own.state.open = false
                     // a failure or an interruption publishes nothing
                     if (exit._tag === "Success") {
-                      if (dirty.length > 0) version++
-                      Table.commit(dirty)
-                    } else Table.rollback(dirty)
+                      if (session.dirty.length > 0) version++
+                      Table.commit(session)
+                    } else Table.rollback(session)
                   })
                 )
               )
@@ -199,10 +209,18 @@ export class MemoryDatabase extends Context.Service<
 
       const write = (operation: string, f: (tables: Tables) => unknown): Effect.Effect<void, StoreError> =>
         Effect.flatMap(CurrentTransaction, (tx) => {
+          // a fiber forked inside a transaction that has ended must not write on its own: its
+          // transaction's outcome (perhaps a rollback) is already decided
+          if (ended(tx)) return Effect.die(new Error(`${operation} ran after its transaction ended`))
           if (!ours(tx)) return transaction(write(operation, f))
           const index = writeCount++
           if (options.failWrite?.({ operation, index })) return Effect.fail(new StoreError({ operation }))
-          f(overlays)
+          session.scope = tx.scope
+          try {
+            f(overlays)
+          } finally {
+            session.scope = undefined
+          }
           return Effect.void
         })
 

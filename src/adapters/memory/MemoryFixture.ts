@@ -3,12 +3,12 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
 import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { PanFromString } from "../../domain/card/Pan.js"
 import { AccountRegistration, AccountStatus } from "../../domain/customer/Customer.js"
-import { AccountNo, EntityId, KitNo, MobileNo, TenantId } from "../../domain/Identifiers.js"
+import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/Identifiers.js"
 import { decodeWith, ValidationError } from "../../domain/Validation.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
@@ -46,7 +46,7 @@ const AccountFixture = Schema.Struct({
 const CustomerFixture = Schema.Struct({
   entityId: EntityId,
   mobileNo: MobileNo,
-  branchId: Schema.String,
+  branchId: BranchId,
   accounts: Schema.optionalKey(Schema.Array(AccountFixture))
 })
 
@@ -105,7 +105,8 @@ const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFix
 
 /**
  * Decodes a fixture into tables, refusing what the domain could never have stored: a LOCKED card
- * without the status it was locked from, a kitNo twice in one tenant, a mobileNo on two customers.
+ * without the status it was locked from; within one tenant, an entityId, a mobileNo, an accountNo,
+ * a kitNo or a PAN twice. (A PAN is compared in a local set of digits and never named in an issue.)
  *
  * @category constructors
  */
@@ -117,9 +118,15 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
       const tenantId = tenant as TenantId
       const kitNos = new Set<string>()
       const mobiles = new Set<string>()
+      const entityIds = new Set<string>()
+      const accountNos = new Set<number>()
+      const pans = new Set<string>()
       tables = putSettings(tables, tenantId, content)
       for (const [c, customer] of (content.customers ?? []).entries()) {
         const at = `fixture.tenants.${tenant}.customers.${c}`
+        if (entityIds.has(customer.entityId))
+          issues.push({ path: `${at}.entityId`, message: "must be unique in the tenant" })
+        entityIds.add(customer.entityId)
         if (mobiles.has(customer.mobileNo))
           issues.push({ path: `${at}.mobileNo`, message: "must be unique in the tenant" })
         mobiles.add(customer.mobileNo)
@@ -137,12 +144,19 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
           }))
         )
         for (const [a, account] of accounts.entries()) {
+          if (accountNos.has(account.accountNo))
+            issues.push({ path: `${at}.accounts.${a}.accountNo`, message: "must be unique in the tenant" })
+          accountNos.add(account.accountNo)
           const cards: Array<Card> = []
           for (const [k, card] of (account.cards ?? []).entries()) {
             const path = `${at}.accounts.${a}.cards.${k}`
             const status = card.status ?? "ASSIGNED"
             if (kitNos.has(card.kitNo))
               issues.push({ path: `${path}.kitNo`, message: "must be unique in the tenant" })
+            const digits = Redacted.value(card.pan)
+            if (pans.has(digits))
+              issues.push({ path: `${path}.pan`, message: "must be unique in the tenant" })
+            pans.add(digits)
             if ((status === "LOCKED") !== (card.lockedFrom !== undefined)) {
               issues.push({
                 path: `${path}.lockedFrom`,

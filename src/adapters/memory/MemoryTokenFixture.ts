@@ -33,10 +33,12 @@ const optionalString = Schema.optionalKey(Schema.String)
 export const TokenFixture = Schema.Struct({
   tokenUniqueReference: TokenUniqueReference,
   accountPan: AccountPanFromString,
-  panUniqueReference: Schema.String,
+  panUniqueReference: optionalString,
   cardholderId: Schema.optionalKey(CardholderId),
   tokenSuffix: Schema.String,
+  /** The token's own expiry. */
   expirationDate: ExpirationDate,
+  accountPanExpirationDate: Schema.optionalKey(ExpirationDate),
   accountPanSequenceNumber: Schema.optionalKey(AccountPanSequenceNumber),
   productConfigurationId: Schema.optionalKey(ProductConfigurationId),
   status: Schema.optionalKey(TokenStatus),

@@ -25,13 +25,12 @@ export const MemoryWalletNotifier = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     WalletNotifier.of({
       notify: (tenant, tokenUniqueReferences) =>
-        db.write("WalletNotifier.notify", (t) => ({
-          ...t,
-          walletNotifications: Table.set(t.walletNotifications, tenant, "", [
-            ...Option.getOrElse(Table.get(t.walletNotifications, tenant, ""), () => []),
+        db.write("WalletNotifier.notify", (t) =>
+          Table.set(t.walletNotifications, tenant, "", [
+            ...(Table.getOrUndefined(t.walletNotifications, tenant, "") ?? []),
             { tokenUniqueReferences: [...tokenUniqueReferences] }
           ])
-        }))
+        )
     })
   )
 )

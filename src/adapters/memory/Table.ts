@@ -21,6 +21,44 @@ export type Id = string | number
 
 type Mode = "building" | "readonly" | "overlay"
 
+/**
+ * A nested transaction (a savepoint) of the current transaction.
+ *
+ * @category models
+ */
+export interface Scope {
+  readonly parent: Scope | undefined
+}
+
+const absent: unique symbol = Symbol("card-lifecycle/memory/Table/absent")
+
+interface UndoEntry {
+  readonly table: Table<unknown>
+  readonly tenant: string
+  readonly id: Id
+  /** The overlay's value before the write: a row, a tombstone, or nothing written yet. */
+  readonly previous: unknown
+  readonly written: unknown
+  readonly scope: Scope
+}
+
+/**
+ * What the overlays of one database share: the tables written so far (for commit and rollback), the
+ * scope writes are being made in, and the undo journal of writes made inside savepoints.
+ *
+ * @category models
+ */
+export interface Session {
+  readonly dirty: Array<Table<unknown>>
+  scope: Scope | undefined
+  readonly journal: Array<UndoEntry>
+}
+
+/**
+ * @category constructors
+ */
+export const session = (): Session => ({ dirty: [], scope: undefined, journal: [] })
+
 type Rows<V> = Map<string, Map<Id, V>>
 
 /**
@@ -37,8 +75,8 @@ class TableImpl<V> implements Table<V> {
     readonly rows: Rows<V>,
     readonly mode: Mode,
     public writes: Rows<V | Tombstone> | undefined,
-    /** The transaction's list of written tables, which a first write joins. */
-    readonly dirty?: Array<Table<unknown>>
+    /** The overlays' shared state, which a first write joins. */
+    readonly session?: Session
   ) {}
   // rows hold customer data, and some ids are PANs: a table never prints them
   toJSON() {
@@ -67,13 +105,14 @@ export const building = <V>(): Table<V> => new TableImpl<V>(new Map(), "building
 export const readonly = <V>(table: Table<V>): Table<V> => new TableImpl<V>(table.rows, "readonly", undefined)
 
 /**
- * A transaction's view of the committed rows: reads see its own writes first. A table joins
- * `dirty` on its first write, so that commit and rollback visit the written tables only.
+ * A transaction's view of the committed rows: reads see its own writes first. A table joins the
+ * session's `dirty` list on its first write, so that commit and rollback visit the written tables
+ * only; a write inside a savepoint is journaled, so that the savepoint can undo it alone.
  *
  * @category constructors
  */
-export const overlay = <V>(table: Table<V>, dirty: Array<Table<unknown>>): Table<V> =>
-  new TableImpl<V>(table.rows, "overlay", undefined, dirty)
+export const overlay = <V>(table: Table<V>, session: Session): Table<V> =>
+  new TableImpl<V>(table.rows, "overlay", undefined, session)
 
 /**
  * The row, or `undefined`: `get` without an `Option`, for loops over many rows.
@@ -119,13 +158,27 @@ const put = <V>(table: Table<V>, tenant: string, id: Id, value: V | Tombstone): 
       if (value === tombstone) table.rows.get(tenant)?.delete(id)
       else rowsOf(table.rows, tenant).set(id, value)
       return table
-    case "overlay":
+    case "overlay": {
+      const session = (table as TableImpl<V>).session!
       if (table.writes === undefined) {
         table.writes = new Map()
-        ;(table as TableImpl<V>).dirty?.push(table as Table<unknown>)
+        session.dirty.push(table as Table<unknown>)
       }
-      rowsOf(table.writes, tenant).set(id, value)
+      const rows = rowsOf(table.writes, tenant)
+      if (session.scope !== undefined) {
+        const previous = rows.has(id) ? rows.get(id) : absent
+        session.journal.push({
+          table: table as Table<unknown>,
+          tenant,
+          id,
+          previous,
+          written: value,
+          scope: session.scope
+        })
+      }
+      rows.set(id, value)
       return table
+    }
   }
 }
 
@@ -156,8 +209,8 @@ export const modify = <V>(table: Table<V>, tenant: string, id: Id, f: (value: V)
  *
  * @category transactions
  */
-export const commit = (dirty: Array<Table<unknown>>): void => {
-  for (const table of dirty) {
+export const commit = (session: Session): void => {
+  for (const table of session.dirty) {
     for (const [tenant, writes] of table.writes ?? []) {
       const rows = rowsOf(table.rows, tenant)
       for (const [id, value] of writes) {
@@ -167,7 +220,8 @@ export const commit = (dirty: Array<Table<unknown>>): void => {
     }
     table.writes = undefined
   }
-  dirty.length = 0
+  session.dirty.length = 0
+  session.journal.length = 0
 }
 
 /**
@@ -175,36 +229,38 @@ export const commit = (dirty: Array<Table<unknown>>): void => {
  *
  * @category transactions
  */
-export const rollback = (dirty: Array<Table<unknown>>): void => {
-  for (const table of dirty) table.writes = undefined
-  dirty.length = 0
+export const rollback = (session: Session): void => {
+  for (const table of session.dirty) table.writes = undefined
+  session.dirty.length = 0
+  session.journal.length = 0
+}
+
+const within = (scope: Scope | undefined, ancestor: Scope): boolean => {
+  for (let s = scope; s !== undefined; s = s.parent) if (s === ancestor) return true
+  return false
 }
 
 /**
- * The writes so far, to return to if a nested transaction fails.
+ * Undoes the writes made inside `scope` (and the savepoints nested in it), newest first. A row that
+ * a concurrent fiber of the same transaction has written since keeps that newer value.
  *
  * @category transactions
  */
-export type Savepoint = ReadonlyArray<readonly [Table<unknown>, Rows<unknown>]>
-
-const copyRows = <V>(rows: Rows<V>): Rows<V> => new Map([...rows].map(([tenant, r]) => [tenant, new Map(r)]))
-
-/**
- * @category transactions
- */
-export const savepoint = (dirty: ReadonlyArray<Table<unknown>>): Savepoint =>
-  dirty.map((table) => [table, copyRows(table.writes ?? new Map())] as const)
-
-/**
- * @category transactions
- */
-export const restore = (dirty: Array<Table<unknown>>, saved: Savepoint): void => {
-  for (const table of dirty) table.writes = undefined
-  dirty.length = 0
-  for (const [table, writes] of saved) {
-    table.writes = writes
-    dirty.push(table)
+export const undo = (session: Session, scope: Scope): void => {
+  const kept: Array<UndoEntry> = []
+  for (let i = session.journal.length - 1; i >= 0; i--) {
+    const entry = session.journal[i]!
+    if (!within(entry.scope, scope)) {
+      kept.push(entry)
+      continue
+    }
+    const rows = entry.table.writes?.get(entry.tenant)
+    if (rows === undefined || rows.get(entry.id) !== entry.written) continue
+    if (entry.previous === absent) rows.delete(entry.id)
+    else rows.set(entry.id, entry.previous)
   }
+  session.journal.length = 0
+  session.journal.push(...kept.reverse())
 }
 
 /**
@@ -227,6 +283,8 @@ export const values = <V>(table: Table<V>): Array<V> => {
   }
   return out
 }
+
+const copyRows = <V>(rows: Rows<V>): Rows<V> => new Map([...rows].map(([tenant, r]) => [tenant, new Map(r)]))
 
 /**
  * A read-only copy of the committed rows, for snapshots.

@@ -24,14 +24,28 @@ export type CardType = typeof CardType.Type
 
 /**
  * Seed 000's expiry shape: the last day of the expiry month at midnight UTC,
- * `2029-07-31T00:00:00.000+00:00`.
+ * `2029-07-31T00:00:00.000+00:00` (DOMAIN.md §4: a card expires at the end of a month, so any other
+ * day, and a day the month does not have, is refused).
  *
  * @category models
  */
 export const ExpDate = Schema.String.check(
-  Schema.isPattern(/^[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9]T00:00:00\.000\+00:00$/, {
-    message: "must look like 2029-07-31T00:00:00.000+00:00"
-  })
+  Schema.makeFilter(
+    (s: string) => /^[0-9]{4}-(0[1-9]|1[0-2])-[0-3][0-9]T00:00:00\.000\+00:00$/.test(s),
+    { message: "must look like 2029-07-31T00:00:00.000+00:00" },
+    true
+  ),
+  Schema.makeFilter(
+    (s: string) => {
+      const year = Number(s.slice(0, 4))
+      const month = Number(s.slice(5, 7))
+      // the Gregorian calendar: February has 29 days in a leap year
+      const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
+      const lastDay = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+      return Number(s.slice(8, 10)) === lastDay
+    },
+    { message: "must be the last day of its month, like 2029-02-28 or 2028-02-29" }
+  )
 )
 
 /**
@@ -103,8 +117,9 @@ export const applyOperation = (
   // only LOCKED carries `lockedFrom`; every other status leaves the field out
   const rest: Card = card.lockedFrom === undefined ? card : withoutLockedFrom(card)
   if (to === "LOCKED_FROM") {
-    // a LOCKED card always remembers its origin; ACTIVE is the safe reading of a legacy row without it
-    return Result.succeed({ ...rest, status: card.lockedFrom ?? "ACTIVE" })
+    // a LOCKED card always remembers its origin; a row without it (written by another system) comes
+    // back ASSIGNED: it must be activated again, never activated by an unlock
+    return Result.succeed({ ...rest, status: card.lockedFrom ?? "ASSIGNED" })
   }
   if (to === "LOCKED") {
     return Result.succeed({ ...rest, status: "LOCKED", lockedFrom: card.status as LockableStatus })

@@ -1,17 +1,19 @@
 /**
  * Card replacement (seed 003, DOMAIN.md §5): the order in which the rows of the error table
- * (`ReplacementErrorTable.ts`) are checked, and the pure replacement itself.
+ * (`ReplacementErrorTable.ts`) are checked, the product the new card is issued on, and the pure
+ * replacement itself.
  *
  * @since 0.1.0
  */
 import { DateTime, Result, Schema } from "effect"
-import { type AuditEvent, contextFields } from "../audit/AuditEvent.js"
+import type { AuditEvent } from "../audit/AuditEvent.js"
 import type { Account } from "../customer/Customer.js"
 import { hasReplacementSlot } from "../customer/ReplacementLimit.js"
 import type { Changer, Channel, KitNo } from "../Identifiers.js"
+import type { Product } from "../product/Product.js"
 import { type Card, type CardType, changeStatus, InvalidStatusTransition } from "./Card.js"
 import { type CardOperation, isAllowed } from "./CardStatus.js"
-import { maskPan, type Pan } from "./Pan.js"
+import { maskCardNumbers, maskPan, type Pan } from "./Pan.js"
 import { CardReplacementRefused, type ReplacementRefusal } from "./ReplacementErrorTable.js"
 
 /**
@@ -23,6 +25,8 @@ export const ReplacementStatus = Schema.Literals(["DAMAGED", "CANCELLED", "LOST_
 export type ReplacementStatus = typeof ReplacementStatus.Type
 
 const isReplacementStatus = Schema.is(ReplacementStatus)
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
 /**
  * The operation of the transition table that takes a card to each end state.
@@ -47,6 +51,10 @@ export interface ReplacementFacts {
   readonly card: Card | undefined
   /** As the request gave it: the status is a row of the table, not a field rule. */
   readonly status: unknown
+  /**
+   * The tenant's migration is "in transition" (`TenantPolicy`). It decides only for accounts that
+   * are not REGISTERED, so a use case may leave it false for a REGISTERED one without reading it.
+   */
   readonly migrationInTransition: boolean
   readonly newLoyaltyIdInUse: boolean
   readonly now: DateTime.Utc
@@ -105,7 +113,8 @@ export const replacementChecks: ReadonlyArray<ReplacementCheck> = [
 const refusal = (rule: ReplacementCheck["rule"], facts: ReplacementFacts): ReplacementCheckError =>
   rule === "TRANSITION_TABLE"
     ? new InvalidStatusTransition({
-        kitNo: facts.oldLoyaltyId,
+        // the caller's identifier: a card number sent as oldLoyaltyId is kept masked (DOMAIN.md §9)
+        kitNo: maskCardNumbers(facts.oldLoyaltyId),
         status: facts.card!.status,
         operation: replaceOperation[facts.status as ReplacementStatus]
       })
@@ -130,13 +139,71 @@ export const checkReplacement = (
 }
 
 /**
- * The replacement card's identity: where it comes from is the use case's business.
+ * The product line of a productId: what comes before its first `_` (`2001` of `2001_PHYSICAL`).
+ */
+const productLine = (productId: string): string => {
+  const end = productId.indexOf("_")
+  return end === -1 ? productId : productId.slice(0, end)
+}
+
+/**
+ * The product a replacement card is issued on: one of the old card's tierType with the new
+ * cardType. Of several, the old card's own product, else one of the same product line (the
+ * productId's prefix before `_`: `2001_PHYSICAL` → `2001_VIRTUAL`), else the first by productId.
+ * None: the host's catalog lacks it (`ReplacementProductNotFound`).
+ *
+ * @category getters
+ */
+export const replacementProduct = (
+  products: ReadonlyArray<Product>,
+  card: Card,
+  cardType: CardType
+): Product | undefined => {
+  const line = productLine(card.productId)
+  let sameLine: Product | undefined
+  let first: Product | undefined
+  for (const product of products) {
+    if (product.tierType !== card.tierType || product.cardType !== cardType) continue
+    if (product.productId === card.productId) return product
+    if (
+      productLine(product.productId) === line &&
+      (sameLine === undefined || product.productId < sameLine.productId)
+    )
+      sameLine = product
+    if (first === undefined || product.productId < first.productId) first = product
+  }
+  return sameLine ?? first
+}
+
+/**
+ * DOMAIN.md §2: a card carries its product, and a PAN on that product's BIN. The tenant's catalog
+ * has no product of the old card's tier in the card type the replacement needs: a misconfiguration
+ * of the host, not a row of seed 003's table (docs/card-replacement.md). Nothing was changed.
+ *
+ * @category errors
+ */
+export class ReplacementProductNotFound extends Schema.TaggedError<ReplacementProductNotFound>()(
+  "ReplacementProductNotFound",
+  { kitNo: Schema.String, tierType: Schema.String, cardType: Schema.String }
+) {
+  constructor(props: { readonly kitNo: string; readonly tierType: string; readonly cardType: string }) {
+    super({ ...props, kitNo: maskCardNumbers(props.kitNo) })
+  }
+  readonly code = "REPLACEMENT_PRODUCT_NOT_FOUND" as const
+  override get message() {
+    return `Card ${this.kitNo} cannot be replaced: no product of this tenant is a ${this.tierType} ${this.cardType} card. Add one to the catalog; meanwhile BLOCK the card if it is lost or stolen.`
+  }
+}
+
+/**
+ * The replacement card's identity and product: where they come from is the use case's business.
  *
  * @category models
  */
 export interface ReplacementIdentity {
   readonly kitNo: KitNo
   readonly pan: Pan
+  readonly productId: string
   readonly cardType: CardType
 }
 
@@ -154,7 +221,8 @@ export interface Replacement {
 
 /**
  * Replaces a checked card: the old one takes the end status, the new one is ACTIVE on the same
- * account, customer and product, and the account remembers the instant (seed 003's limit).
+ * account and customer, with the old card's tier and `expDate` and the identity's kitNo, PAN,
+ * product and card type; the account remembers the instant (seed 003's limit).
  *
  * @category transitions
  */
@@ -169,25 +237,41 @@ export const replace = (
   }
 ): Result.Result<Replacement, InvalidStatusTransition> => {
   const at = DateTime.formatIso(context.now)
-  const who = { at, changer: context.changer, channel: context.channel }
   const operation = replaceOperation[checked.status]
-  return Result.map(changeStatus(checked.card, operation, who), (old) => {
-    const { lockedFrom: _, ...product } = checked.card
-    const newCard: Card = { ...product, ...identity, status: "ACTIVE" }
-    const issued: AuditEvent = {
-      at,
-      action: "ISSUE",
-      subject: newCard.kitNo,
-      outcome: "OK",
-      cardNumber: maskPan(newCard.pan),
-      currentStatus: newCard.status,
-      ...contextFields({ ...who, reason: `${operation} of kitNo ${checked.card.kitNo}` })
+  const old = checked.card
+  return Result.map(
+    changeStatus(old, operation, { at, changer: context.changer, channel: context.channel }),
+    (changed) => {
+      // field by field: the old card's `lockedFrom` (if LOCKED) does not carry over to an ACTIVE card
+      const newCard: Card = {
+        kitNo: identity.kitNo,
+        entityId: old.entityId,
+        accountNo: old.accountNo,
+        productId: identity.productId,
+        tierType: old.tierType,
+        cardType: identity.cardType,
+        pan: identity.pan,
+        expDate: old.expDate,
+        status: "ACTIVE"
+      }
+      const issued: Mutable<AuditEvent> = {
+        at,
+        action: "ISSUE",
+        subject: newCard.kitNo,
+        outcome: "OK",
+        cardNumber: maskPan(newCard.pan),
+        currentStatus: newCard.status
+      }
+      // exact optional fields, as changeStatus sets them: only what the caller gave
+      if (context.changer !== undefined) issued.changer = context.changer
+      if (context.channel !== undefined) issued.channel = context.channel
+      issued.reason = `${operation} of kitNo ${old.kitNo}`
+      return {
+        oldCard: changed.card,
+        newCard,
+        account: { ...account, replacements: [...account.replacements, context.now] },
+        events: [changed.event, issued]
+      }
     }
-    return {
-      oldCard: old.card,
-      newCard,
-      account: { ...account, replacements: [...account.replacements, context.now] },
-      events: [old.event, issued]
-    }
-  })
+  )
 }

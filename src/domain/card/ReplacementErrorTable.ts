@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { maskCardNumbers } from "./Pan.js"
 
 /**
  * The rules a replacement can break, one per row of the error table.
@@ -110,14 +111,27 @@ export const replacementErrorTable: { readonly [R in ReplacementRefusal]: ErrorT
 
 /**
  * A replacement refused by one row of the error table. `message`, `errorCode` and `statusCode` are
- * the row's, for adapters to answer with; `code` names the rule.
+ * the row's, for adapters to answer with; `code` names the rule. `accountNo` and `kitNo` are the
+ * caller's identifiers as text, a run of 12 or more digits masked like a PAN.
  *
  * @category errors
  */
 export class CardReplacementRefused extends Schema.TaggedError<CardReplacementRefused>()(
   "CardReplacementRefused",
-  { refusal: ReplacementRefusal, accountNo: Schema.Number, kitNo: Schema.String }
+  { refusal: ReplacementRefusal, accountNo: Schema.String, kitNo: Schema.String }
 ) {
+  // DOMAIN.md §9: a card number sent as the correlation id or as oldLoyaltyId is kept masked
+  constructor(props: {
+    readonly refusal: ReplacementRefusal
+    readonly accountNo: number | string
+    readonly kitNo: string
+  }) {
+    super({
+      refusal: props.refusal,
+      accountNo: maskCardNumbers(String(props.accountNo)),
+      kitNo: maskCardNumbers(props.kitNo)
+    })
+  }
   get code(): ReplacementRefusal {
     return this.refusal
   }

@@ -5,7 +5,7 @@
  */
 import { type DateTime, Schema } from "effect"
 import { maskCardNumbers } from "../card/Pan.js"
-import type { AccountNo, EntityId, MobileNo } from "../Identifiers.js"
+import type { AccountNo, BranchId, EntityId, MobileNo } from "../Identifiers.js"
 
 /**
  * @category models
@@ -14,7 +14,7 @@ export interface Customer {
   readonly entityId: EntityId
   readonly mobileNo: MobileNo
   /** The branch that serves the customer; physical card orders are delivered there. */
-  readonly branchId: string
+  readonly branchId: BranchId
 }
 
 /**
@@ -49,13 +49,18 @@ export interface Account {
 
 /**
  * No account with this number in the tenant (DOMAIN.md §1: an account of another tenant is not
- * found).
+ * found). `accountNo` is the number as text, a run of 12 or more digits masked like a PAN.
  *
  * @category errors
  */
 export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
-  accountNo: Schema.Number
+  accountNo: Schema.String
 }) {
+  // the number is the caller's (seed 003's correlation id, up to 16 digits): a card number sent as
+  // one is kept masked
+  constructor(props: { readonly accountNo: number | string }) {
+    super({ accountNo: maskCardNumbers(String(props.accountNo)) })
+  }
   readonly code = "ACCOUNT_NOT_FOUND" as const
   override get message() {
     return `No account ${this.accountNo} exists for this tenant.`

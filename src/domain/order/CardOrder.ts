@@ -6,7 +6,9 @@
 import { Result, Schema } from "effect"
 import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
 import { maskCardNumbers } from "../card/Pan.js"
-import type { EntityId, KitNo } from "../Identifiers.js"
+import type { BranchId, EntityId, KitNo } from "../Identifiers.js"
+
+export { BranchId } from "../Identifiers.js"
 
 const pattern = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))
@@ -20,16 +22,6 @@ export const OrderId = pattern(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters
   Schema.brand("OrderId")
 )
 export type OrderId = typeof OrderId.Type
-
-/**
- * The branch an order is delivered to (seed 001 `branchId`).
- *
- * @category models
- */
-export const BranchId = pattern(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 characters of A-Z a-z 0-9 _ -").pipe(
-  Schema.brand("BranchId")
-)
-export type BranchId = typeof BranchId.Type
 
 /**
  * DOMAIN.md §7: RECEIVED (cancellable), PENDING (sent to the card management system), PROCESSED,
@@ -112,11 +104,14 @@ export class OrderNotCancellable extends Schema.TaggedError<OrderNotCancellable>
 }
 
 /**
- * The id of the order for a newly issued card: one order per card, so the kitNo makes it unique.
+ * The order id to try for a newly issued card: `ORD` + its kitNo, and, when an order from elsewhere
+ * (another system, a fixture) already holds that id, `ORD<kitNo>-2`, `-3`… for the later attempts.
+ * The kitNo is at most 32 characters, so every attempt fits OrderId's 64.
  *
  * @category constructors
  */
-export const orderIdFor = (kitNo: KitNo): OrderId => `ORD${kitNo}` as OrderId
+export const orderIdFor = (kitNo: KitNo, attempt = 1): OrderId =>
+  (attempt === 1 ? `ORD${kitNo}` : `ORD${kitNo}-${attempt}`) as OrderId
 
 /**
  * Cancels a RECEIVED order placed at `branchId`, with its audit event.

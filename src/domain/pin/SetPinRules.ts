@@ -9,7 +9,6 @@ import { type AuditEvent, type ChangeContext, contextFields } from "../audit/Aud
 import type { Card } from "../card/Card.js"
 import { type CardStatus, CardStatus as CardStatusSchema } from "../card/CardStatus.js"
 import type { MaskedPan } from "../card/Pan.js"
-import type { KitNo } from "../Identifiers.js"
 
 /**
  * The audit action of every Set PIN attempt.
@@ -17,6 +16,21 @@ import type { KitNo } from "../Identifiers.js"
  * @category constants
  */
 export const SET_PIN = "SET_PIN"
+
+/**
+ * The outcome of an attempt that died (a defect: a host fault such as a set-PIN key that is not an AES
+ * key). The defect itself is raised to the caller, never written to the trail.
+ *
+ * @category constants
+ */
+export const INTERNAL_ERROR = "INTERNAL_ERROR"
+
+/**
+ * The subject of an attempt whose kitNo did not decode: there is no kitNo to name.
+ *
+ * @category constants
+ */
+export const NO_SUBJECT = "-"
 
 /**
  * DOMAIN.md §6: the statuses a card can take a PIN in. A terminal card never gets one.
@@ -102,18 +116,20 @@ export const checkCardForPin = (
 /**
  * DOMAIN.md §6: the event of one attempt, good or bad: kitNo, masked PAN (once the card is found),
  * channel, changer, outcome, time. Nothing of the PIN, the block, the keys or the verifier.
+ * `subject` is the card's stored kitNo once the card is found; before that, the kitNo the caller sent
+ * with any card number in it masked (`maskCardNumbers`), or `NO_SUBJECT` if no kitNo decoded.
  *
  * @category constructors
  */
 export const setPinEvent = (
-  kitNo: KitNo,
+  subject: string,
   outcome: string,
   cardNumber: MaskedPan | undefined,
   context: ChangeContext
 ): AuditEvent => ({
   at: context.at,
   action: SET_PIN,
-  subject: kitNo,
+  subject,
   outcome,
   ...(cardNumber === undefined ? {} : { cardNumber }),
   ...contextFields(context)

@@ -3,7 +3,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Schema } from "effect"
+import { Effect, Option, Redacted, Schema } from "effect"
+import { PIN_PATTERN } from "../../crypto/index.js"
 import { PinStore } from "../../ports/PinStore.js"
 import { type TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
 import { KitNo } from "../Identifiers.js"
@@ -17,7 +18,7 @@ import { pinVerifier, verifierMatches } from "./PinVerifier.js"
  * @category schemas
  */
 export const PinFromString = Schema.RedactedFromValue(
-  Schema.String.check(Schema.isPattern(/^[0-9]{4,12}$/, { message: "must be 4-12 digits" })),
+  Schema.String.check(Schema.isPattern(PIN_PATTERN, { message: "must be 4-12 digits" })),
   { label: "PIN", disallowEncode: true }
 )
 
@@ -39,8 +40,10 @@ const decode = decodeTenantRequest(VerifyPinRequest)
 /**
  * Whether `pin` is the PIN last set on the card: its verifier (HMAC-SHA-256 of kitNo and PIN under the
  * tenant's `pinStore` key) is compared with the stored one in constant time. `false` when no PIN was
- * ever set, or the card is unknown in the tenant. It changes nothing and writes no audit event; try
- * counters and lock-outs belong to the host that calls it.
+ * ever set, or the card is unknown in the tenant. It answers whatever the card's status (a BLOCKED or
+ * CANCELLED card's PIN still verifies), changes nothing, keeps no try counter and writes no audit
+ * event: status rules, lock-outs and the audit of verification belong to the host that calls it.
+ * The PIN's `Redacted` is wiped once used, as setPin wipes the PIN it opens.
  *
  * @category use cases
  */
@@ -49,8 +52,12 @@ export const verifyPin = Effect.fnUntraced(function* (
   request: unknown
 ): Effect.fn.Return<boolean, VerifyPinError, PinStore | TenantKeys> {
   const { tenant: tenantId, request: command } = yield* decode(tenant, request)
-  const key = yield* (yield* TenantKeys).keyFor(tenantId, "pinStore")
-  const candidate = pinVerifier(key, command.kitNo, command.pin)
+  const candidate = yield* Effect.ensuring(
+    Effect.map((yield* TenantKeys).keyFor(tenantId, "pinStore"), (key) =>
+      pinVerifier(key, command.kitNo, command.pin)
+    ),
+    Effect.sync(() => Redacted.wipeUnsafe(command.pin))
+  )
   const stored = yield* (yield* PinStore).find(tenantId, command.kitNo)
   return Option.isSome(stored) && verifierMatches(stored.value, candidate)
 })

@@ -60,3 +60,16 @@ export const maskAccountPan = (pan: AccountPan): MaskedPan => {
       : "X".repeat(digits.length - 4) + digits.slice(-4)
   return masked as MaskedPan
 }
+
+/**
+ * Caller text (a cardholderId, a tokenUniqueReference) with every run of 9 or more digits, spaces or
+ * dashes allowed between them, masked as {@link maskAccountPan} masks an account PAN: DOMAIN.md §8
+ * account PANs start at 9 digits, and §9 lets no error show one in clear, even one sent in the wrong
+ * field.
+ *
+ * @category constructors
+ */
+export const maskAccountPans = (text: string): string =>
+  text.replace(/[0-9](?:[ -]?[0-9]){8,}/g, (run) =>
+    maskAccountPan(makeAccountPan(run.replace(/[ -]/g, "") as AccountPanDigits))
+  )

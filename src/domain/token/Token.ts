@@ -4,10 +4,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { pattern } from "../Identifiers.js"
 import type { AccountPan } from "./AccountPan.js"
-
-const pattern = (regExp: RegExp, rule: string) =>
-  Schema.String.check(Schema.isPattern(regExp, { message: rule }))
 
 /**
  * Seed 004 `TokenUniqueReference`: "Length 48 characters"; DOMAIN.md §8: letters and digits
@@ -34,7 +32,8 @@ export const CardholderId = pattern(
 export type CardholderId = typeof CardholderId.Type
 
 /**
- * DOMAIN.md §8: the account PAN's expiry as MMYY, month 01–12 (seed example `1215`).
+ * An expiry as MMYY, month 01–12 (DOMAIN.md §8; seed example `1215`): a token's own, or the account
+ * PAN's (seed 004 `ExpirationDate`, "New Account PAN expiration date").
  *
  * @category models
  */
@@ -163,12 +162,22 @@ export interface Token {
   readonly tokenUniqueReference: TokenUniqueReference
   /** The account PAN the token maps to. */
   readonly accountPan: AccountPan
-  /** The seed's `primaryAccountNumberUniqueReference`: names the PAN without showing it. */
-  readonly panUniqueReference: string
+  /**
+   * The seed's `primaryAccountNumberUniqueReference`: names the PAN without showing it. The token
+   * service assigns it per PAN, so it is unknown (absent) once an update moved the token to a PAN
+   * whose reference this side does not hold (docs/token-update.md).
+   */
+  readonly panUniqueReference?: string
   readonly cardholderId?: CardholderId
   /** The last digits of the token number. */
   readonly tokenSuffix: string
+  /** The token's own expiry (seed 004 token object `expirationDate`); an update never changes it. */
   readonly expirationDate: ExpirationDate
+  /**
+   * The expiry of the account PAN the token maps to: what a request's `expirationDate` ("New Account
+   * PAN expiration date") sets. Absent until known.
+   */
+  readonly accountPanExpirationDate?: ExpirationDate
   readonly accountPanSequenceNumber?: AccountPanSequenceNumber
   readonly productConfigurationId?: ProductConfigurationId
   readonly status: TokenStatus

@@ -14,8 +14,10 @@ import type { SkippedToken } from "./TokenUpdate.js"
  */
 export interface TokenObject {
   readonly tokenUniqueReference: string
-  readonly primaryAccountNumberUniqueReference: string
+  /** `null` once the token moved to a PAN whose reference is not known here (docs/token-update.md). */
+  readonly primaryAccountNumberUniqueReference: string | null
   readonly tokenSuffix: string
+  /** The token's own expiry, not the account PAN's (which an update sets). */
   readonly expirationDate: string
   readonly accountPanSequenceNumber: string | null
   readonly activationCodeExpirationDateTime: string | null
@@ -81,7 +83,7 @@ export const toTokenObject = (token: Token): TokenObject => {
   const p = token.provisioning
   return {
     tokenUniqueReference: token.tokenUniqueReference,
-    primaryAccountNumberUniqueReference: token.panUniqueReference,
+    primaryAccountNumberUniqueReference: token.panUniqueReference ?? null,
     tokenSuffix: token.tokenSuffix,
     expirationDate: token.expirationDate,
     accountPanSequenceNumber: token.accountPanSequenceNumber ?? null,

@@ -3,12 +3,13 @@
  *
  * @since 0.1.0
  */
-import { Option, Result } from "effect"
+import { Option, Redacted, Result } from "effect"
 import type { AuditEvent } from "../audit/AuditEvent.js"
-import { type AccountPan, maskAccountPan } from "./AccountPan.js"
+import type { MaskedPan } from "../card/Pan.js"
+import { type AccountPan, maskAccountPan, maskAccountPans } from "./AccountPan.js"
 import { type AccountRange, accountRangeContains } from "./AccountRange.js"
-import { isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"
-import { AccountRangeMismatch, TokenNotUpdatable } from "./TokenErrors.js"
+import { type CardholderId, isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"
+import { AccountRangeMismatch, CardholderHasSeveralPans, TokenNotUpdatable } from "./TokenErrors.js"
 import type { TokenChange, TokenUpdateCommand } from "./TokenUpdateRequest.js"
 
 /**
@@ -42,6 +43,31 @@ export interface TokenUpdatePlan {
   readonly events: ReadonlyArray<AuditEvent>
 }
 
+/**
+ * What the stores know of a request's `newAccountPan`, read once before planning.
+ *
+ * @category models
+ */
+export interface NewAccountPanFacts {
+  /**
+   * The account range that holds the new PAN, if any (ranges never overlap, so the current PAN
+   * shares the new PAN's range exactly when it lies in this one).
+   */
+  readonly range: Option.Option<AccountRange>
+  /**
+   * The `panUniqueReference` of the tenant's tokens already on the new PAN, when they agree on one:
+   * the token service's name for that PAN, which a token moved onto it takes.
+   */
+  readonly panUniqueReference: Option.Option<string>
+}
+
+/**
+ * The facts of a request without a new PAN.
+ *
+ * @category constructors
+ */
+export const noNewAccountPan: NewAccountPanFacts = { range: Option.none(), panUniqueReference: Option.none() }
+
 const SKIP_REASON = "only ACTIVE and SUSPENDED tokens are updated"
 
 const describeChange = (before: Token, after: Token, change: TokenChange): ReadonlyArray<string> => {
@@ -56,7 +82,9 @@ const describeChange = (before: Token, after: Token, change: TokenChange): Reado
       : [`accountPan ${maskAccountPan(before.accountPan)} -> ${maskAccountPan(after.accountPan)}`]),
     ...(change.expirationDate === undefined
       ? []
-      : [`expirationDate ${before.expirationDate} -> ${after.expirationDate}`]),
+      : [
+          `accountPanExpirationDate ${before.accountPanExpirationDate ?? "(none)"} -> ${after.accountPanExpirationDate}`
+        ]),
     ...(change.accountPanSequenceNumber === undefined
       ? []
       : [
@@ -65,18 +93,31 @@ const describeChange = (before: Token, after: Token, change: TokenChange): Reado
   ]
 }
 
-/** Seed 004: "Only information provided will be updated." */
-const applyChange = (token: Token, change: TokenChange): Token =>
-  change.kind === "productConfiguration"
-    ? { ...token, productConfigurationId: change.issuerProductConfigurationId }
-    : {
-        ...token,
-        ...(change.newAccountPan === undefined ? {} : { accountPan: change.newAccountPan }),
-        ...(change.expirationDate === undefined ? {} : { expirationDate: change.expirationDate }),
-        ...(change.accountPanSequenceNumber === undefined
-          ? {}
-          : { accountPanSequenceNumber: change.accountPanSequenceNumber })
-      }
+/**
+ * Seed 004: "Only information provided will be updated." The request's `expirationDate` is the "New
+ * Account PAN expiration date": the account PAN's, never the token's own.
+ */
+const applyChange = (token: Token, change: TokenChange, newPan: NewAccountPanFacts): Token => {
+  if (change.kind === "productConfiguration") {
+    return { ...token, productConfigurationId: change.issuerProductConfigurationId }
+  }
+  const mapped: Token = {
+    ...token,
+    ...(change.expirationDate === undefined ? {} : { accountPanExpirationDate: change.expirationDate }),
+    ...(change.accountPanSequenceNumber === undefined
+      ? {}
+      : { accountPanSequenceNumber: change.accountPanSequenceNumber })
+  }
+  const pan = change.newAccountPan
+  if (pan === undefined || Redacted.value(pan) === Redacted.value(token.accountPan)) return mapped
+  // the old PAN's reference names the old PAN: on the new one the token takes the reference the
+  // tenant's tokens already there share, or none is known (docs/token-update.md)
+  const { panUniqueReference: _oldPanReference, ...moved } = mapped
+  return Option.match(newPan.panUniqueReference, {
+    onNone: () => ({ ...moved, accountPan: pan }),
+    onSome: (panUniqueReference) => ({ ...moved, accountPan: pan, panUniqueReference })
+  })
+}
 
 /** The comment is kept on the token with its audit info; its number on the token is its id. */
 const addComment = (token: Token, command: TokenUpdateCommand, at: string): Token => {
@@ -90,8 +131,8 @@ const addComment = (token: Token, command: TokenUpdateCommand, at: string): Toke
   return { ...token, comments: [...token.comments, comment], lastCommentId: comment.commentId }
 }
 
-const updateOne = (token: Token, command: TokenUpdateCommand, at: string) => {
-  const next = addComment(applyChange(token, command.change), command, at)
+const updateOne = (token: Token, command: TokenUpdateCommand, newPan: NewAccountPanFacts, at: string) => {
+  const next = addComment(applyChange(token, command.change, newPan), command, at)
   const changes = describeChange(token, next, command.change)
   const event: AuditEvent = {
     at,
@@ -101,7 +142,8 @@ const updateOne = (token: Token, command: TokenUpdateCommand, at: string) => {
     cardNumber: maskAccountPan(next.accountPan),
     previousStatus: token.status,
     currentStatus: next.status,
-    changer: command.auditInfo.userId,
+    // DOMAIN.md §9: the userId is the caller's text, and an audit event never holds a clear PAN
+    changer: maskAccountPans(command.auditInfo.userId),
     reason: [
       ...changes,
       ...(command.commentText === undefined ? [] : [`comment ${next.lastCommentId}`])
@@ -127,23 +169,54 @@ const checkRange = (
       )
 
 /**
- * Applies a valid command to the tokens its selector found. `newAccountPanRange` is the account
- * range that holds the command's new PAN, if it has one (ranges never overlap, so the current PAN
- * shares the new PAN's range exactly when it lies in this one). Refuses the whole update, changing
- * nothing, if any token that would change cannot.
+ * Seed 004: a cardholderId selects "all tokens mapped to a single Account PAN". A new PAN, expiry or
+ * sequence number belongs to one card: it cannot be applied to the tokens of two.
+ */
+const checkOnePan = (
+  updatable: ReadonlyArray<Token>,
+  cardholderId: CardholderId
+): Result.Result<void, CardholderHasSeveralPans> => {
+  const byPan = new Map<string, { accountPan: MaskedPan; tokenUniqueReferences: Array<string> }>()
+  for (const token of updatable) {
+    const digits = Redacted.value(token.accountPan)
+    const entry = byPan.get(digits) ?? {
+      accountPan: maskAccountPan(token.accountPan),
+      tokenUniqueReferences: []
+    }
+    entry.tokenUniqueReferences.push(token.tokenUniqueReference)
+    byPan.set(digits, entry)
+  }
+  return byPan.size <= 1
+    ? Result.void
+    : Result.fail(new CardholderHasSeveralPans({ cardholderId, accountPans: [...byPan.values()] }))
+}
+
+/**
+ * Applies a valid command to the tokens its selector found, given what the stores know of its new
+ * PAN ({@link noNewAccountPan} when it has none). Refuses the whole update, changing nothing, if any
+ * token that would change cannot, or if an account PAN mapping by cardholderId would reach the
+ * tokens of more than one PAN.
  *
  * @category transitions
  */
 export const planTokenUpdate = (
   found: ReadonlyArray<Token>,
   command: TokenUpdateCommand,
-  newAccountPanRange: Option.Option<AccountRange>,
+  newPan: NewAccountPanFacts,
   at: string
-): Result.Result<TokenUpdatePlan, TokenNotUpdatable | AccountRangeMismatch> => {
+): Result.Result<TokenUpdatePlan, TokenNotUpdatable | AccountRangeMismatch | CardholderHasSeveralPans> => {
   const updated: Array<Token> = []
   const skipped: Array<SkippedToken> = []
   const events: Array<AuditEvent> = []
   const change = command.change
+  // the product configuration is the token's own, so it may change across a cardholder's PANs
+  if (command.selector.by === "cardholderId" && change.kind === "accountPanMapping") {
+    const onePan = checkOnePan(
+      found.filter((token) => isUpdatable(token.status)),
+      command.selector.cardholderId
+    )
+    if (Result.isFailure(onePan)) return Result.fail(onePan.failure)
+  }
   for (const token of found) {
     if (!isUpdatable(token.status)) {
       // DOMAIN.md §8: by TUR a token in another state is an error; by PAN or cardholder it is left alone
@@ -160,10 +233,10 @@ export const planTokenUpdate = (
       continue
     }
     if (change.kind === "accountPanMapping" && change.newAccountPan !== undefined) {
-      const inRange = checkRange(token, change.newAccountPan, newAccountPanRange)
+      const inRange = checkRange(token, change.newAccountPan, newPan.range)
       if (Result.isFailure(inRange)) return Result.fail(inRange.failure)
     }
-    const one = updateOne(token, command, at)
+    const one = updateOne(token, command, newPan, at)
     updated.push(one.token)
     events.push(one.event)
   }

@@ -49,6 +49,21 @@ export const AuditInfoSchema = Schema.Struct({
 })
 
 /**
+ * Seed 004 `CommentText`: "Maximum length 500 characters", counted as JavaScript counts a string's
+ * length (UTF-16 code units), and nothing more. Line breaks and tabs belong to a person's text; other
+ * control characters (NUL, ESC, DEL…) never do, and could drive the terminal of whoever reads the
+ * comment. An empty comment is no comment (docs/token-update.md).
+ *
+ * @category schemas
+ */
+export const CommentText = Schema.String.check(
+  Schema.isMaxLength(500, { message: "must be at most 500 characters (UTF-16 code units)" }),
+  Schema.isPattern(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
+    message: "must not hold control characters other than line breaks and tabs"
+  })
+)
+
+/**
  * Seed 004 `UpdateWalletProviderIndicator`: "0" passes the update to the wallet provider, "1" (the
  * default) does not.
  *
@@ -74,8 +89,7 @@ export const UpdateTokenRequest = Schema.Struct({
   accountPanSequenceNumber: Schema.optionalKey(AccountPanSequenceNumberSchema),
   issuerProductConfigurationId: Schema.optionalKey(ProductConfigurationIdSchema),
   updateWalletProviderIndicator: Schema.optionalKey(WalletProviderIndicator),
-  // seed 004: "Maximum length 500 characters"
-  commentText: Schema.optionalKey(text(500)),
+  commentText: Schema.optionalKey(CommentText),
   auditInfo: AuditInfoSchema.annotateKey(required)
 })
 /** What a caller sends: plain strings, in the seed's JSON names. */
@@ -184,6 +198,7 @@ export interface TokenUpdateCommand {
   readonly change: TokenChange
   /** Seed 004: "1" when the request does not say. */
   readonly updateWalletProviderIndicator: WalletProviderIndicator
+  /** Never empty: an empty `commentText` is no comment. */
   readonly commentText?: string
   readonly auditInfo: AuditInfo
 }
@@ -212,7 +227,7 @@ const toCommand = (r: typeof UpdateTokenRequest.Type): TokenUpdateCommand => ({
   selector: selectorOf(r),
   change: changeOf(r),
   updateWalletProviderIndicator: r.updateWalletProviderIndicator ?? "1",
-  ...(r.commentText === undefined ? {} : { commentText: r.commentText }),
+  ...(r.commentText === undefined || r.commentText === "" ? {} : { commentText: r.commentText }),
   auditInfo: r.auditInfo
 })
 

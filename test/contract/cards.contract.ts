@@ -1,0 +1,77 @@
+/**
+ * The contract of CardRepository and AuditLog: rows round-trip, in the promised order, within their
+ * tenant only.
+ */
+import { Effect, Option } from "effect"
+import { describe, expect, it } from "vitest"
+import { AccountNo, AuditLog, CardRepository, EntityId, KitNo } from "../../src/index.js"
+import { A, B, card, event, type MakeLayer, runner } from "./support.js"
+
+export const cardsContract = (name: string, makeLayer: MakeLayer) => {
+  const run = runner(makeLayer)
+
+  describe(`${name}: CardRepository`, () => {
+    it("finds what saveAll stored, by kitNo, by customer and by account, in kitNo order", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          yield* repo.saveAll(A, [card("K3", "E1", 1, 3), card("K1", "E1", 2, 1), card("K2", "E2", 1, 2)])
+          return {
+            one: yield* repo.findByKitNo(A, KitNo.make("K1")),
+            byCustomer: yield* repo.findByCustomer(A, EntityId.make("E1")),
+            byAccount: yield* repo.findByAccount(A, AccountNo.make(1))
+          }
+        })
+      )
+      expect(Option.map(found.one, (c) => c.accountNo)).toEqual(Option.some(2))
+      expect(found.byCustomer.map((c) => c.kitNo)).toEqual(["K1", "K3"])
+      expect(found.byAccount.map((c) => c.kitNo)).toEqual(["K2", "K3"])
+    })
+
+    it("replaces a card by kitNo, and follows it when it moves to another account", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          yield* repo.saveAll(A, [card("K1", "E1", 1, 1)])
+          yield* repo.saveAll(A, [{ ...card("K1", "E1", 2, 1), status: "BLOCKED" }])
+          return [
+            yield* repo.findByAccount(A, AccountNo.make(1)),
+            yield* repo.findByAccount(A, AccountNo.make(2))
+          ]
+        })
+      )
+      expect(found[0]).toEqual([])
+      expect(found[1]?.map((c) => c.status)).toEqual(["BLOCKED"])
+    })
+
+    it("keeps tenants apart, even for the same kitNo, customer and account", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          yield* repo.saveAll(A, [card("K1", "E1", 1, 1)])
+          return {
+            byKit: yield* repo.findByKitNo(B, KitNo.make("K1")),
+            byCustomer: yield* repo.findByCustomer(B, EntityId.make("E1")),
+            byAccount: yield* repo.findByAccount(B, AccountNo.make(1))
+          }
+        })
+      )
+      expect(found).toEqual({ byKit: Option.none(), byCustomer: [], byAccount: [] })
+    })
+  })
+
+  describe(`${name}: AuditLog`, () => {
+    it("keeps the events of a subject in the order appended, per tenant", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          yield* log.append(A, [event("K1", "LOCK"), event("K2", "LOCK")])
+          yield* log.append(A, [event("K1", "UNLOCK")])
+          return [yield* log.findBySubject(A, "K1"), yield* log.findBySubject(B, "K1")]
+        })
+      )
+      expect(found[0]?.map((e) => e.action)).toEqual(["LOCK", "UNLOCK"])
+      expect(found[1]).toEqual([])
+    })
+  })
+}

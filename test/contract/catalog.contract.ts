@@ -1,0 +1,163 @@
+/**
+ * The contract of CardOrderRepository and ProductCatalog: orders round-trip by orderId, products
+ * and tier ladders are read per tenant, and no tenant sees another's.
+ */
+import { Effect, Option } from "effect"
+import { describe, expect, it } from "vitest"
+import type { MemoryFixture } from "../../src/adapters/memory/index.js"
+import {
+  BranchId,
+  type CardOrder,
+  CardOrderRepository,
+  CardRepository,
+  CustomerRepository,
+  EntityId,
+  KitNo,
+  OrderId,
+  type Product,
+  ProductCatalog,
+  TenantId
+} from "../../src/index.js"
+import { A, B, card, customer, type MakeLayer, runner } from "./support.js"
+
+const order = (orderId: string, kitNo: string, fields: Partial<CardOrder> = {}): CardOrder => ({
+  orderId: OrderId.make(orderId),
+  kitNo: KitNo.make(kitNo),
+  entityId: EntityId.make("E1"),
+  branchId: BranchId.make("BR1"),
+  status: "RECEIVED",
+  deliveryAddress: "PERMANENT",
+  createdAt: "2026-07-15T10:30:00.000Z",
+  ...fields
+})
+
+/** The customer and the card an order is for, so that an adapter with foreign keys can store it. */
+const withOrderedCards = (tenant: TenantId, ...kitNos: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    yield* Effect.flatMap(CustomerRepository, (r) => r.saveAll(tenant, [customer("E1", "9876543210")]))
+    yield* Effect.flatMap(CardRepository, (r) =>
+      r.saveAll(
+        tenant,
+        kitNos.map((kitNo, i) => ({ ...card(kitNo, "E1", 1, i + 1), status: "ASSIGNED" as const }))
+      )
+    )
+  })
+
+const product = (productId: string, tierType: string, fields: Partial<Product> = {}): Product => ({
+  productId,
+  productName: productId,
+  tierType,
+  cardType: "PHYSICAL",
+  plasticCode: productId.slice(0, 4),
+  bin: "608040",
+  networkType: "RUPAY",
+  cardCategory: "DEBIT",
+  validityYears: 3,
+  ...fields
+})
+
+const EMPTY_TENANT = TenantId.make("CONTRACT_C")
+const catalogFixture: MemoryFixture = {
+  tenants: {
+    // given out of productId order: findAll sorts
+    [A]: {
+      products: [
+        product("2003_PHYSICAL", "SILVER"),
+        product("2001_PHYSICAL", "CLASSIC"),
+        product("2003_VIRTUAL", "SILVER", { cardType: "VIRTUAL", plasticCode: "V2003", bin: "65243100" })
+      ],
+      tierLadder: ["CLASSIC", "SILVER", "GOLD"]
+    },
+    [B]: {
+      products: [
+        product("9001_PHYSICAL", "BASIC", { cardCategory: "PREPAID", networkType: "VISA", validityYears: 5 })
+      ],
+      tierLadder: ["BASIC", "PREMIUM"]
+    },
+    [EMPTY_TENANT]: {}
+  }
+}
+
+export const catalogContract = (name: string, makeLayer: MakeLayer) => {
+  const run = runner(makeLayer)
+
+  describe(`${name}: CardOrderRepository`, () => {
+    it("finds what saveAll stored, by orderId, with every field, and replaces by orderId", async () => {
+      const first = order("ORD1", "K1")
+      const second = order("ORD2", "K2", {
+        deliveryAddress: "COMMUNICATION",
+        branchId: BranchId.make("BR-2")
+      })
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardOrderRepository
+          yield* withOrderedCards(A, "K1", "K2")
+          yield* repo.saveAll(A, [first, second])
+          const stored = [yield* repo.findById(A, first.orderId), yield* repo.findById(A, second.orderId)]
+          yield* repo.saveAll(A, [{ ...first, status: "CANCELLED" }])
+          return {
+            stored,
+            replaced: yield* repo.findById(A, first.orderId),
+            missing: yield* repo.findById(A, OrderId.make("ORD3"))
+          }
+        })
+      )
+      expect(found.stored).toEqual([Option.some(first), Option.some(second)])
+      expect(found.replaced).toEqual(Option.some({ ...first, status: "CANCELLED" }))
+      expect(found.missing).toEqual(Option.none())
+    })
+
+    it("keeps tenants apart, even for the same orderId", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardOrderRepository
+          yield* withOrderedCards(A, "K1")
+          yield* withOrderedCards(B, "K1")
+          yield* repo.saveAll(A, [order("ORD1", "K1")])
+          const onlyInA = yield* repo.findById(B, OrderId.make("ORD1"))
+          yield* repo.saveAll(B, [order("ORD1", "K1", { status: "DISPATCHED" })])
+          return {
+            onlyInA,
+            a: yield* repo.findById(A, OrderId.make("ORD1")),
+            b: yield* repo.findById(B, OrderId.make("ORD1"))
+          }
+        })
+      )
+      expect(found.onlyInA).toEqual(Option.none())
+      expect(Option.map(found.a, (o) => o.status)).toEqual(Option.some("RECEIVED"))
+      expect(Option.map(found.b, (o) => o.status)).toEqual(Option.some("DISPATCHED"))
+    })
+  })
+
+  describe(`${name}: ProductCatalog`, () => {
+    it("gives each tenant its own products, in productId order, and its own tier ladder", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const catalog = yield* ProductCatalog
+          return yield* Effect.forEach([A, B, EMPTY_TENANT, TenantId.make("CONTRACT_NOBODY")], (tenant) =>
+            Effect.all({ products: catalog.findAll(tenant), ladder: catalog.findTierLadder(tenant) })
+          )
+        }),
+        catalogFixture
+      )
+      const [a, b, empty, unknown] = found
+      expect(a?.products.map((p) => p.productId)).toEqual(["2001_PHYSICAL", "2003_PHYSICAL", "2003_VIRTUAL"])
+      expect(a?.products[2]).toEqual(
+        product("2003_VIRTUAL", "SILVER", { cardType: "VIRTUAL", plasticCode: "V2003", bin: "65243100" })
+      )
+      expect(a?.ladder).toEqual(["CLASSIC", "SILVER", "GOLD"])
+      expect(b).toEqual({
+        products: [
+          product("9001_PHYSICAL", "BASIC", {
+            cardCategory: "PREPAID",
+            networkType: "VISA",
+            validityYears: 5
+          })
+        ],
+        ladder: ["BASIC", "PREMIUM"]
+      })
+      expect(empty).toEqual({ products: [], ladder: [] })
+      expect(unknown).toEqual({ products: [], ladder: [] })
+    })
+  })
+}

@@ -1,0 +1,154 @@
+/**
+ * The contract of CardIssuer: inside the caller's transaction it hands out a kitNo and a Luhn-valid
+ * PAN on the BIN, never twice and never one an existing card holds; a rolled-back issue stores
+ * nothing.
+ */
+import { Effect, Redacted, Result } from "effect"
+import { describe, expect, it } from "vitest"
+import type { MemoryFixture } from "../../src/adapters/memory/index.js"
+import {
+  AccountNo,
+  type Card,
+  CardIssuer,
+  CardRepository,
+  EntityId,
+  type IssuedIdentity,
+  luhnValid,
+  StoreError,
+  Transactor
+} from "../../src/index.js"
+import { panFor } from "../support/builders.js"
+import { A, type MakeLayer, runner } from "./support.js"
+
+const ENTITY = "E1"
+const ACCOUNT = 1
+/** The memory issuer's first serial: its first candidate kitNo is taken, so it must pass over it. */
+const TAKEN_KIT = "4240200000"
+const TAKEN_PAN = panFor(1)
+const BINS = ["608040", "65243100"] as const
+
+const fixture: MemoryFixture = {
+  tenants: {
+    [A]: {
+      customers: [
+        {
+          entityId: ENTITY,
+          mobileNo: "9876543210",
+          branchId: "BR1",
+          accounts: [
+            {
+              accountNo: ACCOUNT,
+              cards: [
+                {
+                  kitNo: TAKEN_KIT,
+                  pan: TAKEN_PAN,
+                  productId: "2001_PHYSICAL",
+                  tierType: "CLASSIC",
+                  cardType: "PHYSICAL",
+                  expDate: "2029-07-31T00:00:00.000+00:00",
+                  status: "ACTIVE"
+                }
+              ]
+            }
+          ]
+        }
+      ]
+    }
+  }
+}
+
+/** The card an upgrade would store for an issued identity. */
+const cardOf = ({ kitNo, pan }: IssuedIdentity): Card => ({
+  kitNo,
+  entityId: EntityId.make(ENTITY),
+  accountNo: AccountNo.make(ACCOUNT),
+  productId: "2003_PHYSICAL",
+  tierType: "SILVER",
+  cardType: "PHYSICAL",
+  pan,
+  expDate: "2029-07-31T00:00:00.000+00:00",
+  status: "ASSIGNED"
+})
+
+/** Issues `n` identities (alternating BINs) and then stores their cards, as an upgrade does. */
+const issueAndStore = (n: number) =>
+  Effect.gen(function* () {
+    const issuer = yield* CardIssuer
+    const issued = yield* Effect.forEach(
+      Array.from({ length: n }, (_, i) => BINS[i % 2]!),
+      (bin) => Effect.map(issuer.issue(A, bin), (identity) => ({ bin, identity }))
+    )
+    yield* Effect.flatMap(CardRepository, (r) =>
+      r.saveAll(
+        A,
+        issued.map((i) => cardOf(i.identity))
+      )
+    )
+    return issued
+  })
+
+const committedCards = Effect.flatMap(CardRepository, (r) => r.findByCustomer(A, EntityId.make(ENTITY)))
+
+const expectUnique = (cards: ReadonlyArray<Card>) => {
+  expect(new Set(cards.map((c) => c.kitNo)).size).toBe(cards.length)
+  expect(new Set(cards.map((c) => Redacted.value(c.pan))).size).toBe(cards.length)
+}
+
+export const issuerContract = (name: string, makeLayer: MakeLayer) => {
+  const run = runner(makeLayer)
+
+  describe(`${name}: CardIssuer`, () => {
+    it("issues, inside a transaction, a kitNo and a Luhn-valid PAN on the BIN, unique over 200 issues and never an existing card's", async () => {
+      const { issued, cards } = await run(
+        Effect.gen(function* () {
+          const transactor = yield* Transactor
+          // 20 transactions of 10 issues each: unique within a transaction (before its cards are
+          // stored) and across transactions
+          const batches = yield* Effect.forEach(Array.from({ length: 20 }), () =>
+            transactor.withTransaction(issueAndStore(10))
+          )
+          return { issued: batches.flat(), cards: yield* committedCards }
+        }),
+        fixture
+      )
+      expect(issued).toHaveLength(200)
+      for (const { bin, identity } of issued) {
+        const pan = Redacted.value(identity.pan)
+        expect(pan).toMatch(/^[0-9]{12,19}$/)
+        expect(luhnValid(pan)).toBe(true)
+        expect(pan.startsWith(bin)).toBe(true)
+        expect(identity.kitNo).not.toBe(TAKEN_KIT)
+        expect(pan).not.toBe(TAKEN_PAN)
+      }
+      expect(cards).toHaveLength(201)
+      expectUnique(cards)
+    })
+
+    it("stores nothing for an issue in a rolled-back transaction; committed cards stay unique", async () => {
+      const { failed, rolledBack, committed, cards } = await run(
+        Effect.gen(function* () {
+          const transactor = yield* Transactor
+          let rolledBack: IssuedIdentity | undefined
+          const failed = yield* Effect.result(
+            transactor.withTransaction(
+              Effect.gen(function* () {
+                const [first] = yield* issueAndStore(1)
+                rolledBack = first?.identity
+                return yield* new StoreError({ operation: "contract" })
+              })
+            )
+          )
+          const committed = yield* transactor.withTransaction(issueAndStore(5))
+          return { failed, rolledBack, committed, cards: yield* committedCards }
+        }),
+        fixture
+      )
+      expect(Result.isFailure(failed)).toBe(true)
+      expect(rolledBack).toBeDefined()
+      // the rolled-back identity may be issued again or not; only committed cards are stored
+      const expected = [TAKEN_KIT, ...committed.map((c) => c.identity.kitNo)].sort()
+      expect(cards.map((c) => c.kitNo).sort()).toEqual(expected)
+      expectUnique(cards)
+    })
+  })
+}
