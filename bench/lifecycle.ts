@@ -3,13 +3,14 @@
  * as plain JavaScript over a Map, in one run.
  */
 import { Effect, ManagedRuntime } from "effect"
+import { DEMO_KIT_NO, DEMO_TENANT, demoFixture } from "../examples/demoFixture.js"
 import { layer } from "../src/adapters/memory/index.js"
 import { lockCard, unlockCard } from "../src/index.js"
 import { line, ratio, timeEffect, timeSync, us } from "./harness.js"
 
 const OPS = Number(process.env.OPS ?? 20_000)
-const tenant = "ACME_BANK"
-const kitNo = "4240181595"
+const tenant = DEMO_TENANT
+const kitNo = DEMO_KIT_NO
 
 interface PlainCard {
   kitNo: string
@@ -39,37 +40,7 @@ const plainStore = () => {
 
 export const benchLifecycle = async (): Promise<void> => {
   console.log("\nCard lifecycle: lock + unlock of one card (in-memory adapter)")
-  const runtime = ManagedRuntime.make(
-    layer({
-      tenants: {
-        [tenant]: {
-          customers: [
-            {
-              entityId: "676165",
-              mobileNo: "9876543210",
-              branchId: "BR001",
-              accounts: [
-                {
-                  accountNo: 8642135,
-                  cards: [
-                    {
-                      kitNo,
-                      pan: "6080400000056384",
-                      productId: "2001_PHYSICAL",
-                      tierType: "CLASSIC",
-                      cardType: "PHYSICAL",
-                      expDate: "2029-07-31T00:00:00.000+00:00",
-                      status: "ACTIVE"
-                    }
-                  ]
-                }
-              ]
-            }
-          ]
-        }
-      }
-    })
-  )
+  const runtime = ManagedRuntime.make(layer(demoFixture("ACTIVE")))
   const pair = Effect.andThen(lockCard(tenant, { kitNo, changer: "bench" }), unlockCard(tenant, { kitNo }))
   const effectUs = (await timeEffect(runtime, OPS, pair)) / 2
   const plain = plainStore()

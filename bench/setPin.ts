@@ -4,64 +4,25 @@
  * two pieces of crypto each call runs, timed alone, to show where the time goes.
  */
 import { Effect, ManagedRuntime, Redacted } from "effect"
+import { DEMO_KIT_NO, DEMO_PAN, DEMO_TENANT, demoFixture } from "../examples/demoFixture.js"
 import { layer } from "../src/adapters/memory/index.js"
-import {
-  decryptPinBlock,
-  encryptPinBlock,
-  KitNo,
-  luhnCheckDigit,
-  pinVerifier,
-  setPin,
-  verifyPin
-} from "../src/index.js"
+import { decryptPinBlock, encryptPinBlock, KitNo, pinVerifier, setPin, verifyPin } from "../src/index.js"
 import { line, timeEffect, timeSync, us } from "./harness.js"
 
 const OPS = Number(process.env.OPS ?? 5_000)
-const TENANT = "BENCH_BANK"
-const KIT = "4240181595"
+const TENANT = DEMO_TENANT
+const KIT = DEMO_KIT_NO
 const PIN = "4821"
 const SET_PIN_KEY = "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
 const PIN_STORE_KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-const PAN = (() => {
-  const body = "608040000005638"
-  return body + luhnCheckDigit(body)
-})()
+const PAN = DEMO_PAN
 
 const keyOf = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"))
 
 export const benchSetPin = async (): Promise<void> => {
   console.log("\nSet PIN V2: setPin of one card (in-memory adapter)")
   const runtime = ManagedRuntime.make(
-    layer({
-      tenants: {
-        [TENANT]: {
-          customers: [
-            {
-              entityId: "676165",
-              mobileNo: "9876543210",
-              branchId: "BR001",
-              accounts: [
-                {
-                  accountNo: 8642135,
-                  cards: [
-                    {
-                      kitNo: KIT,
-                      pan: PAN,
-                      productId: "2001_PHYSICAL",
-                      tierType: "CLASSIC",
-                      cardType: "PHYSICAL",
-                      expDate: "2029-07-31T00:00:00.000+00:00",
-                      status: "ACTIVE"
-                    }
-                  ]
-                }
-              ]
-            }
-          ],
-          keys: { setPin: SET_PIN_KEY, pinStore: PIN_STORE_KEY }
-        }
-      }
-    })
+    layer(demoFixture("ACTIVE", { keys: { setPin: SET_PIN_KEY, pinStore: PIN_STORE_KEY } }))
   )
   const pinBlock = Effect.runSync(encryptPinBlock({ pin: PIN, pan: PAN, key: keyOf(SET_PIN_KEY) }))
   const request = { kitNo: KIT, pinBlock, expiryDate: "0729", channel: "MOBILE", changer: "bench" }

@@ -13,38 +13,11 @@ import {
   TenantId,
   unlockCard
 } from "../src/index.js"
+import { DEMO_KIT_NO, DEMO_TENANT, demoFixture } from "./demoFixture.js"
 
-const tenant = "ACME_BANK"
-const kitNo = "4240181595"
-
-const fixture = {
-  tenants: {
-    [tenant]: {
-      customers: [
-        {
-          entityId: "676165",
-          mobileNo: "9876543210",
-          branchId: "BR001",
-          accounts: [
-            {
-              accountNo: 8642135,
-              cards: [
-                {
-                  kitNo,
-                  pan: "6080400000056384",
-                  productId: "2001_PHYSICAL",
-                  tierType: "CLASSIC",
-                  cardType: "PHYSICAL" as const,
-                  expDate: "2029-07-31T00:00:00.000+00:00"
-                }
-              ]
-            }
-          ]
-        }
-      ]
-    }
-  }
-}
+const tenant = DEMO_TENANT
+const kitNo = DEMO_KIT_NO
+const fixture = demoFixture()
 
 const show = (step: string, card: ManagedCard) =>
   Console.log(

@@ -112,6 +112,7 @@ export {
   replacementWindowStart,
   replacementWindowStartMillis
 } from "./domain/customer/ReplacementLimit.js"
+export type { DomainError } from "./domain/DomainError.js"
 export {
   AccountNo,
   Changer,

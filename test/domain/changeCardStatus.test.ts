@@ -6,6 +6,7 @@ import {
   activateCard,
   blockCard,
   CardNotFound,
+  type DomainError,
   lockCard,
   TenantId,
   unlockCard,
@@ -167,5 +168,23 @@ describe("validation never echoes caller data", () => {
       { path: "XXXXXXXXXXXXXXXX", message: "Expected no excess property" }
     ])
     expect(JSON.stringify(error) + String(error)).not.toContain("6080400000056384")
+  })
+})
+
+describe("DomainError", () => {
+  it("gives every failure a stable code and a message", async () => {
+    const errors: ReadonlyArray<DomainError> = await runOn(
+      Effect.all([
+        Effect.flip(lockCard("bad tenant", { kitNo: KIT })),
+        Effect.flip(lockCard(TENANT_A, { kitNo: "404" })),
+        Effect.flip(activateCard(TENANT_A, { kitNo: KIT }))
+      ])
+    )
+    expect(errors.map((e) => e.code)).toEqual([
+      "VALIDATION_FAILED",
+      "CARD_NOT_FOUND",
+      "INVALID_STATUS_TRANSITION"
+    ])
+    expect(errors.every((e) => e.message.length > 0)).toBe(true)
   })
 })

@@ -1,12 +1,28 @@
 import { Effect, Layer, Random } from "effect"
 import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/card/Pan.js"
 import type { KitNo, TenantId } from "../../domain/Identifiers.js"
+import type { StoreError } from "../../domain/StoreError.js"
 import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
-import { MemoryDatabase } from "./MemoryDatabase.js"
+import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /** kitNos issued here start at this serial, clear of hand-written fixture ids. */
 const FIRST_SERIAL = 4_240_200_000
+
+/**
+ * Takes the tenant's next free kitNo and the PAN `digits` if it is free, reserving both; undefined
+ * when the PAN is taken. One synchronous write: atomic inside or outside a transaction.
+ */
+const reserve = (t: Tables, tenant: TenantId, digits: PanDigits): IssuedIdentity | undefined => {
+  if (Table.has(t.kitNoByPan, tenant, digits)) return undefined
+  let serial = Table.getOrUndefined(t.issuerSerial, tenant, "") ?? FIRST_SERIAL
+  while (Table.has(t.cards, tenant, String(serial))) serial++
+  const kitNo = String(serial) as KitNo
+  Table.set(t.issuerSerial, tenant, "", serial + 1)
+  // reserved now, so that a second issue in the same transaction draws another PAN
+  Table.set(t.kitNoByPan, tenant, digits, kitNo)
+  return { kitNo, pan: makePan(digits) }
+}
 
 /**
  * kitNo = the tenant's next free serial; PAN = the BIN, random digits up to 15, and the Luhn check
@@ -20,39 +36,17 @@ const FIRST_SERIAL = 4_240_200_000
 export const MemoryCardIssuer = Layer.effect(
   CardIssuer,
   Effect.map(MemoryDatabase, (db) => {
-    const nextKitNo = (tenant: TenantId) =>
-      db.read((t) => {
-        let serial = Table.getOrUndefined(t.issuerSerial, tenant, "") ?? FIRST_SERIAL
-        while (Table.has(t.cards, tenant, String(serial))) serial++
-        return serial
-      })
-    const freePan = (tenant: TenantId, bin: string): Effect.Effect<PanDigits> => {
+    const issue = (tenant: TenantId, bin: string): Effect.Effect<IssuedIdentity, StoreError> => {
       const width = 15 - bin.length
       return Effect.flatMap(Random.nextIntBetween(0, 10 ** width, { halfOpen: true }), (n) => {
         const body = bin + String(n).padStart(width, "0")
         const digits = (body + luhnCheckDigit(body)) as PanDigits
         return Effect.flatMap(
-          db.read((t) => Table.has(t.kitNoByPan, tenant, digits)),
-          (taken) => (taken ? freePan(tenant, bin) : Effect.succeed(digits))
+          db.write("CardIssuer.issue", (t) => reserve(t, tenant, digits)),
+          (identity) => (identity === undefined ? issue(tenant, bin) : Effect.succeed(identity))
         )
       })
     }
-    return CardIssuer.of({
-      // one transaction: the serial read, the PAN draw and both reservations are atomic
-      issue: (tenant, bin) =>
-        db.transaction(
-          Effect.gen(function* () {
-            const serial = yield* nextKitNo(tenant)
-            const digits = yield* freePan(tenant, bin)
-            const kitNo = String(serial) as KitNo
-            yield* db.write("CardIssuer.issue", (t) => {
-              Table.set(t.issuerSerial, tenant, "", serial + 1)
-              // reserved now, so that a second issue in the same transaction draws another PAN
-              Table.set(t.kitNoByPan, tenant, digits, kitNo)
-            })
-            return { kitNo, pan: makePan(digits) } satisfies IssuedIdentity
-          })
-        )
-    })
+    return CardIssuer.of({ issue })
   })
 )

@@ -151,8 +151,11 @@ export class MemoryDatabase extends Context.Service<
   MemoryDatabase,
   {
     readonly read: <A>(f: (tables: Tables) => A) => Effect.Effect<A>
-    /** `f` writes through the `Table` functions; its writes land in the current transaction. */
-    readonly write: (operation: string, f: (tables: Tables) => unknown) => Effect.Effect<void, StoreError>
+    /**
+     * `f` writes through the `Table` functions, atomically (it is synchronous), and its writes land
+     * in the current transaction; its result is the write's.
+     */
+    readonly write: <A>(operation: string, f: (tables: Tables) => A) => Effect.Effect<A, StoreError>
     readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
     /**
      * A read-only copy of the committed tables, for tests and diagnostics. The same object until a
@@ -207,7 +210,7 @@ export class MemoryDatabase extends Context.Service<
           )
         })
 
-      const write = (operation: string, f: (tables: Tables) => unknown): Effect.Effect<void, StoreError> =>
+      const write = <A>(operation: string, f: (tables: Tables) => A): Effect.Effect<A, StoreError> =>
         Effect.flatMap(CurrentTransaction, (tx) => {
           // a fiber forked inside a transaction that has ended must not write on its own: its
           // transaction's outcome (perhaps a rollback) is already decided
@@ -217,11 +220,10 @@ export class MemoryDatabase extends Context.Service<
           if (options.failWrite?.({ operation, index })) return Effect.fail(new StoreError({ operation }))
           session.scope = tx.scope
           try {
-            f(overlays)
+            return Effect.succeed(f(overlays))
           } finally {
             session.scope = undefined
           }
-          return Effect.void
         })
 
       return MemoryDatabase.of({
