@@ -29,10 +29,17 @@ export const luhnValid = (digits: string): boolean => {
  * @category constructors
  */
 export const luhnCheckDigit = (body: string): string => {
-  for (let d = 0; d <= 9; d++) {
-    if (luhnValid(body + d)) return String(d)
+  // the check digit will stand rightmost, so the body's rightmost digit is the first one doubled
+  let sum = 0
+  for (let i = 0; i < body.length; i++) {
+    let d = body.charCodeAt(body.length - 1 - i) - 48
+    if (i % 2 === 0) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
   }
-  throw new Error("unreachable: one of ten digits always completes a Luhn sum")
+  return String((10 - (sum % 10)) % 10)
 }
 
 /**
