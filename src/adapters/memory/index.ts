@@ -40,6 +40,8 @@ export { MemoryCardIssuer } from "./MemoryCardIssuer.js"
 export { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
+// `MemoryDatabase` and `Table` are for tests and diagnostics (snapshots, fault plans): a host reads and
+// writes through the ports, which keep tenants apart and every write inside `Transactor`.
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
 export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
 export { MemoryPinStore } from "./MemoryPinStore.js"
