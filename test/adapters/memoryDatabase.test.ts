@@ -119,6 +119,24 @@ describe("MemoryDatabase", () => {
   )
 })
 
+describe("MemoryCardRepository's indexes", () => {
+  it.effect("leave the customer's and the account's index rows untouched by a status change", () =>
+    Effect.gen(function* () {
+      const db = yield* MemoryDatabase
+      const indexRows = Effect.map(db.snapshot, (t) => [
+        Table.getOrUndefined(t.customerCards, TENANT_A, "676165"),
+        Table.getOrUndefined(t.cardsByAccount, TENANT_A, 8642135)
+      ])
+      const before = yield* indexRows
+      yield* lockCard(TENANT_A, { kitNo: KIT })
+      const after = yield* indexRows
+      expect(after[0]).toBe(before[0])
+      expect(after[1]).toBe(before[1])
+      expect(after[0]).toEqual([KIT])
+    }).pipe(Effect.provide(testLayer(fixture)))
+  )
+})
+
 describe("MemoryCardIssuer", () => {
   it.effect("draws PANs that the kitNo and the masked number do not give away", () =>
     Effect.gen(function* () {

@@ -5,130 +5,98 @@ import { CardRepository } from "../../ports/CardRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
-const byKitNo = (a: Card, b: Card) => (a.kitNo < b.kitNo ? -1 : a.kitNo > b.kitNo ? 1 : 0)
+type Owner = EntityId | AccountNo
 
-const inStrictKitNoOrder = (cards: ReadonlyArray<Card>): boolean => {
-  for (let i = 1; i < cards.length; i++) if (cards[i - 1]!.kitNo >= cards[i]!.kitNo) return false
-  return true
+interface IndexChange {
+  readonly added: Array<KitNo>
+  readonly removed: Set<KitNo>
 }
 
-/**
- * The batch per customer, each in kitNo order with one card per kitNo: the last write of a kitNo
- * wins, as if the cards were written one by one. A batch already in strict kitNo order (what a
- * bulk operation over `findByCustomer` writes) is neither deduplicated nor sorted.
- */
-const byCustomer = (cards: ReadonlyArray<Card>): Map<EntityId, ReadonlyArray<Card>> => {
-  const ordered = inStrictKitNoOrder(cards)
-  const latest = ordered ? cards : new Map(cards.map((card) => [card.kitNo, card])).values()
-  const groups = new Map<EntityId, Array<Card>>()
-  for (const card of latest) {
-    const group = groups.get(card.entityId)
-    if (group === undefined) groups.set(card.entityId, [card])
-    else group.push(card)
+const changeOf = (changes: Map<Owner, IndexChange>, owner: Owner): IndexChange => {
+  let change = changes.get(owner)
+  if (change === undefined) {
+    change = { added: [], removed: new Set() }
+    changes.set(owner, change)
   }
-  if (!ordered) for (const group of groups.values()) group.sort(byKitNo)
-  return groups
+  return change
 }
 
-/**
- * Merges two kitNo-ordered lists; on a shared kitNo the update wins. `replaced[j]` is the card that
- * `updates[j]` replaced on the list, if any.
- */
-const mergeByKitNo = (
-  current: ReadonlyArray<Card>,
-  updates: ReadonlyArray<Card>,
-  replaced: Array<Card | undefined>
-): ReadonlyArray<Card> => {
-  const merged: Array<Card> = []
+/** Merges two ascending lists of distinct kitNos. */
+const mergeSorted = (a: ReadonlyArray<KitNo>, b: ReadonlyArray<KitNo>): Array<KitNo> => {
+  const merged: Array<KitNo> = []
   let i = 0
   let j = 0
-  while (i < current.length && j < updates.length) {
-    const a = current[i]!
-    const b = updates[j]!
-    if (a.kitNo < b.kitNo) {
-      merged.push(a)
-      i++
-    } else if (a.kitNo > b.kitNo) {
-      merged.push(b)
-      replaced[j++] = undefined
-    } else {
-      merged.push(b)
-      replaced[j++] = a
-      i++
-    }
-  }
-  while (i < current.length) merged.push(current[i++]!)
-  while (j < updates.length) {
-    merged.push(updates[j]!)
-    replaced[j++] = undefined
-  }
+  while (i < a.length && j < b.length) merged.push(a[i]! < b[j]! ? a[i++]! : b[j++]!)
+  while (i < a.length) merged.push(a[i++]!)
+  while (j < b.length) merged.push(b[j++]!)
   return merged
 }
 
-const listOf = (tables: Tables, tenant: TenantId, entityId: EntityId): ReadonlyArray<Card> =>
-  Table.getOrUndefined(tables.customerCards, tenant, entityId) ?? []
+/**
+ * Applies a batch's moves to an index of kitNo lists (ascending): one new list per owner the batch
+ * touched. A kitNo the batch added stays only if its card, as finally written, still names the owner.
+ */
+const applyIndex = (
+  tables: Tables,
+  index: Table.Table<ReadonlyArray<KitNo>>,
+  tenant: TenantId,
+  changes: Map<Owner, IndexChange>,
+  ownerOf: (card: Card) => Owner
+): void => {
+  for (const [owner, { added, removed }] of changes) {
+    const before = Table.getOrUndefined(index, tenant, owner) ?? []
+    const kept = removed.size === 0 ? before : before.filter((kitNo) => !removed.has(kitNo))
+    const arriving = [...new Set(added)]
+      .filter((kitNo) => {
+        const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
+        return card !== undefined && ownerOf(card) === owner
+      })
+      .sort()
+    Table.set(index, tenant, owner, mergeSorted(kept, arriving))
+  }
+}
 
 /**
- * Writes the cards and keeps the customer and account indexes, and each customer's ordered list,
- * in step. A card already on the customer's list is found there, by merging, instead of by a
- * lookup per card: a bulk write of n cards costs one merge and n row writes.
+ * Writes the cards and keeps the indexes in step: the PAN index, and the kitNos of each customer
+ * and each account in ascending order. An index changes only for a card that is new or that moves
+ * to another customer or account; a status change, however many cards it touches, writes card rows
+ * only.
  *
  * @category constructors
  */
 export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
-  const movedAway = new Map<EntityId, Set<KitNo>>()
-  const accountChanges = new Map<AccountNo, { added: Array<KitNo>; removed: Set<KitNo> }>()
-  const changesOf = (accountNo: AccountNo) => {
-    let changes = accountChanges.get(accountNo)
-    if (changes === undefined) {
-      changes = { added: [], removed: new Set() }
-      accountChanges.set(accountNo, changes)
+  const byCustomer = new Map<Owner, IndexChange>()
+  const byAccount = new Map<Owner, IndexChange>()
+  for (const card of cards) {
+    const old = Table.getOrUndefined(tables.cards, tenant, card.kitNo)
+    // the PAN index is keyed by the PAN's digits: a Table never prints its ids
+    if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
+    if (old?.entityId !== card.entityId) {
+      if (old !== undefined) changeOf(byCustomer, old.entityId).removed.add(card.kitNo)
+      changeOf(byCustomer, card.entityId).added.push(card.kitNo)
     }
-    return changes
-  }
-  for (const [entityId, batch] of byCustomer(cards)) {
-    const replaced: Array<Card | undefined> = []
-    Table.set(
-      tables.customerCards,
-      tenant,
-      entityId,
-      mergeByKitNo(listOf(tables, tenant, entityId), batch, replaced)
-    )
-    for (const [j, card] of batch.entries()) {
-      // not on this customer's list: a new card, or one that moves from another customer
-      const old = replaced[j] ?? Table.getOrUndefined(tables.cards, tenant, card.kitNo)
-      // the PAN index is keyed by the PAN's digits: a Table never prints its ids
-      if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
-      if (old !== undefined && old.entityId !== entityId) {
-        movedAway.set(old.entityId, (movedAway.get(old.entityId) ?? new Set()).add(card.kitNo))
-      }
-      if (old === undefined || old.accountNo !== card.accountNo) {
-        if (old !== undefined) changesOf(old.accountNo).removed.add(card.kitNo)
-        changesOf(card.accountNo).added.push(card.kitNo)
-      }
-      Table.set(tables.cards, tenant, card.kitNo, card)
+    if (old?.accountNo !== card.accountNo) {
+      if (old !== undefined) changeOf(byAccount, old.accountNo).removed.add(card.kitNo)
+      changeOf(byAccount, card.accountNo).added.push(card.kitNo)
     }
+    Table.set(tables.cards, tenant, card.kitNo, card)
   }
-  // one new list per account touched, however many cards the batch moves
-  for (const [accountNo, { added, removed }] of accountChanges) {
-    const before = Table.getOrUndefined(tables.cardsByAccount, tenant, accountNo) ?? []
-    const kept = removed.size === 0 ? before : before.filter((kitNo) => !removed.has(kitNo))
-    Table.set(tables.cardsByAccount, tenant, accountNo, [...kept, ...added])
-  }
-  for (const [entityId, kitNos] of movedAway) {
-    const kept = listOf(tables, tenant, entityId).filter((card) => !kitNos.has(card.kitNo))
-    Table.set(tables.customerCards, tenant, entityId, kept)
-  }
+  applyIndex(tables, tables.customerCards, tenant, byCustomer, (card) => card.entityId)
+  applyIndex(tables, tables.cardsByAccount, tenant, byAccount, (card) => card.accountNo)
   return tables
 }
 
-const cardsOf = (tables: Tables, tenant: TenantId, accountNo: AccountNo): ReadonlyArray<Card> => {
+const cardsIn = (
+  tables: Tables,
+  tenant: TenantId,
+  kitNos: ReadonlyArray<KitNo> | undefined
+): ReadonlyArray<Card> => {
   const found: Array<Card> = []
-  for (const kitNo of Table.getOrUndefined(tables.cardsByAccount, tenant, accountNo) ?? []) {
+  for (const kitNo of kitNos ?? []) {
     const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
     if (card !== undefined) found.push(card)
   }
-  return found.sort(byKitNo)
+  return found
 }
 
 /**
@@ -139,8 +107,10 @@ export const MemoryCardRepository = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     CardRepository.of({
       findByKitNo: (tenant, kitNo) => db.read((t) => Table.get(t.cards, tenant, kitNo)),
-      findByCustomer: (tenant, entityId) => db.read((t) => listOf(t, tenant, entityId)),
-      findByAccount: (tenant, accountNo) => db.read((t) => cardsOf(t, tenant, accountNo)),
+      findByCustomer: (tenant, entityId) =>
+        db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.customerCards, tenant, entityId))),
+      findByAccount: (tenant, accountNo) =>
+        db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.cardsByAccount, tenant, accountNo))),
       saveAll: (tenant, cards) => db.write("CardRepository.saveAll", (t) => putCards(t, tenant, cards))
     })
   )

@@ -26,13 +26,10 @@ import * as Table from "./Table.js"
  */
 export interface Tables {
   readonly cards: Table.Table<Card>
-  /** The kitNos on each account. */
+  /** The kitNos of each account, ascending, by tenant then accountNo. */
   readonly cardsByAccount: Table.Table<ReadonlyArray<KitNo>>
-  /**
-   * Every card of each customer in kitNo order, by tenant then entityId: the same rows as `cards`,
-   * kept in step by `putCards`, so that `findByCustomer` neither looks up nor sorts card by card.
-   */
-  readonly customerCards: Table.Table<ReadonlyArray<Card>>
+  /** The kitNos of each customer, ascending, by tenant then entityId. */
+  readonly customerCards: Table.Table<ReadonlyArray<KitNo>>
   readonly customers: Table.Table<Customer>
   readonly customersByMobile: Table.Table<EntityId>
   readonly accounts: Table.Table<Account>
