@@ -9,16 +9,22 @@ type Owner = EntityId | AccountNo
 
 interface IndexChange {
   readonly added: Array<KitNo>
-  readonly removed: Set<KitNo>
+  /** Allocated on the first removal: a new card removes nothing. */
+  removed: Set<KitNo> | undefined
 }
 
 const changeOf = (changes: Map<Owner, IndexChange>, owner: Owner): IndexChange => {
   let change = changes.get(owner)
   if (change === undefined) {
-    change = { added: [], removed: new Set() }
+    change = { added: [], removed: undefined }
     changes.set(owner, change)
   }
   return change
+}
+
+const removeFrom = (change: IndexChange, kitNo: KitNo): void => {
+  if (change.removed === undefined) change.removed = new Set()
+  change.removed.add(kitNo)
 }
 
 /** Merges two ascending lists of distinct kitNos. */
@@ -43,17 +49,17 @@ const applyIndex = (
   changes: Map<Owner, IndexChange>,
   ownerOf: (card: Card) => Owner
 ): void => {
-  for (const [owner, { added, removed }] of changes) {
+  changes.forEach(({ added, removed }, owner) => {
     const before = Table.getOrUndefined(index, tenant, owner) ?? []
-    const kept = removed.size === 0 ? before : before.filter((kitNo) => !removed.has(kitNo))
-    const arriving = [...new Set(added)]
-      .filter((kitNo) => {
-        const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
-        return card !== undefined && ownerOf(card) === owner
-      })
-      .sort()
+    const kept = removed === undefined ? before : before.filter((kitNo) => !removed.has(kitNo))
+    const stays = (kitNo: KitNo) => {
+      const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
+      return card !== undefined && ownerOf(card) === owner
+    }
+    // one arriving kitNo (a new card) needs no dedup and no sort
+    const arriving = added.length === 1 ? added.filter(stays) : [...new Set(added)].filter(stays).sort()
     Table.set(index, tenant, owner, mergeSorted(kept, arriving))
-  }
+  })
 }
 
 /**
@@ -72,11 +78,11 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
     // the PAN index is keyed by the PAN's digits: a Table never prints its ids
     if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
     if (old?.entityId !== card.entityId) {
-      if (old !== undefined) changeOf(byCustomer, old.entityId).removed.add(card.kitNo)
+      if (old !== undefined) removeFrom(changeOf(byCustomer, old.entityId), card.kitNo)
       changeOf(byCustomer, card.entityId).added.push(card.kitNo)
     }
     if (old?.accountNo !== card.accountNo) {
-      if (old !== undefined) changeOf(byAccount, old.accountNo).removed.add(card.kitNo)
+      if (old !== undefined) removeFrom(changeOf(byAccount, old.accountNo), card.kitNo)
       changeOf(byAccount, card.accountNo).added.push(card.kitNo)
     }
     Table.set(tables.cards, tenant, card.kitNo, card)

@@ -207,8 +207,11 @@ export class MemoryDatabase extends Context.Service<
           )
         })
 
+      // `contextWith` and `Context.get`, not `flatMap(CurrentTransaction, …)`: one step of the fiber
+      // per read or write instead of two
       const write = <A>(operation: string, f: (tables: Tables) => A): Effect.Effect<A, StoreError> =>
-        Effect.flatMap(CurrentTransaction, (tx) => {
+        Effect.contextWith((context) => {
+          const tx = Context.get(context, CurrentTransaction)
           // a fiber forked inside a transaction that has ended must not write on its own: its
           // transaction's outcome (perhaps a rollback) is already decided
           if (ended(tx)) return Effect.die(new Error(`${operation} ran after its transaction ended`))
@@ -224,7 +227,10 @@ export class MemoryDatabase extends Context.Service<
         })
 
       return MemoryDatabase.of({
-        read: (f) => Effect.map(CurrentTransaction, (tx) => f(ours(tx) ? overlays : committed)),
+        read: (f) =>
+          Effect.contextWith((context) =>
+            Effect.succeed(f(ours(Context.get(context, CurrentTransaction)) ? overlays : committed))
+          ),
         write,
         transaction,
         snapshot: Effect.sync(() => {
