@@ -96,14 +96,7 @@ const cardsIn = (
   tables: Tables,
   tenant: TenantId,
   kitNos: ReadonlyArray<KitNo> | undefined
-): ReadonlyArray<Card> => {
-  const found: Array<Card> = []
-  for (const kitNo of kitNos ?? []) {
-    const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
-    if (card !== undefined) found.push(card)
-  }
-  return found
-}
+): ReadonlyArray<Card> => (kitNos === undefined ? [] : Table.getMany(tables.cards, tenant, kitNos))
 
 /**
  * @category layers

@@ -128,6 +128,24 @@ export const getOrUndefined = <V>(table: Table<V>, tenant: string, id: Id): V | 
 }
 
 /**
+ * The rows of many ids of one tenant, in the ids' order, skipping ids without a row: one probe of the
+ * tenant for the whole list.
+ *
+ * @category getters
+ */
+export const getMany = <V>(table: Table<V>, tenant: string, ids: ReadonlyArray<Id>): Array<V> => {
+  const rows = table.rows.get(tenant)
+  const writes = table.writes?.get(tenant)
+  const found: Array<V> = []
+  for (const id of ids) {
+    const written = writes?.get(id)
+    const row = written === undefined ? rows?.get(id) : written === tombstone ? undefined : written
+    if (row !== undefined) found.push(row)
+  }
+  return found
+}
+
+/**
  * @category getters
  */
 export const get = <V>(table: Table<V>, tenant: string, id: Id): Option.Option<V> => {
