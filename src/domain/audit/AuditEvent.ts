@@ -42,18 +42,32 @@ export interface ChangeContext {
 }
 
 /**
- * Copies the caller-supplied fields that are present (exact optional properties: absent, never
- * `undefined`).
+ * The caller-supplied fields of an event, writable.
+ *
+ * @category models
+ */
+export type ContextFields = { -readonly [K in "changer" | "channel" | "reason"]?: AuditEvent[K] }
+
+/**
+ * Sets on `event` the caller-supplied fields that are present (exact optional properties: absent,
+ * never `undefined`), in place and without intermediate objects: a bulk call makes one event per card.
  *
  * @category constructors
  */
-export const contextFields = (
-  context: ChangeContext
-): Pick<AuditEvent, "changer" | "channel" | "reason"> => ({
-  ...(context.changer === undefined ? {} : { changer: context.changer }),
-  ...(context.channel === undefined ? {} : { channel: context.channel }),
-  ...(context.reason === undefined ? {} : { reason: context.reason })
-})
+export const withContext = <E extends ContextFields>(event: E, context: ChangeContext): E => {
+  if (context.changer !== undefined) event.changer = context.changer
+  if (context.channel !== undefined) event.channel = context.channel
+  if (context.reason !== undefined) event.reason = context.reason
+  return event
+}
+
+/**
+ * The caller-supplied fields that are present, to spread into an event.
+ *
+ * @category constructors
+ */
+export const contextFields = (context: ChangeContext): Pick<AuditEvent, "changer" | "channel" | "reason"> =>
+  withContext({}, context)
 
 /**
  * The current instant from `Clock`, as the ISO-8601 UTC string events carry.

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import type { AuditEvent, ChangeContext } from "../audit/AuditEvent.js"
+import { type AuditEvent, type ChangeContext, type ContextFields, withContext } from "../audit/AuditEvent.js"
 import type { AccountNo, EntityId, KitNo } from "../Identifiers.js"
 import {
   type CardOperation,
@@ -129,8 +129,6 @@ export const applyOperation = (
 
 const withoutLockedFrom = ({ lockedFrom: _, ...rest }: Card): Card => rest
 
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
 /**
  * Applies an operation and records it: the changed card and its audit event.
  *
@@ -142,18 +140,17 @@ export const changeStatus = (
   context: ChangeContext
 ): Result.Result<{ readonly card: Card; readonly event: AuditEvent }, InvalidStatusTransition> =>
   Result.map(applyOperation(card, operation), (next) => {
-    const event: Mutable<AuditEvent> = {
-      at: context.at,
-      action: operation,
-      subject: card.kitNo,
-      outcome: "OK",
-      cardNumber: maskPan(card.pan),
-      previousStatus: card.status,
-      currentStatus: next.status
-    }
-    // exact optional fields: set only what the caller gave (a bulk call makes one event per card)
-    if (context.changer !== undefined) event.changer = context.changer
-    if (context.channel !== undefined) event.channel = context.channel
-    if (context.reason !== undefined) event.reason = context.reason
+    const event = withContext<ContextFields & AuditEvent>(
+      {
+        at: context.at,
+        action: operation,
+        subject: card.kitNo,
+        outcome: "OK",
+        cardNumber: maskPan(card.pan),
+        previousStatus: card.status,
+        currentStatus: next.status
+      },
+      context
+    )
     return { card: next, event }
   })
