@@ -71,8 +71,8 @@ describe("MemoryDatabase", () => {
     }).pipe(Effect.provide(testLayer(fixture)))
   )
 
-  // Rows, not events, are the unit: a sibling that rewrites a row the savepoint wrote (the same
-  // subject's trail) keeps its newer row; that case is documented in docs/architecture.md.
+  // Writes are the unit: each remembers its savepoint, so the sibling's writes stay whatever the
+  // order (docs/architecture.md).
   it.effect("undoes a failed savepoint without undoing a concurrent sibling's writes", () =>
     Effect.gen(function* () {
       const log = yield* AuditLog

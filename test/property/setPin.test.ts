@@ -6,7 +6,7 @@ import { inspect } from "node:util"
 import { Cause, Effect, Layer, Logger, Option, Redacted, References, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase, Table } from "../../src/adapters/memory/index.js"
+import { Log, MemoryDatabase, Table } from "../../src/adapters/memory/index.js"
 import {
   isTrivialPin,
   KitNo,
@@ -113,7 +113,9 @@ const everyOutput = async (pin: string, pan: string, iv: Uint8Array): Promise<Re
     const snapshot = yield* (yield* MemoryDatabase).snapshot
     values.push(
       snapshot,
-      Object.values(snapshot).map((table: Table.Table<unknown>) => Table.values(table))
+      Object.values(snapshot).map((store: Table.Table<unknown> | Log.Log<unknown>) =>
+        "logs" in store ? Log.entries(store) : Table.values(store)
+      )
     )
     return values
   })

@@ -16,6 +16,7 @@ import { StoreError } from "../../domain/StoreError.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
+import * as Log from "./Log.js"
 import type { WalletNotification } from "./MemoryWalletNotifier.js"
 import * as Table from "./Table.js"
 
@@ -33,8 +34,8 @@ export interface Tables {
   readonly customers: Table.Table<Customer>
   readonly customersByMobile: Table.Table<EntityId>
   readonly accounts: Table.Table<Account>
-  /** Each subject's trail, newest first, by tenant then subject: an append adds one link. */
-  readonly audit: Table.Table<AuditTrail>
+  /** The audit events of each tenant, in order, indexed by subject when read. */
+  readonly audit: Log.Log<AuditEvent>
   /**
    * kitNo of each PAN, by tenant then PAN digits: a Table never prints its ids or rows.
    */
@@ -69,16 +70,6 @@ export interface Tables {
 }
 
 /**
- * An immutable list of audit events, newest first: appending shares the older links.
- *
- * @category models
- */
-export interface AuditTrail {
-  readonly event: AuditEvent
-  readonly older: AuditTrail | undefined
-}
-
-/**
  * @category constructors
  */
 export const emptyTables = (): Tables => ({
@@ -88,7 +79,7 @@ export const emptyTables = (): Tables => ({
   customers: Table.building(),
   customersByMobile: Table.building(),
   accounts: Table.building(),
-  audit: Table.building(),
+  audit: Log.building((event: AuditEvent) => event.subject),
   kitNoByPan: Table.building(),
   issuerSerial: Table.building(),
   keys: Table.building(),
@@ -134,12 +125,22 @@ const CurrentTransaction = Context.Reference<Transaction | undefined>(
   }
 )
 
-const mapTables = (tables: Tables, f: (table: Table.Table<unknown>) => Table.Table<unknown>): Tables => {
+interface StoreMapping {
+  readonly table: (table: Table.Table<unknown>) => Table.Table<unknown>
+  readonly log: (log: Log.Log<unknown>) => Log.Log<unknown>
+}
+
+const mapTables = (tables: Tables, f: StoreMapping): Tables => {
   // a copy of the literal keeps its shape (fast property access); only the values change
-  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown>>
-  for (const name of Object.keys(mapped)) mapped[name] = f(mapped[name]!)
+  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown> | Log.Log<unknown>>
+  for (const name of Object.keys(mapped)) {
+    const store = mapped[name]!
+    mapped[name] = "logs" in store ? f.log(store) : f.table(store)
+  }
   return mapped as unknown as Tables
 }
+
+const copies: StoreMapping = { table: Table.copy, log: Log.copy }
 
 /**
  * @category services
@@ -167,9 +168,12 @@ export class MemoryDatabase extends Context.Service<
       // below is atomic, and every writer holds the one permit of `writers`. Writers take turns, so
       // one set of overlays serves every transaction: emptied at each commit or rollback. The
       // initial tables are copied: two databases never share rows.
-      const committed = mapTables(mapTables(initial, Table.copy), Table.readonly)
+      const committed = mapTables(mapTables(initial, copies), { table: Table.readonly, log: Log.readonly })
       const session = Table.session()
-      const overlays = mapTables(committed, (table) => Table.overlay(table, session))
+      const overlays = mapTables(committed, {
+        table: (table) => Table.overlay(table, session),
+        log: (log) => Log.overlay(log, session)
+      })
       let version = 0
       let snapshot: { readonly version: number; readonly tables: Tables } | undefined
       let writeCount = 0
@@ -234,7 +238,7 @@ export class MemoryDatabase extends Context.Service<
         write,
         transaction,
         snapshot: Effect.sync(() => {
-          if (snapshot?.version !== version) snapshot = { version, tables: mapTables(committed, Table.copy) }
+          if (snapshot?.version !== version) snapshot = { version, tables: mapTables(committed, copies) }
           return snapshot.tables
         })
       })

@@ -19,7 +19,8 @@ type Tombstone = typeof tombstone
  */
 export type Id = string | number
 
-type Mode = "building" | "readonly" | "overlay"
+/** @internal */
+export type Mode = "building" | "readonly" | "overlay"
 
 /**
  * A nested transaction (a savepoint) of the current transaction.
@@ -30,36 +31,48 @@ export interface Scope {
   readonly parent: Scope | undefined
 }
 
-const absent: unique symbol = Symbol("card-lifecycle/memory/Table/absent")
-
-interface UndoEntry {
-  readonly table: Table<unknown>
-  readonly tenant: string
-  readonly id: Id
-  /** The overlay's value before the write: a row, a tombstone, or nothing written yet. */
-  readonly previous: unknown
-  readonly written: unknown
-  readonly scope: Scope
+/**
+ * A store that holds writes of the current transaction: it publishes them, drops them, or drops
+ * those made inside one savepoint.
+ *
+ * @category models
+ */
+export interface Participant {
+  readonly commit: () => void
+  readonly rollback: () => void
+  readonly undo: (scope: Scope) => void
 }
 
 /**
- * What the overlays of one database share: the tables written so far (for commit and rollback), the
- * scope writes are being made in, and the undo journal of writes made inside savepoints.
+ * What the overlays of one database share: the stores written so far (for commit and rollback)
+ * and the scope writes are being made in.
  *
  * @category models
  */
 export interface Session {
-  readonly dirty: Array<Table<unknown>>
+  readonly dirty: Array<Participant>
   scope: Scope | undefined
-  readonly journal: Array<UndoEntry>
 }
 
 /**
  * @category constructors
  */
-export const session = (): Session => ({ dirty: [], scope: undefined, journal: [] })
+export const session = (): Session => ({ dirty: [], scope: undefined })
+
+/**
+ * Whether a write made in `scope` belongs to the savepoint `ancestor` (or one nested in it).
+ *
+ * @category transactions
+ */
+export const within = (scope: Scope | undefined, ancestor: Scope): boolean => {
+  for (let s = scope; s !== undefined; s = s.parent) if (s === ancestor) return true
+  return false
+}
 
 type Rows<V> = Map<string, Map<Id, V>>
+
+/** Past this many pending writes, an overlay indexes them instead of scanning. */
+const SCAN_LIMIT = 8
 
 /**
  * @category models
@@ -67,17 +80,106 @@ type Rows<V> = Map<string, Map<Id, V>>
 export interface Table<V> {
   /** @internal */ readonly rows: Rows<V>
   /** @internal */ readonly mode: Mode
-  /** @internal */ writes: Rows<V | Tombstone> | undefined
 }
 
-class TableImpl<V> implements Table<V> {
+class TableImpl<V> implements Table<V>, Participant {
+  /**
+   * The transaction's writes, oldest first, in parallel arrays: tenant, id, value (or tombstone) and
+   * the savepoint each was made in. The arrays outlive the transaction (one allocation per table,
+   * not per transaction); `pending` counts the live entries.
+   */
+  readonly tenants: Array<string> = []
+  readonly ids: Array<Id> = []
+  readonly values: Array<V | Tombstone> = []
+  readonly scopes: Array<Scope | undefined> = []
+  pending = 0
+  /** The newest write of each (tenant, id), once there are more than `SCAN_LIMIT` writes. */
+  index: Map<string, Map<Id, number>> | undefined = undefined
+
   constructor(
     readonly rows: Rows<V>,
     readonly mode: Mode,
-    public writes: Rows<V | Tombstone> | undefined,
     /** The overlays' shared state, which a first write joins. */
     readonly session?: Session
   ) {}
+
+  /** The position of the newest pending write of (tenant, id), or -1. */
+  find(tenant: string, id: Id): number {
+    if (this.index !== undefined) return this.index.get(tenant)?.get(id) ?? -1
+    for (let i = this.pending - 1; i >= 0; i--) if (this.ids[i] === id && this.tenants[i] === tenant) return i
+    return -1
+  }
+
+  push(tenant: string, id: Id, value: V | Tombstone, scope: Scope | undefined): void {
+    const at = this.pending++
+    this.tenants[at] = tenant
+    this.ids[at] = id
+    this.values[at] = value
+    this.scopes[at] = scope
+    if (this.index !== undefined) indexOf(this.index, tenant).set(id, at)
+    else if (this.pending > SCAN_LIMIT) this.reindex()
+  }
+
+  reindex(): void {
+    const index = new Map<string, Map<Id, number>>()
+    for (let i = 0; i < this.pending; i++) indexOf(index, this.tenants[i]!).set(this.ids[i]!, i)
+    this.index = index
+  }
+
+  readonly commit = (): void => {
+    let tenant: string | undefined
+    let rows: Map<Id, V> | undefined
+    for (let i = 0; i < this.pending; i++) {
+      if (this.tenants[i] !== tenant) {
+        tenant = this.tenants[i]!
+        rows = rowsOf(this.rows, tenant)
+      }
+      const value = this.values[i]!
+      if (value === tombstone) rows!.delete(this.ids[i]!)
+      else rows!.set(this.ids[i]!, value)
+    }
+    this.clear()
+  }
+
+  readonly rollback = (): void => this.clear()
+
+  readonly undo = (scope: Scope): void => {
+    let kept = 0
+    for (let i = 0; i < this.pending; i++) {
+      if (within(this.scopes[i], scope)) continue
+      this.tenants[kept] = this.tenants[i]!
+      this.ids[kept] = this.ids[i]!
+      this.values[kept] = this.values[i]!
+      this.scopes[kept] = this.scopes[i]
+      kept++
+    }
+    this.truncate(kept)
+    this.index = undefined
+    if (this.pending > SCAN_LIMIT) this.reindex()
+  }
+
+  clear(): void {
+    this.truncate(0)
+    this.index = undefined
+  }
+
+  /** Keeps the first `n` writes; the rest let go of their rows. */
+  truncate(n: number): void {
+    if (this.values.length > 1024) {
+      // a bulk transaction's arrays are not kept for the next one
+      this.tenants.length = n
+      this.ids.length = n
+      this.values.length = n
+      this.scopes.length = n
+    } else {
+      for (let i = n; i < this.pending; i++) {
+        this.values[i] = tombstone
+        this.scopes[i] = undefined
+      }
+    }
+    this.pending = n
+  }
+
   // rows hold customer data, and some ids are PANs: a table never prints them
   toJSON() {
     return { _id: "Table", tenants: this.rows.size }
@@ -90,29 +192,40 @@ class TableImpl<V> implements Table<V> {
   }
 }
 
+const indexOf = (index: Map<string, Map<Id, number>>, tenant: string): Map<Id, number> => {
+  let ids = index.get(tenant)
+  if (ids === undefined) {
+    ids = new Map()
+    index.set(tenant, ids)
+  }
+  return ids
+}
+
+const impl = <V>(table: Table<V>): TableImpl<V> => table as TableImpl<V>
+
 /**
  * A table that takes writes directly: only while a database is being built from its fixture.
  *
  * @category constructors
  */
-export const building = <V>(): Table<V> => new TableImpl<V>(new Map(), "building", undefined)
+export const building = <V>(): Table<V> => new TableImpl<V>(new Map(), "building")
 
 /**
  * The committed rows, read-only: what readers outside a transaction see.
  *
  * @category constructors
  */
-export const readonly = <V>(table: Table<V>): Table<V> => new TableImpl<V>(table.rows, "readonly", undefined)
+export const readonly = <V>(table: Table<V>): Table<V> => new TableImpl<V>(table.rows, "readonly")
 
 /**
  * A transaction's view of the committed rows: reads see its own writes first. A table joins the
  * session's `dirty` list on its first write, so that commit and rollback visit the written tables
- * only; a write inside a savepoint is journaled, so that the savepoint can undo it alone.
+ * only; each write remembers its savepoint, so that the savepoint can undo its own writes alone.
  *
  * @category constructors
  */
 export const overlay = <V>(table: Table<V>, session: Session): Table<V> =>
-  new TableImpl<V>(table.rows, "overlay", undefined, session)
+  new TableImpl<V>(table.rows, "overlay", session)
 
 /**
  * The row, or `undefined`: `get` without an `Option`, for loops over many rows.
@@ -120,11 +233,15 @@ export const overlay = <V>(table: Table<V>, session: Session): Table<V> =>
  * @category getters
  */
 export const getOrUndefined = <V>(table: Table<V>, tenant: string, id: Id): V | undefined => {
-  if (table.writes !== undefined) {
-    const written = table.writes.get(tenant)?.get(id)
-    if (written !== undefined) return written === tombstone ? undefined : written
+  const self = impl(table)
+  if (self.pending > 0) {
+    const at = self.find(tenant, id)
+    if (at >= 0) {
+      const written = self.values[at]!
+      return written === tombstone ? undefined : written
+    }
   }
-  return table.rows.get(tenant)?.get(id)
+  return self.rows.get(tenant)?.get(id)
 }
 
 /**
@@ -134,12 +251,16 @@ export const getOrUndefined = <V>(table: Table<V>, tenant: string, id: Id): V | 
  * @category getters
  */
 export const getMany = <V>(table: Table<V>, tenant: string, ids: ReadonlyArray<Id>): Array<V> => {
-  const rows = table.rows.get(tenant)
-  const writes = table.writes?.get(tenant)
+  const self = impl(table)
+  const rows = self.rows.get(tenant)
   const found: Array<V> = []
   for (const id of ids) {
-    const written = writes?.get(id)
-    const row = written === undefined ? rows?.get(id) : written === tombstone ? undefined : written
+    let row: V | undefined
+    const at = self.pending > 0 ? self.find(tenant, id) : -1
+    if (at >= 0) {
+      const written = self.values[at]!
+      row = written === tombstone ? undefined : written
+    } else row = rows?.get(id)
     if (row !== undefined) found.push(row)
   }
   return found
@@ -169,32 +290,18 @@ const rowsOf = <V>(map: Rows<V>, tenant: string): Map<Id, V> => {
 }
 
 const put = <V>(table: Table<V>, tenant: string, id: Id, value: V | Tombstone): Table<V> => {
-  switch (table.mode) {
+  const self = impl(table)
+  switch (self.mode) {
     case "readonly":
       throw new Error("a memory table was written outside MemoryDatabase.write")
     case "building":
-      if (value === tombstone) table.rows.get(tenant)?.delete(id)
-      else rowsOf(table.rows, tenant).set(id, value)
+      if (value === tombstone) self.rows.get(tenant)?.delete(id)
+      else rowsOf(self.rows, tenant).set(id, value)
       return table
     case "overlay": {
-      const session = (table as TableImpl<V>).session!
-      if (table.writes === undefined) {
-        table.writes = new Map()
-        session.dirty.push(table as Table<unknown>)
-      }
-      const rows = rowsOf(table.writes, tenant)
-      if (session.scope !== undefined) {
-        const previous = rows.has(id) ? rows.get(id) : absent
-        session.journal.push({
-          table: table as Table<unknown>,
-          tenant,
-          id,
-          previous,
-          written: value,
-          scope: session.scope
-        })
-      }
-      rows.set(id, value)
+      const session = self.session!
+      if (self.pending === 0) session.dirty.push(self)
+      self.push(tenant, id, value, session.scope)
       return table
     }
   }
@@ -223,62 +330,33 @@ export const modify = <V>(table: Table<V>, tenant: string, id: Id, f: (value: V)
 }
 
 /**
- * Publishes the writes of the dirty overlays to the committed rows, and empties the overlays.
+ * Publishes the writes of the dirty stores, in the order they were made, and empties them.
  *
  * @category transactions
  */
 export const commit = (session: Session): void => {
-  for (const table of session.dirty) {
-    for (const [tenant, writes] of table.writes ?? []) {
-      const rows = rowsOf(table.rows, tenant)
-      for (const [id, value] of writes) {
-        if (value === tombstone) rows.delete(id)
-        else rows.set(id, value)
-      }
-    }
-    table.writes = undefined
-  }
+  for (const store of session.dirty) store.commit()
   session.dirty.length = 0
-  session.journal.length = 0
 }
 
 /**
- * Drops the writes of the dirty overlays.
+ * Drops the writes of the dirty stores.
  *
  * @category transactions
  */
 export const rollback = (session: Session): void => {
-  for (const table of session.dirty) table.writes = undefined
+  for (const store of session.dirty) store.rollback()
   session.dirty.length = 0
-  session.journal.length = 0
-}
-
-const within = (scope: Scope | undefined, ancestor: Scope): boolean => {
-  for (let s = scope; s !== undefined; s = s.parent) if (s === ancestor) return true
-  return false
 }
 
 /**
- * Undoes the writes made inside `scope` (and the savepoints nested in it), newest first. A row that
- * a concurrent fiber of the same transaction has written since keeps that newer value.
+ * Drops the writes made inside `scope` (and the savepoints nested in it). A row that a concurrent
+ * fiber of the same transaction wrote, before or after, keeps that fiber's write.
  *
  * @category transactions
  */
 export const undo = (session: Session, scope: Scope): void => {
-  const kept: Array<UndoEntry> = []
-  for (let i = session.journal.length - 1; i >= 0; i--) {
-    const entry = session.journal[i]!
-    if (!within(entry.scope, scope)) {
-      kept.push(entry)
-      continue
-    }
-    const rows = entry.table.writes?.get(entry.tenant)
-    if (rows === undefined || rows.get(entry.id) !== entry.written) continue
-    if (entry.previous === absent) rows.delete(entry.id)
-    else rows.set(entry.id, entry.previous)
-  }
-  session.journal.length = 0
-  session.journal.push(...kept.reverse())
+  for (const store of session.dirty) store.undo(scope)
 }
 
 /**
@@ -287,19 +365,14 @@ export const undo = (session: Session, scope: Scope): void => {
  * @category getters
  */
 export const values = <V>(table: Table<V>): Array<V> => {
-  const out: Array<V> = []
-  const tenants = new Set([...table.rows.keys(), ...(table.writes?.keys() ?? [])])
-  for (const tenant of tenants) {
-    const ids = new Set([
-      ...(table.rows.get(tenant)?.keys() ?? []),
-      ...(table.writes?.get(tenant)?.keys() ?? [])
-    ])
-    for (const id of ids) {
-      const row = getOrUndefined(table, tenant, id)
-      if (row !== undefined) out.push(row)
-    }
+  const self = impl(table)
+  const merged = copyRows(self.rows)
+  for (let i = 0; i < self.pending; i++) {
+    const value = self.values[i]!
+    if (value === tombstone) merged.get(self.tenants[i]!)?.delete(self.ids[i]!)
+    else rowsOf(merged, self.tenants[i]!).set(self.ids[i]!, value)
   }
-  return out
+  return [...merged.values()].flatMap((rows) => [...rows.values()])
 }
 
 const copyRows = <V>(rows: Rows<V>): Rows<V> => new Map([...rows].map(([tenant, r]) => [tenant, new Map(r)]))
@@ -309,8 +382,7 @@ const copyRows = <V>(rows: Rows<V>): Rows<V> => new Map([...rows].map(([tenant, 
  *
  * @category constructors
  */
-export const copy = <V>(table: Table<V>): Table<V> =>
-  new TableImpl<V>(copyRows(table.rows), "readonly", undefined)
+export const copy = <V>(table: Table<V>): Table<V> => new TableImpl<V>(copyRows(table.rows), "readonly")
 
 /**
  * Runs a batch of writes against the table (they land in the overlay as they are made).

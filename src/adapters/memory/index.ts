@@ -34,13 +34,14 @@ import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
 import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 
+export * as Log from "./Log.js"
 export { MemoryAccountRanges } from "./MemoryAccountRanges.js"
 export { MemoryAuditLog } from "./MemoryAuditLog.js"
 export { MemoryCardIssuer } from "./MemoryCardIssuer.js"
 export { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 export { MemoryCardRepository } from "./MemoryCardRepository.js"
 export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
-// `MemoryDatabase` and `Table` are for tests and diagnostics (snapshots, fault plans): a host reads and
+// `MemoryDatabase`, `Table` and `Log` are for tests and diagnostics (snapshots, fault plans): a host reads and
 // writes through the ports, which keep tenants apart and every write inside `Transactor`.
 export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
 export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
