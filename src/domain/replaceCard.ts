@@ -158,9 +158,9 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
       cardType
     })
   }
-  const issued = yield* (yield* CardIssuer).issue(tenantId, product.bin)
+  const issued = yield* (yield* CardIssuer).issue(tenantId, product.bin, req.newLoyaltyId)
   const identity: ReplacementIdentity = {
-    kitNo: req.newLoyaltyId ?? issued.kitNo,
+    kitNo: issued.kitNo,
     pan: issued.pan,
     productId: product.productId,
     cardType

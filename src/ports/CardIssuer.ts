@@ -17,12 +17,15 @@ export interface IssuedIdentity {
 /**
  * Allocates card identities. Every PAN is Luhn-valid, starts with the BIN, and, like every kitNo,
  * is used once in the tenant. Allocation happens inside the caller's transaction: a rolled-back
- * issue leaves no trace.
+ * issue leaves no trace. With `kitNo` (a physical card's loyalty id, which the caller has found
+ * free), only the PAN is allocated and the identity carries that kitNo.
  *
  * @category services
  * @since 0.1.0
  */
 export class CardIssuer extends Context.Service<
   CardIssuer,
-  { readonly issue: (tenant: TenantId, bin: string) => Effect.Effect<IssuedIdentity, StoreError> }
+  {
+    readonly issue: (tenant: TenantId, bin: string, kitNo?: KitNo) => Effect.Effect<IssuedIdentity, StoreError>
+  }
 >()("card-lifecycle/CardIssuer") {}

@@ -13,6 +13,7 @@ import {
   CardRepository,
   EntityId,
   type IssuedIdentity,
+  KitNo,
   luhnValid,
   StoreError,
   Transactor
@@ -148,6 +149,31 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
       // the rolled-back identity may be issued again or not; only committed cards are stored
       const expected = [TAKEN_KIT, ...committed.map((c) => c.identity.kitNo)].sort()
       expect(cards.map((c) => c.kitNo).sort()).toEqual(expected)
+      expectUnique(cards)
+    })
+
+    it("keeps the caller's kitNo and allocates only a PAN, unique and on the BIN", async () => {
+      const wanted = ["7000000001", "7000000002", "7000000003"].map((k) => KitNo.make(k))
+      const { issued, cards } = await run(
+        Effect.gen(function* () {
+          const issuer = yield* CardIssuer
+          const issued = yield* (yield* Transactor).withTransaction(
+            Effect.gen(function* () {
+              const issued = yield* Effect.forEach(wanted, (kitNo) => issuer.issue(A, BINS[0], kitNo))
+              yield* Effect.flatMap(CardRepository, (r) => r.saveAll(A, issued.map(cardOf)))
+              return issued
+            })
+          )
+          return { issued, cards: yield* committedCards }
+        }),
+        fixture
+      )
+      expect(issued.map((i) => i.kitNo)).toEqual(wanted)
+      for (const { pan } of issued) {
+        expect(Redacted.value(pan).startsWith(BINS[0])).toBe(true)
+        expect(luhnValid(Redacted.value(pan))).toBe(true)
+      }
+      expect(cards).toHaveLength(4)
       expectUnique(cards)
     })
   })
