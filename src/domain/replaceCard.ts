@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
+import { Context, DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardIssuer } from "../ports/CardIssuer.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -123,8 +123,10 @@ type DecodedRequest = typeof ReplaceCardRequest.Type
 
 /** The checks and the writes, all inside the caller's transaction. */
 const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, req: DecodedRequest) {
-  const customers = yield* CustomerRepository
-  const cards = yield* CardRepository
+  // the ports in one read of the context, not one step of the fiber each
+  const ports = yield* Effect.context<Exclude<ReplaceCardPorts, Transactor>>()
+  const customers = Context.get(ports, CustomerRepository)
+  const cards = Context.get(ports, CardRepository)
   // read after the transaction began: the limit counts every replacement committed before us
   const now = yield* DateTime.now
   const account = yield* customers.findAccount(tenantId, req.correlationId)
@@ -135,7 +137,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   // the policy decides only for ghost and unregistered accounts: a registered one needs no read
   const migrationInTransition =
     account.value.registration !== "REGISTERED" &&
-    (yield* (yield* TenantPolicy).policyOf(tenantId)).migrationInTransition
+    (yield* Context.get(ports, TenantPolicy).policyOf(tenantId)).migrationInTransition
   const checked = checkReplacement({
     account: account.value,
     oldLoyaltyId: req.oldLoyaltyId,
@@ -150,7 +152,11 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
   // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN (6 or 8 digits)
   const oldCard = checked.success.card
-  const product = replacementProduct(yield* (yield* ProductCatalog).findAll(tenantId), oldCard, cardType)
+  const product = replacementProduct(
+    yield* Context.get(ports, ProductCatalog).findAll(tenantId),
+    oldCard,
+    cardType
+  )
   if (product === undefined) {
     return yield* new ReplacementProductNotFound({
       kitNo: oldCard.kitNo,
@@ -158,7 +164,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
       cardType
     })
   }
-  const issued = yield* (yield* CardIssuer).issue(tenantId, product.bin, req.newLoyaltyId)
+  const issued = yield* Context.get(ports, CardIssuer).issue(tenantId, product.bin, req.newLoyaltyId)
   const identity: ReplacementIdentity = {
     kitNo: issued.kitNo,
     pan: issued.pan,
@@ -180,7 +186,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   const replacement = replaced.success
   yield* cards.saveAll(tenantId, [replacement.oldCard, replacement.newCard])
   yield* customers.saveAccounts(tenantId, [replacement.account])
-  yield* (yield* AuditLog).append(tenantId, replacement.events)
+  yield* Context.get(ports, AuditLog).append(tenantId, replacement.events)
   const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
   return result
 })

@@ -26,6 +26,10 @@ export interface IssuedIdentity {
 export class CardIssuer extends Context.Service<
   CardIssuer,
   {
-    readonly issue: (tenant: TenantId, bin: string, kitNo?: KitNo) => Effect.Effect<IssuedIdentity, StoreError>
+    readonly issue: (
+      tenant: TenantId,
+      bin: string,
+      kitNo?: KitNo
+    ) => Effect.Effect<IssuedIdentity, StoreError>
   }
 >()("card-lifecycle/CardIssuer") {}

@@ -151,9 +151,13 @@ export class MemoryDatabase extends Context.Service<
     readonly read: <A>(f: (tables: Tables) => A) => Effect.Effect<A>
     /**
      * `f` writes through the `Table` functions, atomically (it is synchronous), and its writes land
-     * in the current transaction; its result is the write's.
+     * in the current transaction; its result is the write's. `context` is the calling fiber's (its
+     * `Random`, for one).
      */
-    readonly write: <A>(operation: string, f: (tables: Tables) => A) => Effect.Effect<A, StoreError>
+    readonly write: <A>(
+      operation: string,
+      f: (tables: Tables, context: Context.Context<never>) => A
+    ) => Effect.Effect<A, StoreError>
     readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
     /**
      * A read-only copy of the committed tables, for tests and diagnostics. The same object until a
@@ -183,8 +187,11 @@ export class MemoryDatabase extends Context.Service<
         tx?.database === identity && tx.state.open
       const ended = (tx: Transaction | undefined) => tx?.database === identity && !tx.state.open
 
+      // `contextWith` and `Context.get`, not `flatMap(CurrentTransaction, …)`: one step of the fiber
+      // per transaction, read or write instead of two
       const transaction = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-        Effect.flatMap(CurrentTransaction, (tx) => {
+        Effect.contextWith((context) => {
+          const tx = Context.get(context, CurrentTransaction)
           if (ours(tx)) {
             // a nested transaction is a savepoint: its failure undoes its own writes only
             const scope: Table.Scope = { parent: tx.scope }
@@ -192,28 +199,27 @@ export class MemoryDatabase extends Context.Service<
               Effect.onError(() => Effect.sync(() => Table.undo(session, scope)))
             )
           }
+          const own: Transaction = { database: identity, state: { open: true }, scope: undefined }
           return writers.withPermits(1)(
-            Effect.suspend(() => {
-              const own: Transaction = { database: identity, state: { open: true }, scope: undefined }
-              return Effect.provideService(self, CurrentTransaction, own).pipe(
-                Effect.onExit((exit) =>
-                  Effect.sync(() => {
-                    own.state.open = false
-                    // a failure or an interruption publishes nothing
-                    if (exit._tag === "Success") {
-                      if (session.dirty.length > 0) version++
-                      Table.commit(session)
-                    } else Table.rollback(session)
-                  })
-                )
+            Effect.provideService(self, CurrentTransaction, own).pipe(
+              Effect.onExit((exit) =>
+                Effect.sync(() => {
+                  own.state.open = false
+                  // a failure or an interruption publishes nothing
+                  if (exit._tag === "Success") {
+                    if (session.dirty.length > 0) version++
+                    Table.commit(session)
+                  } else Table.rollback(session)
+                })
               )
-            })
+            )
           )
         })
 
-      // `contextWith` and `Context.get`, not `flatMap(CurrentTransaction, …)`: one step of the fiber
-      // per read or write instead of two
-      const write = <A>(operation: string, f: (tables: Tables) => A): Effect.Effect<A, StoreError> =>
+      const write = <A>(
+        operation: string,
+        f: (tables: Tables, context: Context.Context<never>) => A
+      ): Effect.Effect<A, StoreError> =>
         Effect.contextWith((context) => {
           const tx = Context.get(context, CurrentTransaction)
           // a fiber forked inside a transaction that has ended must not write on its own: its
@@ -224,7 +230,7 @@ export class MemoryDatabase extends Context.Service<
           if (options.failWrite?.({ operation, index })) return Effect.fail(new StoreError({ operation }))
           session.scope = tx.scope
           try {
-            return Effect.succeed(f(overlays))
+            return Effect.succeed(f(overlays, context))
           } finally {
             session.scope = undefined
           }
