@@ -52,12 +52,12 @@ const applyIndex = (
   changes.forEach(({ added, removed }, owner) => {
     const before = Table.getOrUndefined(index, tenant, owner) ?? []
     const kept = removed === undefined ? before : before.filter((kitNo) => !removed.has(kitNo))
-    const stays = (kitNo: KitNo) => {
-      const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
-      return card !== undefined && ownerOf(card) === owner
-    }
     // one arriving kitNo (a new card) needs no dedup and no sort
-    const arriving = added.length === 1 ? added.filter(stays) : [...new Set(added)].filter(stays).sort()
+    const arriving: Array<KitNo> = []
+    for (const kitNo of added.length === 1 ? added : [...new Set(added)].sort()) {
+      const card = Table.getOrUndefined(tables.cards, tenant, kitNo)
+      if (card !== undefined && ownerOf(card) === owner) arriving.push(kitNo)
+    }
     Table.set(index, tenant, owner, mergeSorted(kept, arriving))
   })
 }
