@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Context, DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
+import { Clock, Context, DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardIssuer } from "../ports/CardIssuer.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -128,7 +128,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   const customers = Context.get(ports, CustomerRepository)
   const cards = Context.get(ports, CardRepository)
   // read after the transaction began: the limit counts every replacement committed before us
-  const now = yield* DateTime.now
+  const now = DateTime.makeUnsafe(Context.get(ports, Clock.Clock).currentTimeMillisUnsafe())
   const account = yield* customers.findAccount(tenantId, req.correlationId)
   if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
   const card = yield* cards.findByKitNo(tenantId, req.oldLoyaltyId)
@@ -199,11 +199,12 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
  *
  * @category use cases
  */
-export const replaceCard = Effect.fnUntraced(function* (
+export const replaceCard = (
   tenant: string,
   request: unknown
-): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> {
-  const { tenant: tenantId, request: req } = yield* decode(tenant, request)
-  const transactor = yield* Transactor
-  return yield* transactor.withTransaction(replaceInTransaction(tenantId, req))
-})
+): Effect.Effect<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> =>
+  Effect.flatMap(decode(tenant, request), ({ tenant: tenantId, request: req }) =>
+    Effect.flatMap(Transactor, (transactor) =>
+      transactor.withTransaction(replaceInTransaction(tenantId, req))
+    )
+  )
