@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, DateTime, Effect, Option, Redacted, Result, Schema } from "effect"
+import { Cause, Effect, Option, Redacted, Result, Schema } from "effect"
 import { decryptPinBlock, type InvalidPinBlock, isTrivialPin } from "../crypto/index.js"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -12,7 +12,7 @@ import { PinStore } from "../ports/PinStore.js"
 import { type TenantKeyMissing, TenantKeys } from "../ports/TenantKeys.js"
 import { TenantPolicy } from "../ports/TenantPolicy.js"
 import { Transactor } from "../ports/Transactor.js"
-import type { ChangeContext } from "./audit/AuditEvent.js"
+import { auditTime, type ChangeContext } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound } from "./card/Card.js"
 import { type MaskedPan, maskCardNumbers, maskPan } from "./card/Pan.js"
 import { Changer, Channel, KitNo, TenantId } from "./Identifiers.js"
@@ -282,7 +282,7 @@ export const setPin = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
 ): Effect.fn.Return<SetPinResult, SetPinError, SetPinPorts> {
-  const at = DateTime.formatIso(yield* DateTime.now)
+  const at = yield* auditTime
   const decoded = yield* Effect.result(decode(tenant, request))
   if (Result.isFailure(decoded)) return yield* refuseRequest(tenant, request, decoded.failure, at)
   const { tenant: tenantId, request: command } = decoded.success

@@ -13,7 +13,7 @@ import { CustomerRepository } from "../ports/CustomerRepository.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { type TenantKeyMissing, TenantKeys } from "../ports/TenantKeys.js"
 import { Transactor } from "../ports/Transactor.js"
-import { type AuditEvent, type ChangeContext, contextFields } from "./audit/AuditEvent.js"
+import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound, CardType, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
 import { encryptedCardNumber } from "./card/EncryptedCardNumber.js"
 import { type MaskedPan, maskPan } from "./card/Pan.js"
@@ -167,7 +167,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
   const transactor = yield* Transactor
   const now = yield* DateTime.now
   const context: ChangeContext = {
-    at: DateTime.formatIso(now),
+    at: isoTimestamp(DateTime.toEpochMillis(now)),
     changer: req.changer,
     channel: req.channel,
     reason: req.reason

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { DateTime, Result, Schema } from "effect"
-import type { AuditEvent } from "../audit/AuditEvent.js"
+import { type AuditEvent, isoTimestamp } from "../audit/AuditEvent.js"
 import type { Account } from "../customer/Customer.js"
 import { hasReplacementSlot } from "../customer/ReplacementLimit.js"
 import type { Changer, Channel, KitNo } from "../Identifiers.js"
@@ -236,7 +236,7 @@ export const replace = (
     readonly channel?: Channel | undefined
   }
 ): Result.Result<Replacement, InvalidStatusTransition> => {
-  const at = DateTime.formatIso(context.now)
+  const at = isoTimestamp(DateTime.toEpochMillis(context.now))
   const operation = replaceOperation[checked.status]
   const old = checked.card
   return Result.map(
