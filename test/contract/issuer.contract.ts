@@ -152,6 +152,30 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
       expectUnique(cards)
     })
 
+    it("never issues the kitNo of a card stored after issuing began, however it was chosen", async () => {
+      const { first, next } = await run(
+        Effect.gen(function* () {
+          const issuer = yield* CardIssuer
+          const transactor = yield* Transactor
+          const first = yield* transactor.withTransaction(issuer.issue(A, BINS[0]))
+          // a card stored under the kitNo a counting issuer would hand out next
+          const successor = KitNo.make(
+            /^[1-9][0-9]*$/.test(first.kitNo) ? String(Number(first.kitNo) + 1) : "K2"
+          )
+          yield* transactor.withTransaction(
+            Effect.flatMap(issuer.issue(A, BINS[0], successor), (identity) =>
+              Effect.flatMap(CardRepository, (r) => r.saveAll(A, [cardOf(identity)]))
+            )
+          )
+          const next = yield* transactor.withTransaction(issuer.issue(A, BINS[0]))
+          return { first, next: { identity: next, successor } }
+        }),
+        fixture
+      )
+      expect(next.identity.kitNo).not.toBe(first.kitNo)
+      expect(next.identity.kitNo).not.toBe(next.successor)
+    })
+
     it("keeps the caller's kitNo and allocates only a PAN, unique and on the BIN", async () => {
       const wanted = ["7000000001", "7000000002", "7000000003"].map((k) => KitNo.make(k))
       const { issued, cards } = await run(

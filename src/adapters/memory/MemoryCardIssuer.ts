@@ -8,10 +8,25 @@ import * as Table from "./Table.js"
 /** kitNos issued here start at this serial, clear of hand-written fixture ids. */
 const FIRST_SERIAL = 4_240_200_000
 
-/** The tenant's next free serial kitNo, taken. */
+const nextSerial = (t: Tables, tenant: TenantId): number =>
+  Table.getOrUndefined(t.issuerSerial, tenant, "") ?? FIRST_SERIAL
+
+/**
+ * Keeps the tenant's next serial above a stored kitNo that reads as one (digits without a leading
+ * zero): no serial is then ever taken, and issuing a kitNo needs no lookup of the cards.
+ * `putCards` calls it for every new card.
+ *
+ * @category constructors
+ */
+export const keepSerialAbove = (t: Tables, tenant: TenantId, kitNo: KitNo): void => {
+  const n = Number(kitNo)
+  if (Number.isSafeInteger(n) && String(n) === kitNo && n >= nextSerial(t, tenant))
+    Table.set(t.issuerSerial, tenant, "", n + 1)
+}
+
+/** The tenant's next serial kitNo, taken: free, as `keepSerialAbove` keeps the serial. */
 const nextKitNo = (t: Tables, tenant: TenantId): KitNo => {
-  let serial = Table.getOrUndefined(t.issuerSerial, tenant, "") ?? FIRST_SERIAL
-  while (Table.has(t.cards, tenant, String(serial))) serial++
+  const serial = nextSerial(t, tenant)
   Table.set(t.issuerSerial, tenant, "", serial + 1)
   return String(serial) as KitNo
 }

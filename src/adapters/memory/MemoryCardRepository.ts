@@ -2,6 +2,7 @@ import { Effect, Layer, Redacted } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
+import { keepSerialAbove } from "./MemoryCardIssuer.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
@@ -75,8 +76,11 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
   const byAccount = new Map<Owner, IndexChange>()
   for (const card of cards) {
     const old = Table.getOrUndefined(tables.cards, tenant, card.kitNo)
-    // the PAN index is keyed by the PAN's digits: a Table never prints its ids
-    if (old === undefined) Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
+    if (old === undefined) {
+      // the PAN index is keyed by the PAN's digits: a Table never prints its ids
+      Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
+      keepSerialAbove(tables, tenant, card.kitNo)
+    }
     if (old?.entityId !== card.entityId) {
       if (old !== undefined) removeFrom(changeOf(byCustomer, old.entityId), card.kitNo)
       changeOf(byCustomer, card.entityId).added.push(card.kitNo)
