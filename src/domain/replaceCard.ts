@@ -166,7 +166,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, re
   }
   const issued = yield* Context.get(ports, CardIssuer).issue(tenantId, product.bin, req.newLoyaltyId)
   const identity: ReplacementIdentity = {
-    kitNo: issued.kitNo,
+    kitNo: req.newLoyaltyId ?? issued.kitNo,
     pan: issued.pan,
     productId: product.productId,
     cardType
@@ -203,8 +203,11 @@ export const replaceCard = (
   tenant: string,
   request: unknown
 ): Effect.Effect<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> =>
-  Effect.flatMap(decode(tenant, request), ({ tenant: tenantId, request: req }) =>
-    Effect.flatMap(Transactor, (transactor) =>
-      transactor.withTransaction(replaceInTransaction(tenantId, req))
+  // decoded when the effect runs, not when it is built
+  Effect.suspend(() =>
+    Effect.flatMap(decode(tenant, request), ({ tenant: tenantId, request: req }) =>
+      Effect.flatMap(Transactor, (transactor) =>
+        transactor.withTransaction(replaceInTransaction(tenantId, req))
+      )
     )
   )

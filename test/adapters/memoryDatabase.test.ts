@@ -3,18 +3,25 @@
  * databases, late writes, concurrent savepoints, snapshots, and an issuer that keeps PANs secret.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, Redacted, Result } from "effect"
+import { Deferred, Effect, Exit, Fiber, Option, Redacted, Result } from "effect"
 import { MemoryDatabase, Table, tablesFromFixture } from "../../src/adapters/memory/index.js"
 import {
+  AccountNo,
   type AuditEvent,
   AuditLog,
+  type Card,
   CardIssuer,
+  CardRepository,
+  EntityId,
+  KitNo,
   lockCard,
+  makePan,
+  PanDigits,
   StoreError,
   TenantId,
   Transactor
 } from "../../src/index.js"
-import { cardFixture, customerWith, fixtureOf, TENANT_A, testLayer } from "../support/builders.js"
+import { cardFixture, customerWith, fixtureOf, panFor, TENANT_A, testLayer } from "../support/builders.js"
 
 const tenant = TenantId.make(TENANT_A)
 const KIT = "4240181595"
@@ -152,6 +159,80 @@ describe("MemoryCardIssuer", () => {
       // the hidden digits vary: not a counter in disguise
       expect(new Set(issued.map(({ pan }) => Redacted.value(pan).slice(6, 12))).size).toBeGreaterThan(90)
     }).pipe(Effect.provide(testLayer(fixture)))
+  )
+
+  // the serial is kept above stored kitNos instead of probing the cards: a failed savepoint that
+  // raised it must not take it back below a card that a concurrent sibling stored
+  it.effect(
+    "never issues a stored card's kitNo after a concurrent savepoint that raised the serial fails",
+    () =>
+      Effect.gen(function* () {
+        const transactor = yield* Transactor
+        const cards = yield* CardRepository
+        const issuer = yield* CardIssuer
+        const card = (kitNo: string, serial: number): Card => ({
+          kitNo: KitNo.make(kitNo),
+          entityId: EntityId.make("676165"),
+          accountNo: AccountNo.make(8642135),
+          productId: "2001_PHYSICAL",
+          tierType: "CLASSIC",
+          cardType: "PHYSICAL",
+          pan: makePan(PanDigits.make(panFor(serial))),
+          expDate: "2029-07-31T00:00:00.000+00:00",
+          status: "ACTIVE"
+        })
+        yield* transactor.withTransaction(
+          Effect.gen(function* () {
+            const doomedWrote = yield* Deferred.make<void>()
+            const siblingWrote = yield* Deferred.make<void>()
+            const doomed = transactor.withTransaction(
+              Effect.gen(function* () {
+                yield* cards.saveAll(tenant, [card("4240200010", 10)])
+                yield* Deferred.succeed(doomedWrote, undefined)
+                yield* Deferred.await(siblingWrote)
+                return yield* new StoreError({ operation: "test" })
+              })
+            )
+            const sibling = transactor.withTransaction(
+              Effect.gen(function* () {
+                yield* Deferred.await(doomedWrote)
+                yield* cards.saveAll(tenant, [card("4240200003", 3)])
+                yield* Deferred.succeed(siblingWrote, undefined)
+              })
+            )
+            yield* Effect.all([Effect.result(doomed), sibling], { concurrency: "unbounded" })
+          })
+        )
+        const issued = yield* Effect.forEach(Array.from({ length: 12 }), () =>
+          transactor.withTransaction(issuer.issue(tenant, "608040"))
+        )
+        expect(Option.isSome(yield* cards.findByKitNo(tenant, KitNo.make("4240200003")))).toBe(true)
+        expect(Option.isNone(yield* cards.findByKitNo(tenant, KitNo.make("4240200010")))).toBe(true)
+        expect(issued.map((i) => i.kitNo)).not.toContain("4240200003")
+      }).pipe(Effect.provide(testLayer(fixture)))
+  )
+
+  it.effect("refuses to issue once the serial kitNos run out, rather than issue one twice", () =>
+    Effect.gen(function* () {
+      const issuer = yield* CardIssuer
+      const transactor = yield* Transactor
+      const last = yield* transactor.withTransaction(issuer.issue(tenant, "608040"))
+      expect(last.kitNo).toBe(String(Number.MAX_SAFE_INTEGER))
+      const exit = yield* Effect.exit(transactor.withTransaction(issuer.issue(tenant, "608040")))
+      expect(Exit.hasDies(exit)).toBe(true)
+    }).pipe(
+      Effect.provide(
+        testLayer(
+          fixtureOf({
+            [TENANT_A]: [
+              customerWith("676165", "9876543210", 8642135, [
+                cardFixture(String(Number.MAX_SAFE_INTEGER - 1), 1, { status: "ACTIVE" })
+              ])
+            ]
+          })
+        )
+      )
+    )
   )
 
   it.effect("gives two issues in one transaction two identities", () =>

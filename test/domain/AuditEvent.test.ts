@@ -14,6 +14,19 @@ describe("isoTimestamp", () => {
       { numRuns: 2000 }
     ))
 
+  it("drops fractions of a millisecond as a Date does, and refuses what a Date refuses", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -MAX_DATE, max: MAX_DATE, noNaN: true }), (instant) => {
+        expect(isoTimestamp(instant)).toBe(new Date(instant).toISOString())
+      }),
+      { numRuns: 2000 }
+    )
+    for (const instant of [0.5, -0.5, -0, 1.999, -1.001, 1_784_111_400_000.75])
+      expect(isoTimestamp(instant)).toBe(new Date(instant).toISOString())
+    for (const instant of [MAX_DATE + 1, -MAX_DATE - 1, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => isoTimestamp(instant)).toThrow(RangeError)
+  })
+
   it("stays exact when instants hop between days, around midnight, leap days and the epoch", () => {
     const instants = [
       0,

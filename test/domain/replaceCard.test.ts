@@ -7,7 +7,9 @@ import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
   AuditLog,
+  CardIssuer,
   luhnValid,
+  replaceCard,
   replacementsInWindow,
   replacementWindowStart,
   TenantId
@@ -80,6 +82,33 @@ describe("replaceCard", () => {
       status: "ACTIVE",
       accountNo: ACCOUNT
     })
+  })
+
+  it("stores the PHYSICAL card under newLoyaltyId even with an issuer that allocates a kitNo anyway", async () => {
+    const out = await runOn(
+      bank(),
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        // an issuer that ignores the caller's kitNo (one written before the port took it)
+        const result = yield* attempt(TENANT_A, request(ACCOUNT, OLD, { newLoyaltyId: "7000000004" })).pipe(
+          Effect.provideService(
+            CardIssuer,
+            CardIssuer.of({ issue: (tenant, bin) => issuer.issue(tenant, bin) })
+          )
+        )
+        return { result: result.result, card: yield* cardOf(TENANT_A, "7000000004") }
+      })
+    )
+    expect(out.result._tag === "Success" && out.result.success.NewLoyaltyCard).toBe(7000000004)
+    expect(out.card._tag).toBe("Some")
+  })
+
+  it("reads the request when the effect runs, not when it is built", async () => {
+    const body: Record<string, unknown> = { ...request(ACCOUNT, OLD), correlationId: "not an account" }
+    const program = replaceCard(TENANT_A, body)
+    body.correlationId = String(ACCOUNT)
+    const out = await runOn(bank(), Effect.result(program))
+    expect(out._tag).toBe("Success")
   })
 
   it("takes the account and the loyalty ids as digit strings or numbers", async () => {

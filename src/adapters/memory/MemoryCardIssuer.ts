@@ -14,19 +14,25 @@ const nextSerial = (t: Tables, tenant: TenantId): number =>
 /**
  * Keeps the tenant's next serial above a stored kitNo that reads as one (digits without a leading
  * zero): no serial is then ever taken, and issuing a kitNo needs no lookup of the cards.
- * `putCards` calls it for every new card.
+ * `putCards` calls it for every new card, and the issuer for a caller's kitNo.
+ *
+ * The serial is written even when it already stands above the kitNo: the write belongs to the
+ * savepoint that stores the card, so that if a concurrent savepoint that raised the serial fails,
+ * its undo cannot take the serial back below this card.
  *
  * @category constructors
  */
 export const keepSerialAbove = (t: Tables, tenant: TenantId, kitNo: KitNo): void => {
   const n = Number(kitNo)
-  if (Number.isSafeInteger(n) && String(n) === kitNo && n >= nextSerial(t, tenant))
-    Table.set(t.issuerSerial, tenant, "", n + 1)
+  // below MAX_SAFE_INTEGER: the next serial, n + 1, must be exact too
+  if (n < Number.MAX_SAFE_INTEGER && Number.isSafeInteger(n) && String(n) === kitNo)
+    Table.set(t.issuerSerial, tenant, "", Math.max(n + 1, nextSerial(t, tenant)))
 }
 
 /** The tenant's next serial kitNo, taken: free, as `keepSerialAbove` keeps the serial. */
 const nextKitNo = (t: Tables, tenant: TenantId): KitNo => {
   const serial = nextSerial(t, tenant)
+  if (!Number.isSafeInteger(serial)) throw new Error("CardIssuer: the tenant's serial kitNos are exhausted")
   Table.set(t.issuerSerial, tenant, "", serial + 1)
   return String(serial) as KitNo
 }
@@ -51,6 +57,9 @@ const reserve = (
     // concatenation's rope
     digits = [body, luhnCheckDigit(body)].join("") as PanDigits
   } while (Table.has(t.kitNoByPan, tenant, digits))
+  // a caller's kitNo raises the serial now: a concurrent issue before the card is stored must not
+  // hand it out
+  if (wanted !== undefined) keepSerialAbove(t, tenant, wanted)
   const kitNo = wanted ?? nextKitNo(t, tenant)
   // reserved now, so that a second issue in the same transaction draws another PAN
   Table.set(t.kitNoByPan, tenant, digits, kitNo)

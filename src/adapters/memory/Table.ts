@@ -172,7 +172,10 @@ class TableImpl<V> implements Table<V>, Participant {
       this.values.length = n
       this.scopes.length = n
     } else {
+      // nothing of an ended transaction stays reachable: ids may be PAN digits
       for (let i = n; i < this.pending; i++) {
+        this.tenants[i] = ""
+        this.ids[i] = ""
         this.values[i] = tombstone
         this.scopes[i] = undefined
       }

@@ -70,6 +70,7 @@ export const contextFields = (context: ChangeContext): Pick<AuditEvent, "changer
   withContext({}, context)
 
 const DAY_MILLIS = 86_400_000
+const MAX_INSTANT = 8.64e15
 const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"))
 const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"))
 // the date part changes once a day: the platform formats it, and it is kept for the next instants
@@ -77,14 +78,19 @@ let formattedDay = Number.NaN
 let datePart = ""
 
 /**
- * An instant (epoch millis) as the ISO-8601 UTC string events carry, exactly as
- * `Date.prototype.toISOString` writes it (`2026-07-15T10:30:00.000Z`): the date part from the
- * platform, once per day, and the time of day by arithmetic, a fraction of the platform's cost per
- * event. One flat string: events are kept for long.
+ * An instant (epoch millis) as the ISO-8601 UTC string events carry (`2026-07-15T10:30:00.000Z`),
+ * exactly as `new Date(instant).toISOString()` writes it: fractions of a millisecond dropped, a
+ * RangeError outside a Date's range. The date part comes from the platform, once per day, and the
+ * time of day from arithmetic, a fraction of the platform's cost per event. One flat string:
+ * events are kept for long.
  *
  * @category constructors
  */
-export const isoTimestamp = (millis: number): string => {
+export const isoTimestamp = (instant: number): string => {
+  // outside a Date's range (or NaN), the platform's RangeError
+  if (!(Math.abs(instant) <= MAX_INSTANT)) return new Date(instant).toISOString()
+  // a Date truncates toward zero (and -0 is 0): so does the arithmetic below
+  const millis = Math.trunc(instant) + 0
   const day = Math.floor(millis / DAY_MILLIS)
   if (day !== formattedDay) {
     const iso = new Date(day * DAY_MILLIS).toISOString()
