@@ -20,7 +20,7 @@ const nextSerial = (t: Tables, tenant: TenantId): number =>
  * savepoint that stores the card, so that if a concurrent savepoint that raised the serial fails,
  * its undo cannot take the serial back below this card.
  *
- * @category constructors
+ * @category mutations
  */
 export const keepSerialAbove = (t: Tables, tenant: TenantId, kitNo: KitNo): void => {
   const n = Number(kitNo)
