@@ -29,7 +29,6 @@ export {
 } from "./crypto/index.js"
 export type { AuditEvent, ChangeContext } from "./domain/audit/AuditEvent.js"
 export {
-  type CancelCardOrderError,
   type CancelCardOrderPorts,
   CancelCardOrderRequest,
   type CancelCardOrderResult,
@@ -90,7 +89,6 @@ export {
 export {
   activateCard,
   blockCard,
-  type CardStatusError,
   type CardStatusPorts,
   CardStatusRequest,
   lockCard,
@@ -112,7 +110,30 @@ export {
   replacementWindowStart,
   replacementWindowStartMillis
 } from "./domain/customer/ReplacementLimit.js"
-export type { DomainError } from "./domain/DomainError.js"
+export {
+  CancelCardOrderError,
+  CardStatusError,
+  DomainError,
+  ManageAllCardsError,
+  ReplaceCardError,
+  SetPinError,
+  UpdateTokenError,
+  UpgradeCardError,
+  VerifyPinError
+} from "./domain/DomainError.js"
+export {
+  type ErrorCode,
+  ErrorKind,
+  type ErrorRow,
+  errorCodes,
+  errorKindOf,
+  errorRow,
+  errorTable,
+  errorTableMarkdown,
+  httpStatusOf,
+  kindStatus,
+  ModelError
+} from "./domain/ErrorModel.js"
 export {
   AccountNo,
   Changer,
@@ -126,7 +147,6 @@ export {
 export {
   BulkOperation,
   type BulkPlan,
-  type ManageAllCardsError,
   type ManageAllCardsPorts,
   ManageAllCardsRequest,
   type ManageAllCardsResult,
@@ -157,12 +177,7 @@ export {
   setPinEvent,
   TrivialPinRefused
 } from "./domain/pin/SetPinRules.js"
-export {
-  PinFromString,
-  type VerifyPinError,
-  VerifyPinRequest,
-  verifyPin
-} from "./domain/pin/verifyPin.js"
+export { PinFromString, VerifyPinRequest, verifyPin } from "./domain/pin/verifyPin.js"
 export {
   Bin,
   expiryDate,
@@ -186,17 +201,15 @@ export {
   type UpgradeRuleError
 } from "./domain/product/UpgradePlan.js"
 export {
-  type ReplaceCardError,
   type ReplaceCardPorts,
   ReplaceCardRequest,
   type ReplaceCardResult,
   replaceCard
 } from "./domain/replaceCard.js"
-export { StoreError } from "./domain/StoreError.js"
+export { DuplicateKey, IdentifiersExhausted, StoreError, UniqueKey } from "./domain/StoreError.js"
 export {
   ExpiryDateMmyy,
   PinBlockEnvelope,
-  type SetPinError,
   type SetPinPorts,
   SetPinRequest,
   type SetPinResult,
@@ -259,10 +272,9 @@ export {
   UpdateTokenRequest,
   WalletProviderIndicator
 } from "./domain/token/TokenUpdateRequest.js"
-export { type UpdateTokenError, type UpdateTokenPorts, updateToken } from "./domain/updateToken.js"
+export { type UpdateTokenPorts, updateToken } from "./domain/updateToken.js"
 export {
   KitInfoEntry,
-  type UpgradeCardError,
   type UpgradeCardPorts,
   UpgradeCardRequest,
   type UpgradeCardResult,

@@ -1,9 +1,7 @@
-import { Effect, Schema } from "effect"
+import { Schema } from "effect"
 
-// A field that always holds one value: it is filled in by the constructor and still encoded, so an
-// HTTP adapter can put `code` and `message` on the wire without mapping them.
-const fixed = <const A extends string>(value: A) =>
-  Schema.Literal(value).pipe(Schema.withConstructorDefault(Effect.succeed(value)))
+// Every error carries `code` and `message` as encoded fields, filled in by the constructor, so an
+// HTTP adapter can put them on the wire without mapping them (src/domain/ErrorModel.ts).
 
 /**
  * Any failure to decode a PIN block or a PIN envelope: bad Base64, wrong length, wrong tag, wrong key,
@@ -13,9 +11,13 @@ const fixed = <const A extends string>(value: A) =>
  * @category errors
  */
 export class InvalidPinBlock extends Schema.TaggedError<InvalidPinBlock>()("InvalidPinBlock", {
-  code: fixed("INVALID_PIN_BLOCK"),
-  message: fixed("The PIN block could not be decoded.")
-}) {}
+  code: Schema.tag("INVALID_PIN_BLOCK"),
+  message: Schema.String
+}) {
+  constructor() {
+    super({ message: "The PIN block could not be decoded." })
+  }
+}
 
 const inputRules = {
   pin: "The PIN must be 4 to 12 decimal digits.",
@@ -30,12 +32,15 @@ const inputRules = {
  * @category errors
  */
 export class InvalidPinInput extends Schema.TaggedError<InvalidPinInput>()("InvalidPinInput", {
-  field: Schema.Literals(["pin", "pan", "iv"]),
-  code: fixed("INVALID_PIN_INPUT"),
-  message: Schema.String
+  code: Schema.tag("INVALID_PIN_INPUT"),
+  message: Schema.String,
+  field: Schema.Literals(["pin", "pan", "iv"])
 }) {
+  constructor(props: { readonly field: keyof typeof inputRules }) {
+    super({ field: props.field, message: inputRules[props.field] })
+  }
   static of(field: keyof typeof inputRules): InvalidPinInput {
-    return new InvalidPinInput({ field, message: inputRules[field] })
+    return new InvalidPinInput({ field })
   }
 }
 
@@ -45,9 +50,13 @@ export class InvalidPinInput extends Schema.TaggedError<InvalidPinInput>()("Inva
  * @category errors
  */
 export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
-  code: fixed("INVALID_KEY"),
-  message: fixed("The key must be 16, 24 or 32 bytes long (AES-128, AES-192 or AES-256).")
-}) {}
+  code: Schema.tag("INVALID_KEY"),
+  message: Schema.String
+}) {
+  constructor() {
+    super({ message: "The key must be 16, 24 or 32 bytes long (AES-128, AES-192 or AES-256)." })
+  }
+}
 
 /**
  * A random source that did not give the number of bytes asked for: the host's misconfiguration, raised
@@ -56,6 +65,10 @@ export class InvalidKey extends Schema.TaggedError<InvalidKey>()("InvalidKey", {
  * @category errors
  */
 export class InvalidRandomSource extends Schema.TaggedError<InvalidRandomSource>()("InvalidRandomSource", {
-  code: fixed("INVALID_RANDOM_SOURCE"),
-  message: fixed("The random source did not give the number of bytes asked for.")
-}) {}
+  code: Schema.tag("INVALID_RANDOM_SOURCE"),
+  message: Schema.String
+}) {
+  constructor() {
+    super({ message: "The random source did not give the number of bytes asked for." })
+  }
+}

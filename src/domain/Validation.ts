@@ -23,11 +23,15 @@ export interface FieldIssue {
  * @category errors
  */
 export class ValidationError extends Schema.TaggedError<ValidationError>()("ValidationError", {
+  code: Schema.tag("VALIDATION_FAILED"),
+  message: Schema.String,
   issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
 }) {
-  readonly code = "VALIDATION_FAILED" as const
-  override get message() {
-    return `Invalid request: ${this.issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; ")}`
+  constructor(props: { readonly issues: ReadonlyArray<FieldIssue> }) {
+    super({
+      issues: props.issues,
+      message: `Invalid request: ${props.issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("; ")}`
+    })
   }
 }
 

@@ -13,18 +13,10 @@ import type { AuditEvent } from "./audit/AuditEvent.js"
 import { auditTime } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound, changeStatus } from "./card/Card.js"
 import type { CardStatus } from "./card/CardStatus.js"
+import type { CancelCardOrderError } from "./DomainError.js"
 import { Changer, Channel, Reason } from "./Identifiers.js"
-import {
-  BranchId,
-  CardOrderNotFound,
-  cancelOrder,
-  type OrderBranchMismatch,
-  OrderId,
-  type OrderNotCancellable,
-  type OrderStatus
-} from "./order/CardOrder.js"
-import type { StoreError } from "./StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+import { BranchId, CardOrderNotFound, cancelOrder, OrderId, type OrderStatus } from "./order/CardOrder.js"
+import { decodeTenantRequest } from "./Validation.js"
 
 /**
  * Seed 001's request: `orderId` and `branchId` of the original order, and the audit fields every
@@ -57,17 +49,6 @@ export interface CancelCardOrderResult {
 /**
  * @category models
  */
-export type CancelCardOrderError =
-  | ValidationError
-  | CardOrderNotFound
-  | OrderBranchMismatch
-  | OrderNotCancellable
-  | CardNotFound
-  | StoreError
-
-/**
- * @category models
- */
 export type CancelCardOrderPorts = CardOrderRepository | CardRepository | AuditLog | Transactor
 
 const decode = decodeTenantRequest(CancelCardOrderRequest)
@@ -90,10 +71,10 @@ export const cancelCardOrder = Effect.fnUntraced(function* (
   const context = { at, changer: req.changer, channel: req.channel, reason: req.reason }
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
-      const found = yield* orders.findById(tenantId, req.orderId)
+      const found = yield* orders.findByIdForUpdate(tenantId, req.orderId)
       if (Option.isNone(found)) return yield* new CardOrderNotFound({ orderId: req.orderId })
       const cancelled = yield* Effect.fromResult(cancelOrder(found.value, req.branchId, context))
-      const ordered = yield* cards.findByKitNo(tenantId, found.value.kitNo)
+      const ordered = yield* cards.findByKitNoForUpdate(tenantId, found.value.kitNo)
       if (Option.isNone(ordered)) return yield* new CardNotFound({ kitNo: found.value.kitNo })
       const events: Array<AuditEvent> = [cancelled.event]
       let card: Card = ordered.value
@@ -103,9 +84,9 @@ export const cancelCardOrder = Effect.fnUntraced(function* (
       if (Result.isSuccess(changed)) {
         card = changed.success.card
         events.push(changed.success.event)
-        yield* cards.saveAll(tenantId, [card])
+        yield* cards.updateAll(tenantId, [card])
       }
-      yield* orders.saveAll(tenantId, [cancelled.order])
+      yield* orders.updateAll(tenantId, [cancelled.order])
       yield* audit.append(tenantId, events)
       return {
         orderId: cancelled.order.orderId,

@@ -8,12 +8,12 @@ import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import { auditTime } from "./audit/AuditEvent.js"
-import { CardNotFound, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
+import { CardNotFound, changeStatus } from "./card/Card.js"
 import type { CardOperation, CardStatus } from "./card/CardStatus.js"
 import { type MaskedPan, maskPan } from "./card/Pan.js"
+import type { CardStatusError } from "./DomainError.js"
 import { Changer, Channel, KitNo, Reason } from "./Identifiers.js"
-import type { StoreError } from "./StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+import { decodeTenantRequest } from "./Validation.js"
 
 /**
  * `{ kitNo, reason?, changer?, channel? }`, the fields of seed 002 for one card.
@@ -43,11 +43,6 @@ export interface ManagedCard {
 /**
  * @category models
  */
-export type CardStatusError = ValidationError | CardNotFound | InvalidStatusTransition | StoreError
-
-/**
- * @category models
- */
 export type CardStatusPorts = CardRepository | AuditLog | Transactor
 
 const decode = decodeTenantRequest(CardStatusRequest)
@@ -64,11 +59,11 @@ const makeUseCase = (operation: CardOperation) =>
     const at = yield* auditTime
     return yield* transactor.withTransaction(
       Effect.gen(function* () {
-        const found = yield* cards.findByKitNo(tenantId, req.kitNo)
+        const found = yield* cards.findByKitNoForUpdate(tenantId, req.kitNo)
         if (Option.isNone(found)) return yield* new CardNotFound({ kitNo: req.kitNo })
         const card = found.value
         const { card: next, event } = yield* Effect.fromResult(changeStatus(card, operation, { at, ...req }))
-        yield* cards.saveAll(tenantId, [next])
+        yield* cards.updateAll(tenantId, [next])
         yield* audit.append(tenantId, [event])
         return {
           kitNo: next.kitNo,

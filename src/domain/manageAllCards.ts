@@ -11,11 +11,12 @@ import { CustomerRepository } from "../ports/CustomerRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import type { AuditEvent, ChangeContext } from "./audit/AuditEvent.js"
 import { auditTime } from "./audit/AuditEvent.js"
-import { type Card, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
-import { type CardStatus, isTerminal, transitionTable } from "./card/CardStatus.js"
+import { type Card, changeStatus } from "./card/Card.js"
+import { type CardStatus, isAllowed, isTerminal, transitionTable } from "./card/CardStatus.js"
 import { maskPan } from "./card/Pan.js"
 import type { ManagedCard } from "./changeCardStatus.js"
 import { type Customer, CustomerNotFound } from "./customer/Customer.js"
+import type { ManageAllCardsError } from "./DomainError.js"
 import { Changer, Channel, EntityId, MobileNo, Reason, type TenantId } from "./Identifiers.js"
 import type { StoreError } from "./StoreError.js"
 import { decodeTenantRequest, type FieldIssue, ValidationError } from "./Validation.js"
@@ -84,11 +85,6 @@ export interface BulkPlan {
 /**
  * @category models
  */
-export type ManageAllCardsError = ValidationError | CustomerNotFound | StoreError
-
-/**
- * @category models
- */
 export type ManageAllCardsPorts = CardRepository | CustomerRepository | AuditLog | Transactor
 
 const NO_SELECTOR: FieldIssue = { path: "", message: "mobileNo or entityId is required" }
@@ -114,8 +110,8 @@ const decode = (tenant: string, request: unknown) =>
     )
   )
 
-// the refusal of `changeStatus`, in words for `skippedCards`
-const whySkipped = ({ status }: InvalidStatusTransition, operation: BulkOperation): string => {
+// why the transition table refuses the operation from a status, in words for `skippedCards`
+const whySkipped = (status: CardStatus, operation: BulkOperation): string => {
   const { from, to } = transitionTable[operation]
   if (status === to) return `already ${status}`
   if (isTerminal(status)) return `${status} is a terminal status`
@@ -123,9 +119,9 @@ const whySkipped = ({ status }: InvalidStatusTransition, operation: BulkOperatio
 }
 
 /**
- * The pure core: every card in one loop through `changeStatus`, the judge of every transition. The
- * changed cards come with their audit events (the same events a single-card operation gives); the
- * refused ones are skipped with the refusal in words.
+ * The pure core: every card in one loop. The transition table decides by status alone (DOMAIN.md
+ * §2): a card whose status it refuses is skipped, with why; every other card goes through
+ * `changeStatus`, as a single-card operation would, and comes with the same audit event.
  *
  * @category transitions
  */
@@ -138,21 +134,10 @@ export const planBulkOperation = (
   const events: Array<AuditEvent> = []
   const managedCards: Array<ManagedCard> = []
   const skippedCards: Array<SkippedCard> = []
-  // The transition table refuses by status alone (DOMAIN.md §2), so one refusal per status serves
-  // every card in that status: a refusal is an error object (a stack trace, ~7 µs), too dear to
-  // build per card when a repeated call skips every card.
-  const refused = new Map<CardStatus, string>()
   for (const card of cards) {
-    const known = refused.get(card.status)
-    if (known !== undefined) {
-      skippedCards.push({ kitNo: card.kitNo, status: card.status, why: known })
-      continue
-    }
-    const outcome = changeStatus(card, operation, context)
-    if (Result.isFailure(outcome)) {
-      const why = whySkipped(outcome.failure, operation)
-      refused.set(card.status, why)
-      skippedCards.push({ kitNo: card.kitNo, status: card.status, why })
+    const outcome = isAllowed(operation, card.status) ? changeStatus(card, operation, context) : undefined
+    if (outcome === undefined || Result.isFailure(outcome)) {
+      skippedCards.push({ kitNo: card.kitNo, status: card.status, why: whySkipped(card.status, operation) })
       continue
     }
     const { card: next, event } = outcome.success
@@ -160,8 +145,7 @@ export const planBulkOperation = (
     events.push(event)
     managedCards.push({
       kitNo: next.kitNo,
-      // the event already holds the masked number: mask each PAN once
-      cardNumber: event.cardNumber ?? maskPan(next.pan),
+      cardNumber: maskPan(next.pan),
       previousStatus: card.status,
       currentStatus: next.status
     })
@@ -214,11 +198,11 @@ export const manageAllCards = Effect.fnUntraced(function* (
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const customer = yield* findCustomer(tenantId, req)
-      const owned = yield* cards.findByCustomer(tenantId, customer.entityId)
+      const owned = yield* cards.findByCustomerForUpdate(tenantId, customer.entityId)
       const plan = planBulkOperation(owned, operation, { at, reason, changer, channel })
       // DOMAIN.md §3: one write per store for the whole call, and none when nothing changed
       if (plan.changed.length > 0) {
-        yield* cards.saveAll(tenantId, plan.changed)
+        yield* cards.updateAll(tenantId, plan.changed)
         yield* audit.append(tenantId, plan.events)
       }
       return {

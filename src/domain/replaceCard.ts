@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
+import { DateTime, Effect, Option, Schema, SchemaGetter } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardIssuer } from "../ports/CardIssuer.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -14,16 +14,17 @@ import { TenantPolicy } from "../ports/TenantPolicy.js"
 import { Transactor } from "../ports/Transactor.js"
 import {
   checkReplacement,
-  type ReplacementCheckError,
   type ReplacementIdentity,
   ReplacementProductNotFound,
   replace,
   replacementProduct
 } from "./card/CardReplacement.js"
+import { CardReplacementRefused } from "./card/ReplacementErrorTable.js"
 import { AccountNotFound } from "./customer/Customer.js"
-import { AccountNo, Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
-import type { StoreError } from "./StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+import type { ReplaceCardError } from "./DomainError.js"
+import { AccountNo, Changer, Channel, KitNo } from "./Identifiers.js"
+import { StoreError } from "./StoreError.js"
+import { decodeTenantRequest } from "./Validation.js"
 
 const digits = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))
@@ -98,16 +99,6 @@ export interface ReplaceCardResult {
 /**
  * @category models
  */
-export type ReplaceCardError =
-  | ValidationError
-  | AccountNotFound
-  | ReplacementCheckError
-  | ReplacementProductNotFound
-  | StoreError
-
-/**
- * @category models
- */
 export type ReplaceCardPorts =
   | CustomerRepository
   | CardRepository
@@ -119,95 +110,98 @@ export type ReplaceCardPorts =
 
 const decode = decodeTenantRequest(ReplaceCardRequest)
 
-type DecodedRequest = typeof ReplaceCardRequest.Type
-
-/** The checks and the writes, all inside the caller's transaction. */
-const replaceInTransaction = Effect.fnUntraced(function* (tenantId: TenantId, req: DecodedRequest) {
-  // the ports in one read of the context, not one step of the fiber each
-  const ports = yield* Effect.context<Exclude<ReplaceCardPorts, Transactor>>()
-  const customers = Context.get(ports, CustomerRepository)
-  const cards = Context.get(ports, CardRepository)
-  // read after the transaction began: the limit counts every replacement committed before us
-  const now = DateTime.makeUnsafe(Context.get(ports, Clock.Clock).currentTimeMillisUnsafe())
-  const account = yield* customers.findAccount(tenantId, req.correlationId)
-  if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
-  const card = yield* cards.findByKitNo(tenantId, req.oldLoyaltyId)
-  const newLoyaltyIdInUse =
-    req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
-  // the policy decides only for ghost and unregistered accounts: a registered one needs no read
-  const migrationInTransition =
-    account.value.registration !== "REGISTERED" &&
-    (yield* Context.get(ports, TenantPolicy).policyOf(tenantId)).migrationInTransition
-  const checked = checkReplacement({
-    account: account.value,
-    oldLoyaltyId: req.oldLoyaltyId,
-    card: Option.getOrUndefined(card),
-    status: req.status,
-    migrationInTransition,
-    newLoyaltyIdInUse,
-    now
-  })
-  if (Result.isFailure(checked)) return yield* checked.failure
-  // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
-  const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
-  // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN (6 or 8 digits)
-  const oldCard = checked.success.card
-  const product = replacementProduct(
-    yield* Context.get(ports, ProductCatalog).findAll(tenantId),
-    oldCard,
-    cardType
-  )
-  if (product === undefined) {
-    return yield* new ReplacementProductNotFound({
-      kitNo: oldCard.kitNo,
-      tierType: oldCard.tierType,
-      cardType
-    })
-  }
-  const issued = yield* Context.get(ports, CardIssuer).issue(tenantId, product.bin, req.newLoyaltyId)
-  const identity: ReplacementIdentity = {
-    kitNo: req.newLoyaltyId ?? issued.kitNo,
-    pan: issued.pan,
-    productId: product.productId,
-    cardType
-  }
-  // `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos
-  const newLoyaltyCard = Number(identity.kitNo)
-  if (String(newLoyaltyCard) !== identity.kitNo)
-    return yield* Effect.die(
-      new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
-    )
-  const replaced = replace(checked.success, account.value, identity, {
-    now,
-    changer: req.changer,
-    channel: req.channel
-  })
-  if (Result.isFailure(replaced)) return yield* replaced.failure
-  const replacement = replaced.success
-  yield* cards.saveAll(tenantId, [replacement.oldCard, replacement.newCard])
-  yield* customers.saveAccounts(tenantId, [replacement.account])
-  yield* Context.get(ports, AuditLog).append(tenantId, replacement.events)
-  const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
-  return result
-})
-
 /**
- * Replaces a card of the account (seed 003, DOMAIN.md §5). The checks, the limit and every write
- * happen in one transaction on the account, so that concurrent requests cannot both take the last
- * slot of the month: an adapter's `findAccount` inside a transaction must hold the account until
- * commit (PostgreSQL: `SELECT … FOR UPDATE`; docs/card-replacement.md).
+ * Replaces a card of the account (seed 003, DOMAIN.md §5): the checks in their order, then the
+ * writes, in one transaction. The account is read for update: two requests on one account take
+ * turns, so they cannot both take the last slot of the month. A `newLoyaltyId` that a concurrent
+ * request stores first is found by the insert, and refused as the check would have refused it.
  *
  * @category use cases
  */
-export const replaceCard = (
+export const replaceCard = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
-): Effect.Effect<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> =>
-  // decoded when the effect runs, not when it is built
-  Effect.suspend(() =>
-    Effect.flatMap(decode(tenant, request), ({ tenant: tenantId, request: req }) =>
-      Effect.flatMap(Transactor, (transactor) =>
-        transactor.withTransaction(replaceInTransaction(tenantId, req))
+): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> {
+  const { tenant: tenantId, request: req } = yield* decode(tenant, request)
+  const customers = yield* CustomerRepository
+  const cards = yield* CardRepository
+  const policy = yield* TenantPolicy
+  const catalog = yield* ProductCatalog
+  const issuer = yield* CardIssuer
+  const audit = yield* AuditLog
+  const transactor = yield* Transactor
+  return yield* transactor.withTransaction(
+    Effect.gen(function* () {
+      // read once the account is ours: the limit counts every replacement committed before us
+      const account = yield* customers.findAccountForUpdate(tenantId, req.correlationId)
+      if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
+      const now = yield* DateTime.now
+      const card = yield* cards.findByKitNoForUpdate(tenantId, req.oldLoyaltyId)
+      const newLoyaltyIdInUse =
+        req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
+      const checked = yield* Effect.fromResult(
+        checkReplacement({
+          account: account.value,
+          oldLoyaltyId: req.oldLoyaltyId,
+          card: Option.getOrUndefined(card),
+          status: req.status,
+          migrationInTransition: (yield* policy.policyOf(tenantId)).migrationInTransition,
+          newLoyaltyIdInUse,
+          now
+        })
       )
-    )
+      // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
+      const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
+      // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN
+      const oldCard = checked.card
+      const product = replacementProduct(yield* catalog.findAll(tenantId), oldCard, cardType)
+      if (product === undefined) {
+        return yield* new ReplacementProductNotFound({
+          kitNo: oldCard.kitNo,
+          tierType: oldCard.tierType,
+          cardType
+        })
+      }
+      const issued = yield* issuer.issue(tenantId, product.bin, req.newLoyaltyId)
+      const identity: ReplacementIdentity = {
+        kitNo: req.newLoyaltyId ?? issued.kitNo,
+        pan: issued.pan,
+        productId: product.productId,
+        cardType
+      }
+      // `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos
+      const newLoyaltyCard = Number(identity.kitNo)
+      if (String(newLoyaltyCard) !== identity.kitNo)
+        return yield* Effect.die(
+          new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
+        )
+      const replacement = yield* Effect.fromResult(
+        replace(checked, account.value, identity, { now, changer: req.changer, channel: req.channel })
+      )
+      yield* cards.updateAll(tenantId, [replacement.oldCard])
+      yield* cards.insertAll(tenantId, [replacement.newCard]).pipe(
+        Effect.catchTag(
+          "DuplicateKey",
+          (duplicate): Effect.Effect<never, CardReplacementRefused | StoreError> =>
+            duplicate.key === "kitNo"
+              ? // the newLoyaltyId, stored by a concurrent request since the check: the check's refusal
+                Effect.fail(
+                  new CardReplacementRefused({
+                    code: "NEW_LOYALTY_ID_IN_USE",
+                    accountNo: account.value.accountNo,
+                    kitNo: req.oldLoyaltyId
+                  })
+                )
+              : // a PAN the issuer drew, taken concurrently: a retry draws another
+                Effect.fail(
+                  new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate })
+                )
+        )
+      )
+      yield* customers.saveAccounts(tenantId, [replacement.account])
+      yield* audit.append(tenantId, replacement.events)
+      const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
+      return result
+    })
   )
+})

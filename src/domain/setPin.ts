@@ -5,23 +5,22 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Option, Redacted, Result, Schema } from "effect"
-import { decryptPinBlock, type InvalidPinBlock, isTrivialPin } from "../crypto/index.js"
+import { decryptPinBlock, isTrivialPin } from "../crypto/index.js"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { PinStore } from "../ports/PinStore.js"
-import { type TenantKeyMissing, TenantKeys } from "../ports/TenantKeys.js"
+import { TenantKeys } from "../ports/TenantKeys.js"
 import { TenantPolicy } from "../ports/TenantPolicy.js"
 import { Transactor } from "../ports/Transactor.js"
 import { auditTime, type ChangeContext } from "./audit/AuditEvent.js"
 import { type Card, CardNotFound } from "./card/Card.js"
 import { type MaskedPan, maskCardNumbers, maskPan } from "./card/Pan.js"
+import type { SetPinError } from "./DomainError.js"
 import { Changer, Channel, KitNo, TenantId } from "./Identifiers.js"
 import { type PinVerifier, pinVerifier } from "./pin/PinVerifier.js"
 import {
   checkCardForPin,
-  type ExpiryDateMismatch,
   INTERNAL_ERROR,
-  type InvalidCardStatusForPin,
   NO_SUBJECT,
   SET_PIN,
   setPinEvent,
@@ -76,21 +75,6 @@ export interface SetPinResult {
   readonly cardNumber: MaskedPan
   readonly status: "PIN_SET"
 }
-
-/**
- * Every way a Set PIN attempt can fail; each carries the `code` its audit event records.
- *
- * @category models
- */
-export type SetPinError =
-  | ValidationError
-  | CardNotFound
-  | InvalidCardStatusForPin
-  | ExpiryDateMismatch
-  | TenantKeyMissing
-  | InvalidPinBlock
-  | TrivialPinRefused
-  | StoreError
 
 /**
  * @category models
@@ -185,7 +169,7 @@ const attempt = Effect.fnUntraced(function* (
 ): Effect.fn.Return<SetPinResult, Failure, Exclude<SetPinPorts, Transactor>> {
   const cards = yield* CardRepository
   // DOMAIN.md §1: another tenant's card is not found
-  const found = yield* failingAs(cards.findByKitNo(tenant, command.kitNo), requested)
+  const found = yield* failingAs(cards.findByKitNoForUpdate(tenant, command.kitNo), requested)
   if (Option.isNone(found))
     return yield* Effect.fail(refused(requested, new CardNotFound({ kitNo: command.kitNo })))
   const cardNumber = maskPan(found.value.pan)

@@ -11,48 +11,34 @@ import { TokenRepository } from "../ports/TokenRepository.js"
 import { Transactor } from "../ports/Transactor.js"
 import { WalletNotifier } from "../ports/WalletNotifier.js"
 import { auditTime } from "./audit/AuditEvent.js"
+import type { UpdateTokenError } from "./DomainError.js"
 import type { TenantId } from "./Identifiers.js"
-import type { StoreError } from "./StoreError.js"
 import { maskAccountPan } from "./token/AccountPan.js"
 import type { Token } from "./token/Token.js"
-import {
-  type AccountRangeMismatch,
-  type CardholderHasSeveralPans,
-  TokenNotFound,
-  type TokenNotUpdatable
-} from "./token/TokenErrors.js"
+import { TokenNotFound } from "./token/TokenErrors.js"
 import { toTokenObject, type UpdateTokenResult } from "./token/TokenResponse.js"
 import { type NewAccountPanFacts, noNewAccountPan, planTokenUpdate } from "./token/TokenUpdate.js"
 import { decodeTokenUpdate, type TokenChange, type TokenSelector } from "./token/TokenUpdateRequest.js"
-import type { ValidationError } from "./Validation.js"
-
-/**
- * @category models
- */
-export type UpdateTokenError =
-  | ValidationError
-  | TokenNotFound
-  | TokenNotUpdatable
-  | AccountRangeMismatch
-  | CardholderHasSeveralPans
-  | StoreError
 
 /**
  * @category models
  */
 export type UpdateTokenPorts = TokenRepository | AccountRanges | WalletNotifier | AuditLog | Transactor
 
-/** The tokens the selector names; none is not found (DOMAIN.md §1: nor is another tenant's). */
+/**
+ * The tokens the selector names, locked: the update decides on them. None is not found (DOMAIN.md §1:
+ * nor is another tenant's).
+ */
 const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: TokenSelector) {
   const tokens = yield* TokenRepository
   switch (selector.by) {
     case "tokenUniqueReference": {
-      const found = yield* tokens.findByReference(tenant, selector.tokenUniqueReference)
+      const found = yield* tokens.findByReferenceForUpdate(tenant, selector.tokenUniqueReference)
       if (Option.isSome(found)) return [found.value] as ReadonlyArray<Token>
       return yield* new TokenNotFound({ selector: selector.by, value: selector.tokenUniqueReference })
     }
     case "currentAccountPan": {
-      const found = yield* tokens.findByPan(tenant, selector.currentAccountPan)
+      const found = yield* tokens.findByPanForUpdate(tenant, selector.currentAccountPan)
       if (found.length > 0) return found
       return yield* new TokenNotFound({
         selector: selector.by,
@@ -60,7 +46,7 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
       })
     }
     case "cardholderId": {
-      const found = yield* tokens.findByCardholder(tenant, selector.cardholderId)
+      const found = yield* tokens.findByCardholderForUpdate(tenant, selector.cardholderId)
       if (found.length > 0) return found
       return yield* new TokenNotFound({ selector: selector.by, value: selector.cardholderId })
     }

@@ -11,25 +11,20 @@ import { CardOrderRepository } from "../ports/CardOrderRepository.js"
 import { CardRepository } from "../ports/CardRepository.js"
 import { CustomerRepository } from "../ports/CustomerRepository.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
-import { type TenantKeyMissing, TenantKeys } from "../ports/TenantKeys.js"
+import { TenantKeys } from "../ports/TenantKeys.js"
 import { Transactor } from "../ports/Transactor.js"
 import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "./audit/AuditEvent.js"
-import { type Card, CardNotFound, CardType, changeStatus, type InvalidStatusTransition } from "./card/Card.js"
+import { type Card, CardNotFound, CardType, changeStatus } from "./card/Card.js"
 import { encryptedCardNumber } from "./card/EncryptedCardNumber.js"
 import { type MaskedPan, maskPan } from "./card/Pan.js"
 import { CustomerNotFound } from "./customer/Customer.js"
+import type { UpgradeCardError } from "./DomainError.js"
 import { type AccountNo, Changer, Channel, EntityId, KitNo, Reason, type TenantId } from "./Identifiers.js"
 import { type CardOrder, DeliveryAddress, type OrderId, orderIdFor } from "./order/CardOrder.js"
 import { expiryDate, PlasticCode, type Product, TierType } from "./product/Product.js"
-import {
-  checkKitInfo,
-  chooseProducts,
-  type DuplicateCardType,
-  type KitInfoCountOutOfRange,
-  type UpgradeRuleError
-} from "./product/UpgradePlan.js"
-import type { StoreError } from "./StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+import { checkKitInfo, chooseProducts } from "./product/UpgradePlan.js"
+import { type DuplicateKey, StoreError } from "./StoreError.js"
+import { decodeTenantRequest } from "./Validation.js"
 
 /**
  * One `kitInfo` entry of seed 000: the card asked for.
@@ -103,20 +98,6 @@ export interface UpgradeCardResult {
 /**
  * @category models
  */
-export type UpgradeCardError =
-  | ValidationError
-  | KitInfoCountOutOfRange
-  | DuplicateCardType
-  | CardNotFound
-  | InvalidStatusTransition
-  | CustomerNotFound
-  | UpgradeRuleError
-  | TenantKeyMissing
-  | StoreError
-
-/**
- * @category models
- */
 export type UpgradeCardPorts =
   | CardRepository
   | CustomerRepository
@@ -136,8 +117,7 @@ const issueContext = (context: ChangeContext, oldKitNo: KitNo): ChangeContext =>
   return { ...context, reason: context.reason === undefined ? upgradeOf : `${upgradeOf}: ${context.reason}` }
 }
 
-// `ORD` + kitNo, unless an order from elsewhere (another system, a fixture) already holds that id:
-// saveAll replaces by orderId, so reusing it would overwrite that order
+// `ORD` + kitNo, unless an order from elsewhere (another system, a fixture) already holds that id
 const freeOrderId = Effect.fnUntraced(function* (tenant: TenantId, kitNo: KitNo) {
   const orders = yield* CardOrderRepository
   for (let attempt = 1; ; attempt++) {
@@ -145,6 +125,13 @@ const freeOrderId = Effect.fnUntraced(function* (tenant: TenantId, kitNo: KitNo)
     if (Option.isNone(yield* orders.findById(tenant, orderId))) return orderId
   }
 })
+
+// The issuer hands out identities no card holds, and `freeOrderId` found the orderId free: a key
+// taken at insert was taken by a concurrent transaction since, and a retry draws new ones.
+const retryOnDuplicate = (write: Effect.Effect<void, DuplicateKey | StoreError>) =>
+  Effect.catchTag(write, "DuplicateKey", (duplicate) =>
+    Effect.fail(new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate }))
+  )
 
 /**
  * Seed 000 `POST /kit-manager/upgradeCard`.
@@ -174,7 +161,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
   }
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
-      const found = yield* cards.findByKitNo(tenantId, req.kitNo)
+      const found = yield* cards.findByKitNoForUpdate(tenantId, req.kitNo)
       // DOMAIN.md §4: a card of another customer is not found, like a card of another tenant
       if (Option.isNone(found) || found.value.entityId !== req.entityId) {
         return yield* new CardNotFound({ kitNo: req.kitNo })
@@ -261,8 +248,9 @@ export const upgradeCard = Effect.fnUntraced(function* (
           productName: product.productName
         })
       }
-      yield* cards.saveAll(tenantId, [replaced.card, ...newCards])
-      if (newOrders.length > 0) yield* orders.saveAll(tenantId, newOrders)
+      yield* cards.updateAll(tenantId, [replaced.card])
+      yield* retryOnDuplicate(cards.insertAll(tenantId, newCards))
+      if (newOrders.length > 0) yield* retryOnDuplicate(orders.insertAll(tenantId, newOrders))
       yield* audit.append(tenantId, events)
       return { entityId: card.entityId, kitInfo }
     })

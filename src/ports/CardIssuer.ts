@@ -1,7 +1,7 @@
 import { Context, type Effect } from "effect"
 import type { Pan } from "../domain/card/Pan.js"
 import type { KitNo, TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { IdentifiersExhausted, StoreError } from "../domain/StoreError.js"
 
 /**
  * A new card's identity: its kitNo and its PAN.
@@ -16,9 +16,11 @@ export interface IssuedIdentity {
 
 /**
  * Allocates card identities. Every PAN is Luhn-valid, starts with the BIN, and, like every kitNo,
- * is used once in the tenant. Allocation happens inside the caller's transaction: a rolled-back
- * issue leaves no trace. With `kitNo` (a physical card's loyalty id, which the caller has found
- * free), only the PAN is allocated and the identity carries that kitNo.
+ * is held by no card of the tenant when issued. Allocation happens inside the caller's transaction:
+ * a rolled-back issue leaves no trace. With `kitNo` (a physical card's loyalty id), only the PAN is
+ * allocated and the identity carries that kitNo; whether that kitNo is free is for
+ * `CardRepository.insertAll` to find. An issuer with nothing left to hand out fails with
+ * `IdentifiersExhausted`.
  *
  * @category services
  * @since 0.1.0
@@ -30,6 +32,6 @@ export class CardIssuer extends Context.Service<
       tenant: TenantId,
       bin: string,
       kitNo?: KitNo
-    ) => Effect.Effect<IssuedIdentity, StoreError>
+    ) => Effect.Effect<IssuedIdentity, IdentifiersExhausted | StoreError>
   }
 >()("card-lifecycle/CardIssuer") {}

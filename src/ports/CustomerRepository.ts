@@ -4,7 +4,9 @@ import type { AccountNo, EntityId, MobileNo, TenantId } from "../domain/Identifi
 import type { StoreError } from "../domain/StoreError.js"
 
 /**
- * Stores and fetches customers and their accounts, always within one tenant.
+ * Stores and fetches customers and their accounts, always within one tenant. `findAccountForUpdate`
+ * is the read a decision depends on (the replacement limit): inside a transaction it locks the
+ * account until the transaction ends, as `CardRepository`'s `…ForUpdate` reads lock cards.
  *
  * @category services
  * @since 0.1.0
@@ -21,6 +23,11 @@ export class CustomerRepository extends Context.Service<
       mobileNo: MobileNo
     ) => Effect.Effect<Option.Option<Customer>, StoreError>
     readonly findAccount: (
+      tenant: TenantId,
+      accountNo: AccountNo
+    ) => Effect.Effect<Option.Option<Account>, StoreError>
+    /** The account whose replacement limit is checked, locked. */
+    readonly findAccountForUpdate: (
       tenant: TenantId,
       accountNo: AccountNo
     ) => Effect.Effect<Option.Option<Account>, StoreError>

@@ -18,11 +18,15 @@ export type KeyPurpose = typeof KeyPurpose.Type
  * @since 0.1.0
  */
 export class TenantKeyMissing extends Schema.TaggedError<TenantKeyMissing>()("TenantKeyMissing", {
+  code: Schema.tag("TENANT_KEY_MISSING"),
+  message: Schema.String,
   purpose: KeyPurpose
 }) {
-  readonly code = "TENANT_KEY_MISSING" as const
-  override get message() {
-    return `This tenant has no ${this.purpose} key; provision one before calling this operation.`
+  constructor(props: { readonly purpose: KeyPurpose }) {
+    super({
+      purpose: props.purpose,
+      message: `This tenant has no ${props.purpose} key; provision one before calling this operation.`
+    })
   }
 }
 

@@ -6,7 +6,8 @@ import type { CardholderId, Token, TokenUniqueReference } from "../domain/token/
 
 /**
  * Stores and fetches tokens, always within one tenant. It never decides: which tokens an update
- * may change is the domain's rule.
+ * may change is the domain's rule. The `…ForUpdate` reads return the tokens an update changes and,
+ * inside a transaction, lock them until it ends.
  *
  * @category services
  * @since 0.1.0
@@ -18,10 +19,22 @@ export class TokenRepository extends Context.Service<
       tenant: TenantId,
       tokenUniqueReference: TokenUniqueReference
     ) => Effect.Effect<Option.Option<Token>, StoreError>
+    readonly findByReferenceForUpdate: (
+      tenant: TenantId,
+      tokenUniqueReference: TokenUniqueReference
+    ) => Effect.Effect<Option.Option<Token>, StoreError>
     /** Every token mapped to the account PAN, whatever its status, in tokenUniqueReference order. */
     readonly findByPan: (tenant: TenantId, pan: AccountPan) => Effect.Effect<ReadonlyArray<Token>, StoreError>
+    readonly findByPanForUpdate: (
+      tenant: TenantId,
+      pan: AccountPan
+    ) => Effect.Effect<ReadonlyArray<Token>, StoreError>
     /** Every token of the cardholder, whatever its status, in tokenUniqueReference order. */
     readonly findByCardholder: (
+      tenant: TenantId,
+      cardholderId: CardholderId
+    ) => Effect.Effect<ReadonlyArray<Token>, StoreError>
+    readonly findByCardholderForUpdate: (
       tenant: TenantId,
       cardholderId: CardholderId
     ) => Effect.Effect<ReadonlyArray<Token>, StoreError>

@@ -2,10 +2,18 @@ import { Context, type Effect } from "effect"
 import type { StoreError } from "../domain/StoreError.js"
 
 /**
- * Runs an effect so that all of its writes are stored or none: if the effect fails (or is
- * interrupted), every write it made through the ports is rolled back. A transaction inside a
- * transaction is a savepoint: if it fails, its own writes are undone and the outer transaction
- * decides about the rest.
+ * Runs an effect as one transaction, with what SQL gives and nothing more:
+ *
+ * - all of its writes are stored, or none: if the effect fails or is interrupted, every write it made
+ *   through the ports is rolled back;
+ * - inside it, reads see its own writes; outside it, nobody sees them before it commits;
+ * - a transaction inside a transaction is a savepoint: if the inner effect fails, every write made
+ *   since the savepoint began is undone, and the outer transaction goes on with the rest;
+ * - rows read with a port's `…ForUpdate` method stay locked until the transaction ends, so two
+ *   transactions deciding on the same row behave as in some serial order.
+ *
+ * A transaction is one line of work: its effect should not fork fibers that write through the ports
+ * (a SQL connection runs one statement at a time), nor keep one writing after it ends.
  *
  * @category services
  * @since 0.1.0

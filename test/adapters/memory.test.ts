@@ -1,19 +1,45 @@
-import { Effect, Fiber, Redacted, Result } from "effect"
+import { Deferred, Effect, Fiber, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase } from "../../src/adapters/memory/index.js"
+import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
 import {
+  AccountNo,
+  AuditLog,
+  type Card,
   CardIssuer,
   CardRepository,
+  EntityId,
+  IdentifiersExhausted,
   KitNo,
   lockCard,
   luhnValid,
+  makePan,
+  PanDigits,
   StoreError,
   TenantId,
   TenantKeys,
   TenantPolicy,
-  Transactor
+  Transactor,
+  upgradeCard
 } from "../../src/index.js"
-import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
+import {
+  cardFixture,
+  customerWith,
+  fixtureOf,
+  panFor,
+  TENANT_A,
+  TENANT_B,
+  testLayer
+} from "../support/builders.js"
+import {
+  entryFor,
+  failureOf,
+  productOf,
+  runOn,
+  successOf,
+  upgradeFixture,
+  upgradeTo
+} from "../support/kitManager.js"
+import { differences, sameState, snapshot, unchangedBy } from "../support/state.js"
 
 const tenant = TenantId.make(TENANT_A)
 const manyCards = (n: number) =>
@@ -109,36 +135,181 @@ describe("transactions", () => {
   })
 
   it("leave no trace when interrupted", async () => {
-    const unchanged = await run(
+    const found = await run(
       Effect.gen(function* () {
-        const db = yield* MemoryDatabase
-        const before = yield* db.snapshot
+        const before = yield* snapshot
+        const locked = yield* Deferred.make<void>()
         const fiber = yield* Effect.forkChild(
           (yield* Transactor).withTransaction(
-            Effect.andThen(lockCard(TENANT_A, { kitNo: "4240100000" }), Effect.never)
+            Effect.andThen(
+              lockCard(TENANT_A, { kitNo: "4240100000" }),
+              Deferred.succeed(locked, undefined)
+            ).pipe(Effect.andThen(Effect.never))
           )
         )
-        yield* Effect.yieldNow
+        // interrupted after its write, not before it
+        yield* Deferred.await(locked)
         yield* Fiber.interrupt(fiber)
-        return before === (yield* db.snapshot)
+        const card = yield* Effect.flatMap(CardRepository, (r) =>
+          r.findByKitNo(tenant, KitNo.make("4240100000"))
+        )
+        return { changed: differences(before, yield* snapshot), status: Option.map(card, (c) => c.status) }
       }).pipe(Effect.provide(testLayer(fixture)))
     )
-    expect(unchanged).toBe(true)
+    expect(found).toEqual({ changed: [], status: Option.some("ACTIVE") })
   })
 
-  it("fail a write chosen by the fault plan with a StoreError, storing nothing", async () => {
+  it("fail a write chosen by the fault plan with a retryable StoreError, storing nothing", async () => {
     const outcome = await run(
-      Effect.gen(function* () {
-        const db = yield* MemoryDatabase
-        const before = yield* db.snapshot
-        const result = yield* Effect.result(lockCard(TENANT_A, { kitNo: "4240100000" }))
-        return { result, unchanged: before === (yield* db.snapshot) }
-      }).pipe(
+      unchangedBy(lockCard(TENANT_A, { kitNo: "4240100000" })).pipe(
         Effect.provide(testLayer(fixture, { failWrite: ({ operation }) => operation === "AuditLog.append" }))
       )
     )
-    expect(outcome.result).toEqual(Result.fail(new StoreError({ operation: "AuditLog.append" })))
+    expect(outcome.result).toEqual(
+      Result.fail(new StoreError({ operation: "AuditLog.append", retryable: true }))
+    )
     expect(outcome.unchanged).toBe(true)
+  })
+
+  it("keep their writes from every read outside them until they commit", async () => {
+    const seen = await run(
+      Effect.gen(function* () {
+        const cards = yield* CardRepository
+        const audit = yield* AuditLog
+        const transactor = yield* Transactor
+        const kitNo = KitNo.make("4240100000")
+        const statusOutside = Effect.map(
+          cards.findByKitNo(tenant, kitNo),
+          Option.map((c) => c.status)
+        )
+        const before = yield* snapshot
+        const written = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(
+          transactor.withTransaction(
+            Effect.gen(function* () {
+              yield* lockCard(TENANT_A, { kitNo })
+              const inside = Option.map(yield* cards.findByKitNo(tenant, kitNo), (c) => c.status)
+              yield* Deferred.succeed(written, undefined)
+              yield* Deferred.await(release)
+              return inside
+            })
+          )
+        )
+        yield* Deferred.await(written)
+        const outside = {
+          status: yield* statusOutside,
+          forUpdate: Option.map(yield* cards.findByKitNoForUpdate(tenant, kitNo), (c) => c.status),
+          trail: yield* audit.findBySubject(tenant, kitNo),
+          changed: differences(before, yield* snapshot)
+        }
+        yield* Deferred.succeed(release, undefined)
+        const inside = yield* Fiber.join(fiber)
+        const after = {
+          status: yield* statusOutside,
+          trail: (yield* audit.findBySubject(tenant, kitNo)).map((e) => e.action),
+          changed: differences(before, yield* snapshot)
+        }
+        return { inside, outside, after }
+      }).pipe(Effect.provide(testLayer(fixture)))
+    )
+    expect(seen.inside).toEqual(Option.some("LOCKED"))
+    expect(seen.outside).toEqual({
+      status: Option.some("ACTIVE"),
+      forUpdate: Option.some("ACTIVE"),
+      trail: [],
+      changed: []
+    })
+    expect(seen.after).toEqual({
+      status: Option.some("LOCKED"),
+      trail: ["LOCK"],
+      changed: [`${TENANT_A}.cards`, `${TENANT_A}.auditEvents`]
+    })
+  })
+})
+
+describe("the memory state", () => {
+  it("gives snapshots that are copies: the same state after a refused call, the old state kept after a write", async () => {
+    const out = await run(
+      Effect.gen(function* () {
+        const start = yield* snapshot
+        const refused = yield* Effect.result(lockCard(TENANT_A, { kitNo: "missing" }))
+        const afterRefusal = yield* snapshot
+        yield* lockCard(TENANT_A, { kitNo: "4240100000" })
+        return { refused, start, afterRefusal, afterLock: yield* snapshot }
+      }).pipe(Effect.provide(testLayer(fixture)))
+    )
+    expect(Result.isFailure(out.refused)).toBe(true)
+    expect(sameState(out.start, out.afterRefusal)).toBe(true)
+    expect(differences(out.start, out.afterLock)).toEqual([`${TENANT_A}.cards`, `${TENANT_A}.auditEvents`])
+    const statusIn = (state: typeof out.start) =>
+      state[TENANT_A]?.cards.find((c) => c.kitNo === "4240100000")?.status
+    expect([statusIn(out.start), statusIn(out.afterLock)]).toEqual(["ACTIVE", "LOCKED"])
+  })
+
+  it("tells two PANs apart, which a deep equality of plain objects does not", async () => {
+    const [one, other] = await Promise.all(
+      [1, 2].map((serial) =>
+        run(
+          snapshot.pipe(
+            Effect.provide(
+              testLayer(
+                fixtureOf({ [TENANT_A]: [customerWith("E1", "9876543210", 1, [cardFixture("K1", serial)])] })
+              )
+            )
+          )
+        )
+      )
+    )
+    expect(differences(one!, other!)).toEqual([`${TENANT_A}.cards`])
+  })
+})
+
+describe("the memory layer", () => {
+  type Loose = {
+    tenants: Record<
+      string,
+      { customers: Array<{ accounts: Array<{ cards: Array<Record<string, unknown>> }> }>; nextKitNo?: number }
+    >
+  }
+
+  it("decodes its fixture when called: changing the fixture afterwards changes no store built from it", async () => {
+    const raw = structuredClone(fixture) as unknown as Loose
+    const built = layer(raw as unknown as MemoryFixture)
+    const cards = raw.tenants[TENANT_A]!.customers[0]!.accounts[0]!.cards
+    cards[0]!.status = "BLOCKED"
+    cards.push(cardFixture("4240199999", 999))
+    // a fixture that no longer decodes: a layer that decoded it now would fail to build
+    cards[1]!.pan = "4111111111111112"
+    raw.tenants[TENANT_B] = { customers: [] }
+    const read = Effect.gen(function* () {
+      const repo = yield* CardRepository
+      return {
+        first: Option.map(yield* repo.findByKitNo(tenant, KitNo.make("4240100000")), (c) => c.status),
+        added: Option.isSome(yield* repo.findByKitNo(tenant, KitNo.make("4240199999"))),
+        tenants: Object.keys(yield* snapshot)
+      }
+    })
+    // each build starts from the rows decoded when `layer` was called
+    for (let build = 0; build < 2; build++) {
+      expect(await run(Effect.provide(read, built))).toEqual({
+        first: Option.some("ACTIVE"),
+        added: false,
+        tenants: [TENANT_A]
+      })
+    }
+  })
+
+  it("gives each build a store of its own", async () => {
+    const built = layer(fixture)
+    const statusOf = Effect.map(
+      Effect.flatMap(CardRepository, (r) => r.findByKitNo(tenant, KitNo.make("4240100000"))),
+      Option.map((c) => c.status)
+    )
+    expect(
+      await run(Effect.provide(Effect.andThen(lockCard(TENANT_A, { kitNo: "4240100000" }), statusOf), built))
+    ).toEqual(Option.some("LOCKED"))
+    expect(await run(Effect.provide(statusOf, built))).toEqual(Option.some("ACTIVE"))
   })
 })
 
@@ -173,5 +344,143 @@ describe("the memory card issuer", () => {
     )
     expect(first.kitNo).toBe(KitNo.make("4240200000"))
     expect(second.kitNo).toBe(KitNo.make("4240200001"))
+  })
+
+  it("draws PANs that the kitNo and the masked number do not give away", async () => {
+    const issued = await run(
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        const transactor = yield* Transactor
+        return yield* Effect.forEach(Array.from({ length: 100 }), () =>
+          transactor.withTransaction(issuer.issue(tenant, "608040"))
+        )
+      }).pipe(Effect.provide(testLayer(fixture)))
+    )
+    const derivable = issued.filter(({ kitNo, pan }) =>
+      Redacted.value(pan).slice(6, 15).endsWith(kitNo.slice(-9))
+    )
+    expect(derivable).toEqual([])
+    // the hidden digits vary: not a counter in disguise
+    expect(new Set(issued.map(({ pan }) => Redacted.value(pan).slice(6, 12))).size).toBeGreaterThan(90)
+  })
+
+  it("gives two issues in one transaction two identities", async () => {
+    const [a, b] = await run(
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        return yield* (yield* Transactor).withTransaction(
+          Effect.all([issuer.issue(tenant, "608040"), issuer.issue(tenant, "608040")])
+        )
+      }).pipe(Effect.provide(testLayer(fixture)))
+    )
+    expect(a.kitNo).not.toBe(b.kitNo)
+    expect(Redacted.value(a.pan)).not.toBe(Redacted.value(b.pan))
+  })
+
+  it("skips the serials that stored cards hold, committed or inserted in the same transaction", async () => {
+    const held = fixtureOf({
+      [TENANT_A]: [
+        customerWith("676165", "9876543210", 8642135, [
+          cardFixture("4240200000", 1),
+          cardFixture("4240200002", 2)
+        ])
+      ]
+    })
+    const newCard = (kitNo: string, serial: number): Card => ({
+      kitNo: KitNo.make(kitNo),
+      entityId: EntityId.make("676165"),
+      accountNo: AccountNo.make(8642135),
+      productId: "2001_PHYSICAL",
+      tierType: "CLASSIC",
+      cardType: "PHYSICAL",
+      pan: makePan(PanDigits.make(panFor(serial))),
+      expDate: "2029-07-31T00:00:00.000+00:00",
+      status: "ACTIVE"
+    })
+    const kitNos = await run(
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        const cards = yield* CardRepository
+        return yield* (yield* Transactor).withTransaction(
+          Effect.gen(function* () {
+            const first = yield* issuer.issue(tenant, "608040")
+            yield* cards.insertAll(tenant, [newCard("4240200003", 3)])
+            const second = yield* issuer.issue(tenant, "608040")
+            return [first.kitNo, second.kitNo]
+          })
+        )
+      }).pipe(Effect.provide(testLayer(held)))
+    )
+    expect(kitNos).toEqual(["4240200001", "4240200004"])
+  })
+
+  it("starts at the tenant's nextKitNo, and probes from there", async () => {
+    const from = (nextKitNo: number) => ({
+      tenants: {
+        [TENANT_A]: {
+          customers: [
+            customerWith("676165", "9876543210", 8642135, [cardFixture("8", 1), cardFixture("9", 2)])
+          ],
+          nextKitNo
+        },
+        [TENANT_B]: {}
+      }
+    })
+    const issue = (t: string) =>
+      Effect.flatMap(CardIssuer, (issuer) => issuer.issue(TenantId.make(t), "608040"))
+    const kitNos = await run(
+      Effect.map(Effect.all([issue(TENANT_A), issue(TENANT_A), issue(TENANT_A), issue(TENANT_B)]), (ids) =>
+        ids.map((i) => i.kitNo)
+      ).pipe(Effect.provide(testLayer(from(7))))
+    )
+    // another tenant's serials are its own
+    expect(kitNos).toEqual(["7", "10", "11", "4240200000"])
+  })
+
+  const lastSerial: MemoryFixture = {
+    tenants: {
+      [TENANT_A]: {
+        customers: [customerWith("676165", "9876543210", 8642135, [cardFixture("4240100000", 1)])],
+        nextKitNo: Number.MAX_SAFE_INTEGER
+      }
+    }
+  }
+
+  it("issues kitNo 2^53 − 1 once, then refuses with IdentifiersExhausted, storing nothing", async () => {
+    const out = await run(
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        const last = yield* issuer.issue(tenant, "608040")
+        const next = yield* unchangedBy(issuer.issue(tenant, "608040"))
+        const again = yield* Effect.result(issuer.issue(tenant, "608040"))
+        return { last, next, again }
+      }).pipe(Effect.provide(testLayer(lastSerial)))
+    )
+    expect(out.last.kitNo).toBe(String(Number.MAX_SAFE_INTEGER))
+    for (const refused of [out.next.result, out.again]) {
+      const error = failureOf(refused)
+      expect(error).toBeInstanceOf(IdentifiersExhausted)
+      expect(error).toMatchObject({ code: "IDENTIFIERS_EXHAUSTED", identifier: "kitNo" })
+    }
+    expect(out.next.unchanged).toBe(true)
+  })
+
+  it("lets upgradeCard refuse with IDENTIFIERS_EXHAUSTED, changing nothing, when one kitNo is left for two cards", async () => {
+    const fixture = upgradeFixture({}, { nextKitNo: Number.MAX_SAFE_INTEGER })
+    const both = upgradeTo(entryFor(productOf("GOLD", "PHYSICAL")), entryFor(productOf("GOLD", "VIRTUAL")))
+    const one = upgradeTo(entryFor(productOf("GOLD", "PHYSICAL")))
+    const { outcome } = await runOn(
+      fixture,
+      Effect.gen(function* () {
+        const refused = yield* unchangedBy(upgradeCard(TENANT_A, both))
+        // the refused call's first issue was rolled back with it: the last kitNo is still free
+        const upgraded = yield* upgradeCard(TENANT_A, one)
+        return { refused, upgraded }
+      })
+    )
+    const { refused, upgraded } = successOf(outcome)
+    expect(failureOf(refused.result).code).toBe("IDENTIFIERS_EXHAUSTED")
+    expect(differences(refused.before, refused.after)).toEqual([])
+    expect(upgraded.kitInfo.map((k) => k.kitNo)).toEqual([String(Number.MAX_SAFE_INTEGER)])
   })
 })

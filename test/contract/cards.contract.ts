@@ -4,36 +4,76 @@
  */
 import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import { AccountNo, AuditLog, CardRepository, EntityId, KitNo } from "../../src/index.js"
+import { AccountNo, AuditLog, CardRepository, EntityId, KitNo, Transactor } from "../../src/index.js"
 import { A, B, card, event, type MakeLayer, runner } from "./support.js"
 
 export const cardsContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 
   describe(`${name}: CardRepository`, () => {
-    it("finds what saveAll stored, by kitNo, by customer and by account, in kitNo order", async () => {
+    it("finds what insertAll stored, by kitNo, by customer and by account, in kitNo order, for update too", async () => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.saveAll(A, [card("K3", "E1", 1, 3), card("K1", "E1", 2, 1), card("K2", "E2", 1, 2)])
+          yield* repo.insertAll(A, [card("K3", "E1", 1, 3), card("K1", "E1", 2, 1), card("K2", "E2", 1, 2)])
           return {
             one: yield* repo.findByKitNo(A, KitNo.make("K1")),
+            oneForUpdate: yield* (yield* Transactor).withTransaction(
+              repo.findByKitNoForUpdate(A, KitNo.make("K1"))
+            ),
             byCustomer: yield* repo.findByCustomer(A, EntityId.make("E1")),
+            byCustomerForUpdate: yield* (yield* Transactor).withTransaction(
+              repo.findByCustomerForUpdate(A, EntityId.make("E1"))
+            ),
             byAccount: yield* repo.findByAccount(A, AccountNo.make(1))
           }
         })
       )
       expect(Option.map(found.one, (c) => c.accountNo)).toEqual(Option.some(2))
+      expect(Option.map(found.oneForUpdate, (c) => c.kitNo)).toEqual(Option.some("K1"))
       expect(found.byCustomer.map((c) => c.kitNo)).toEqual(["K1", "K3"])
+      expect(found.byCustomerForUpdate.map((c) => c.kitNo)).toEqual(["K1", "K3"])
       expect(found.byAccount.map((c) => c.kitNo)).toEqual(["K2", "K3"])
+    })
+
+    it("refuses with DuplicateKey, storing nothing of the batch, a kitNo or a PAN the tenant already holds", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          const sameKitNo = yield* Effect.flip(
+            repo.insertAll(A, [card("K2", "E1", 1, 2), card("K1", "E1", 1, 3)])
+          )
+          const samePan = yield* Effect.flip(
+            repo.insertAll(A, [card("K4", "E1", 1, 4), card("K5", "E1", 1, 1)])
+          )
+          const twiceInBatch = yield* Effect.flip(
+            repo.insertAll(A, [card("K6", "E1", 1, 6), card("K6", "E1", 1, 7)])
+          )
+          // another tenant holds its own kitNos and PANs
+          yield* repo.insertAll(B, [card("K1", "E1", 1, 1)])
+          return {
+            errors: [sameKitNo, samePan, twiceInBatch],
+            cards: (yield* repo.findByCustomer(A, EntityId.make("E1"))).map((c) => c.kitNo),
+            inB: (yield* repo.findByCustomer(B, EntityId.make("E1"))).map((c) => c.kitNo)
+          }
+        })
+      )
+      expect(found.errors.map((e) => (e._tag === "DuplicateKey" ? e.key : e._tag))).toEqual([
+        "kitNo",
+        "pan",
+        "kitNo"
+      ])
+      expect(found.cards).toEqual(["K1"])
+      expect(found.inB).toEqual(["K1"])
     })
 
     it("replaces a card by kitNo, and follows it when it moves to another account", async () => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.saveAll(A, [card("K1", "E1", 1, 1)])
-          yield* repo.saveAll(A, [{ ...card("K1", "E1", 2, 1), status: "BLOCKED" }])
+          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          yield* repo.updateAll(A, [{ ...card("K1", "E1", 2, 1), status: "BLOCKED" }])
           return [
             yield* repo.findByAccount(A, AccountNo.make(1)),
             yield* repo.findByAccount(A, AccountNo.make(2))
@@ -48,7 +88,7 @@ export const cardsContract = (name: string, makeLayer: MakeLayer) => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.saveAll(A, [card("K1", "E1", 1, 1)])
+          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
           return {
             byKit: yield* repo.findByKitNo(B, KitNo.make("K1")),
             byCustomer: yield* repo.findByCustomer(B, EntityId.make("E1")),

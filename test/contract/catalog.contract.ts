@@ -16,7 +16,8 @@ import {
   OrderId,
   type Product,
   ProductCatalog,
-  TenantId
+  TenantId,
+  Transactor
 } from "../../src/index.js"
 import { A, B, card, customer, type MakeLayer, runner } from "./support.js"
 
@@ -36,7 +37,7 @@ const withOrderedCards = (tenant: TenantId, ...kitNos: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     yield* Effect.flatMap(CustomerRepository, (r) => r.saveAll(tenant, [customer("E1", "9876543210")]))
     yield* Effect.flatMap(CardRepository, (r) =>
-      r.saveAll(
+      r.insertAll(
         tenant,
         kitNos.map((kitNo, i) => ({ ...card(kitNo, "E1", 1, i + 1), status: "ASSIGNED" as const }))
       )
@@ -82,7 +83,7 @@ export const catalogContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 
   describe(`${name}: CardOrderRepository`, () => {
-    it("finds what saveAll stored, by orderId, with every field, and replaces by orderId", async () => {
+    it("finds what insertAll stored, by orderId, with every field, for update too, and updateAll replaces by orderId", async () => {
       const first = order("ORD1", "K1")
       const second = order("ORD2", "K2", {
         deliveryAddress: "COMMUNICATION",
@@ -92,17 +93,24 @@ export const catalogContract = (name: string, makeLayer: MakeLayer) => {
         Effect.gen(function* () {
           const repo = yield* CardOrderRepository
           yield* withOrderedCards(A, "K1", "K2")
-          yield* repo.saveAll(A, [first, second])
+          yield* repo.insertAll(A, [first, second])
           const stored = [yield* repo.findById(A, first.orderId), yield* repo.findById(A, second.orderId)]
-          yield* repo.saveAll(A, [{ ...first, status: "CANCELLED" }])
+          const locked = yield* (yield* Transactor).withTransaction(repo.findByIdForUpdate(A, second.orderId))
+          yield* repo.updateAll(A, [{ ...first, status: "CANCELLED" }])
+          const duplicate = yield* Effect.flip(repo.insertAll(A, [order("ORD3", "K1"), { ...second }]))
           return {
             stored,
+            locked,
+            duplicate,
             replaced: yield* repo.findById(A, first.orderId),
             missing: yield* repo.findById(A, OrderId.make("ORD3"))
           }
         })
       )
       expect(found.stored).toEqual([Option.some(first), Option.some(second)])
+      expect(found.locked).toEqual(Option.some(second))
+      // an orderId taken fails the whole insert: ORD3 is not stored either
+      expect(found.duplicate._tag === "DuplicateKey" && found.duplicate.key).toBe("orderId")
       expect(found.replaced).toEqual(Option.some({ ...first, status: "CANCELLED" }))
       expect(found.missing).toEqual(Option.none())
     })
@@ -113,9 +121,9 @@ export const catalogContract = (name: string, makeLayer: MakeLayer) => {
           const repo = yield* CardOrderRepository
           yield* withOrderedCards(A, "K1")
           yield* withOrderedCards(B, "K1")
-          yield* repo.saveAll(A, [order("ORD1", "K1")])
+          yield* repo.insertAll(A, [order("ORD1", "K1")])
           const onlyInA = yield* repo.findById(B, OrderId.make("ORD1"))
-          yield* repo.saveAll(B, [order("ORD1", "K1", { status: "DISPATCHED" })])
+          yield* repo.insertAll(B, [order("ORD1", "K1", { status: "DISPATCHED" })])
           return {
             onlyInA,
             a: yield* repo.findById(A, OrderId.make("ORD1")),

@@ -80,7 +80,7 @@ const issueAndStore = (n: number) =>
       (bin) => Effect.map(issuer.issue(A, bin), (identity) => ({ bin, identity }))
     )
     yield* Effect.flatMap(CardRepository, (r) =>
-      r.saveAll(
+      r.insertAll(
         A,
         issued.map((i) => cardOf(i.identity))
       )
@@ -164,7 +164,7 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
           )
           yield* transactor.withTransaction(
             Effect.flatMap(issuer.issue(A, BINS[0], successor), (identity) =>
-              Effect.flatMap(CardRepository, (r) => r.saveAll(A, [cardOf(identity)]))
+              Effect.flatMap(CardRepository, (r) => r.insertAll(A, [cardOf(identity)]))
             )
           )
           const next = yield* transactor.withTransaction(issuer.issue(A, BINS[0]))
@@ -184,7 +184,7 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
           const issued = yield* (yield* Transactor).withTransaction(
             Effect.gen(function* () {
               const issued = yield* Effect.forEach(wanted, (kitNo) => issuer.issue(A, BINS[0], kitNo))
-              yield* Effect.flatMap(CardRepository, (r) => r.saveAll(A, issued.map(cardOf)))
+              yield* Effect.flatMap(CardRepository, (r) => r.insertAll(A, issued.map(cardOf)))
               return issued
             })
           )

@@ -5,8 +5,10 @@
  */
 import { cardsContract } from "./cards.contract.js"
 import { catalogContract } from "./catalog.contract.js"
+import { concurrencyContract } from "./concurrency.contract.js"
 import { customersContract } from "./customers.contract.js"
 import { issuerContract } from "./issuer.contract.js"
+import { locksContract } from "./locks.contract.js"
 import { settingsContract } from "./settings.contract.js"
 import type { MakeLayer } from "./support.js"
 import { transactorContract } from "./transactor.contract.js"
@@ -20,4 +22,6 @@ export const portsContract = (name: string, makeLayer: MakeLayer) => {
   issuerContract(name, makeLayer)
   catalogContract(name, makeLayer)
   settingsContract(name, makeLayer)
+  locksContract(name, makeLayer)
+  concurrencyContract(name, makeLayer)
 }

@@ -6,6 +6,7 @@ import { Effect, type Layer } from "effect"
 import type { MemoryFixture } from "../../src/adapters/memory/index.js"
 import {
   AccountNo,
+  type AccountRanges,
   type AuditLog,
   BranchId,
   type Card,
@@ -19,16 +20,20 @@ import {
   MobileNo,
   makePan,
   PanDigits,
+  type PinStore,
   type ProductCatalog,
   TenantId,
   type TenantKeys,
   type TenantPolicy,
-  type Transactor
+  type TokenRepository,
+  type Transactor,
+  type WalletNotifier
 } from "../../src/index.js"
 import { panFor } from "../support/builders.js"
 
 /**
- * Every port the contract covers. A later adapter (PostgreSQL) provides them all from one layer.
+ * Every port the contract covers: all of them, so that the suite can also run use cases. A later
+ * adapter (PostgreSQL) provides them all from one layer.
  */
 export type Ports =
   | CardRepository
@@ -40,6 +45,10 @@ export type Ports =
   | ProductCatalog
   | TenantKeys
   | TenantPolicy
+  | TokenRepository
+  | AccountRanges
+  | WalletNotifier
+  | PinStore
 
 /**
  * The adapter under test, seeded from a fixture (the memory adapter's fixture format: the adapter

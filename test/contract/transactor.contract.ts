@@ -1,6 +1,7 @@
 /**
- * The contract of Transactor: all of a transaction's writes are stored or none, uncommitted writes
- * stay private, concurrent transactions lose no update, and a nested transaction is a savepoint.
+ * The contract of Transactor, as SQL gives it: all of a transaction's writes are stored or none,
+ * uncommitted writes stay private, and a nested transaction is a savepoint whose rollback undoes
+ * every write made since it began. (Concurrent transactions on one row: locks.contract.ts.)
  */
 import { Deferred, Effect, Fiber, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
@@ -32,7 +33,7 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
           const result = yield* Effect.result(
             (yield* Transactor).withTransaction(
               Effect.gen(function* () {
-                yield* repo.saveAll(A, [card("K1", "E1", 1, 1)])
+                yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
                 yield* log.append(A, [event("K1", "ONE")])
                 const inside = yield* repo.findByKitNo(A, KitNo.make("K1"))
                 expect(Option.isSome(inside)).toBe(true)
@@ -78,28 +79,6 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
       expect(seen.after.map((e) => e.action)).toEqual(["PENDING"])
     })
 
-    it("loses no update when transactions read, yield and write concurrently", async () => {
-      const trail = await run(
-        Effect.gen(function* () {
-          const log = yield* AuditLog
-          const transactor = yield* Transactor
-          const appendAfterRead = transactor.withTransaction(
-            Effect.gen(function* () {
-              const seen = yield* log.findBySubject(A, "counter")
-              yield* Effect.yieldNow
-              yield* log.append(A, [event("counter", String(seen.length))])
-            })
-          )
-          yield* Effect.all(
-            Array.from({ length: 25 }, () => appendAfterRead),
-            { concurrency: "unbounded" }
-          )
-          return yield* log.findBySubject(A, "counter")
-        })
-      )
-      expect(trail.map((e) => e.action)).toEqual(Array.from({ length: 25 }, (_, i) => String(i)))
-    })
-
     it("undoes only a failed nested transaction when the outer one recovers (a savepoint)", async () => {
       const trail = await run(
         Effect.gen(function* () {
@@ -122,6 +101,81 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
         })
       )
       expect(trail.map((e) => e.action)).toEqual(["OUTER"])
+    })
+
+    it("rolls a savepoint back to the row's value when it began: the outer transaction's write stays", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          const transactor = yield* Transactor
+          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          const inside = yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              yield* repo.updateAll(A, [
+                { ...card("K1", "E1", 1, 1), status: "LOCKED", lockedFrom: "ACTIVE" }
+              ])
+              yield* Effect.ignore(
+                transactor.withTransaction(
+                  Effect.andThen(
+                    repo.updateAll(A, [{ ...card("K1", "E1", 1, 1), status: "BLOCKED" }]),
+                    Effect.fail(new StoreError({ operation: "c" }))
+                  )
+                )
+              )
+              return yield* repo.findByKitNo(A, KitNo.make("K1"))
+            })
+          )
+          return { inside, after: yield* repo.findByKitNo(A, KitNo.make("K1")) }
+        })
+      )
+      expect(Option.map(found.inside, (c) => c.status)).toEqual(Option.some("LOCKED"))
+      expect(Option.map(found.after, (c) => c.status)).toEqual(Option.some("LOCKED"))
+    })
+
+    it("undoes, with a failed savepoint, the savepoints that succeeded inside it", async () => {
+      const trail = await run(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const transactor = yield* Transactor
+          yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              yield* log.append(A, [event("K1", "OUTER")])
+              yield* Effect.ignore(
+                transactor.withTransaction(
+                  Effect.gen(function* () {
+                    yield* log.append(A, [event("K1", "MIDDLE")])
+                    yield* transactor.withTransaction(log.append(A, [event("K1", "INNER")]))
+                    return yield* new StoreError({ operation: "c" })
+                  })
+                )
+              )
+              yield* log.append(A, [event("K1", "LAST")])
+            })
+          )
+          return yield* log.findBySubject(A, "K1")
+        })
+      )
+      expect(trail.map((e) => e.action)).toEqual(["OUTER", "LAST"])
+    })
+
+    it("stores nothing of a savepoint that succeeded when its transaction fails", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const repo = yield* CardRepository
+          const transactor = yield* Transactor
+          const exit = yield* Effect.exit(
+            transactor.withTransaction(
+              Effect.gen(function* () {
+                yield* transactor.withTransaction(repo.insertAll(A, [card("K1", "E1", 1, 1)]))
+                return yield* new StoreError({ operation: "c" })
+              })
+            )
+          )
+          return { exit, card: yield* repo.findByKitNo(A, KitNo.make("K1")) }
+        })
+      )
+      expect(found.exit._tag).toBe("Failure")
+      expect(found.card).toEqual(Option.none())
     })
   })
 }

@@ -1,6 +1,5 @@
 import { Effect, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase } from "../../src/adapters/memory/index.js"
 import {
   activateCard,
   applyOperation,
@@ -21,6 +20,7 @@ import {
   unlockCard
 } from "../../src/index.js"
 import { cardFixture, customerWith, fixtureOf, panFor, TENANT_A, testLayer } from "../support/builders.js"
+import { unchangedBy } from "../support/state.js"
 
 /** DOMAIN.md §2, written out independently of the library's table: [operation, from, to]. */
 const allowed: ReadonlyArray<readonly [string, string, string]> = [
@@ -130,15 +130,12 @@ describe("the card-status use cases, for every (operation, status) pair", () => 
           })
           const outcome = await Effect.runPromise(
             Effect.gen(function* () {
-              const db = yield* MemoryDatabase
-              const before = yield* db.snapshot
-              const result = yield* Effect.result(useCase(TENANT_A, { kitNo: "4240181595" }))
-              const after = yield* db.snapshot
+              const { result, unchanged } = yield* unchangedBy(useCase(TENANT_A, { kitNo: "4240181595" }))
               const stored = yield* (yield* CardRepository).findByKitNo(
                 TenantId.make(TENANT_A),
                 KitNo.make("4240181595")
               )
-              return { result, unchanged: before === after, stored: Option.getOrThrow(stored) }
+              return { result, unchanged, stored: Option.getOrThrow(stored) }
             }).pipe(Effect.provide(testLayer(fixture)))
           )
           if (row) {

@@ -1,4 +1,4 @@
-import { Effect, Equal, Option } from "effect"
+import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   AuditLog,
@@ -27,6 +27,7 @@ import {
   successOf,
   writeLog
 } from "../support/kitManager.js"
+import { differences } from "../support/state.js"
 
 const ENTITY = "676165"
 const ACCOUNT = 8642135
@@ -61,7 +62,8 @@ describe("cancelCardOrder", () => {
       })
       return { result, stored: yield* orderAndCard }
     })
-    const { result, stored } = successOf((await runOn(fixtureA(), program)).outcome)
+    const log = writeLog()
+    const { result, stored } = successOf((await runOn(fixtureA(), program, log)).outcome)
     expect(result).toEqual({
       orderId: ORDER,
       branchId: BRANCH,
@@ -70,6 +72,11 @@ describe("cancelCardOrder", () => {
       cardStatus: "CANCELLED"
     })
     expect(stored).toEqual({ order: Option.some("CANCELLED"), card: Option.some("CANCELLED") })
+    expect(log.operations).toEqual([
+      "CardRepository.updateAll",
+      "CardOrderRepository.updateAll",
+      "AuditLog.append"
+    ])
   })
 
   it("records an audit event for the order and one for the card, each with changer, channel and reason", async () => {
@@ -119,7 +126,7 @@ describe("cancelCardOrder", () => {
     )
     const stored = successOf((await runOn(fixtureA({ status: "ACTIVE" }), program, log)).outcome)
     expect(stored).toEqual({ order: Option.some("CANCELLED"), card: Option.some("ACTIVE") })
-    expect(log.operations).toEqual(["CardOrderRepository.saveAll", "AuditLog.append"])
+    expect(log.operations).toEqual(["CardOrderRepository.updateAll", "AuditLog.append"])
   })
 
   it("cancels the order an upgrade placed: the old card stays REPLACED, the new one is CANCELLED", async () => {
@@ -151,21 +158,23 @@ describe("cancelCardOrder", () => {
     expect(cards).toEqual([`${result.kitNo}:CANCELLED`, "4561789:REPLACED"])
   })
 
-  it("leaves every store as it was when a write fails", async () => {
-    const { outcome, before, after } = await runOn(
-      fixtureA(),
-      cancelCardOrder(TENANT_A, { orderId: ORDER, branchId: BRANCH }),
-      { failWrite: ({ operation }) => operation === "AuditLog.append" }
-    )
-    expect(failureOf(outcome)).toBeInstanceOf(StoreError)
-    expect(Equal.equals(after, before)).toBe(true)
-  })
+  for (const failing of ["CardRepository.updateAll", "CardOrderRepository.updateAll", "AuditLog.append"]) {
+    it(`leaves every store as it was when ${failing} fails`, async () => {
+      const { outcome, before, after } = await runOn(
+        fixtureA(),
+        cancelCardOrder(TENANT_A, { orderId: ORDER, branchId: BRANCH }),
+        { failWrite: ({ operation }) => operation === failing }
+      )
+      expect(failureOf(outcome)).toEqual(new StoreError({ operation: failing, retryable: true }))
+      expect(differences(before, after)).toEqual([])
+    })
+  }
 })
 
 describe("cancelCardOrder refuses", () => {
   const refusal = async (request: unknown, fixture = fixtureA()) => {
     const { outcome, before, after } = await runOn(fixture, cancelCardOrder(TENANT_A, request))
-    expect(Equal.equals(after, before)).toBe(true)
+    expect(differences(before, after)).toEqual([])
     return failureOf(outcome)
   }
 

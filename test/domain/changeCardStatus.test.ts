@@ -1,6 +1,6 @@
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase, type MemoryPorts } from "../../src/adapters/memory/index.js"
+import type { MemoryPorts, MemoryState } from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
   activateCard,
@@ -8,6 +8,7 @@ import {
   CardNotFound,
   type DomainError,
   lockCard,
+  StoreError,
   TenantId,
   unlockCard,
   ValidationError
@@ -21,6 +22,7 @@ import {
   TENANT_B,
   testLayer
 } from "../support/builders.js"
+import { unchangedBy } from "../support/state.js"
 
 const KIT = "4240181652"
 const fixture = fixtureOf({
@@ -28,7 +30,7 @@ const fixture = fixtureOf({
   [TENANT_B]: [customerWith("other", "9876500000", 100, [cardFixture("4240189999", 8)])]
 })
 
-const runOn = <A, E>(program: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>) =>
+const runOn = <A, E>(program: Effect.Effect<A, E, MemoryPorts | MemoryState>) =>
   Effect.runPromise(Effect.provide(program, testLayer(fixture)))
 
 const auditOf = (tenant: string, subject: string) =>
@@ -75,16 +77,42 @@ describe("lockCard", () => {
   })
 })
 
+describe("a single-card operation's writes", () => {
+  it("are the card, then its audit event; when either fails, nothing is stored", async () => {
+    const operations: Array<string> = []
+    await Effect.runPromise(
+      Effect.provide(
+        lockCard(TENANT_A, { kitNo: KIT }),
+        testLayer(fixture, {
+          failWrite: ({ operation }) => {
+            operations.push(operation)
+            return false
+          }
+        })
+      )
+    )
+    expect(operations).toEqual(["CardRepository.updateAll", "AuditLog.append"])
+    for (const failing of operations) {
+      const { result, unchanged } = await Effect.runPromise(
+        Effect.provide(
+          unchangedBy(lockCard(TENANT_A, { kitNo: KIT })),
+          testLayer(fixture, { failWrite: ({ operation }) => operation === failing })
+        )
+      )
+      expect(result).toEqual(Result.fail(new StoreError({ operation: failing, retryable: true })))
+      expect(unchanged).toBe(true)
+    }
+  })
+})
+
 describe("request validation", () => {
   it("reports every bad field at once, the tenant included, and touches nothing", async () => {
     const outcome = await runOn(
       Effect.gen(function* () {
-        const db = yield* MemoryDatabase
-        const before = yield* db.snapshot
-        const result = yield* Effect.result(
+        const { result, unchanged } = yield* unchangedBy(
           blockCard("ACME BANK!", { kitNo: "42-40", channel: "FAX", changer: "", reason: 7, extra: true })
         )
-        return { result, unchanged: before === (yield* db.snapshot) }
+        return { result, unchanged }
       })
     )
     expect(outcome.unchanged).toBe(true)

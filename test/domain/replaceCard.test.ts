@@ -2,16 +2,18 @@
  * Replace Existing Card (seed 003, DOMAIN.md §5): the replacement itself, the monthly limit across
  * month ends, and the limit under concurrency. The error table is in replaceCardErrors.test.ts.
  */
-import { DateTime, Effect, Redacted } from "effect"
+import { DateTime, Effect, Redacted, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
   AuditLog,
   CardIssuer,
+  KitNo,
   luhnValid,
   replaceCard,
   replacementsInWindow,
   replacementWindowStart,
+  StoreError,
   TenantId
 } from "../../src/index.js"
 import { NOW, panFor, TENANT_A } from "../support/builders.js"
@@ -84,23 +86,36 @@ describe("replaceCard", () => {
     })
   })
 
-  it("stores the PHYSICAL card under newLoyaltyId even with an issuer that allocates a kitNo anyway", async () => {
+  it("stores the PHYSICAL card under newLoyaltyId even with an issuer that answers another kitNo", async () => {
     const out = await runOn(
       bank(),
       Effect.gen(function* () {
         const issuer = yield* CardIssuer
-        // an issuer that ignores the caller's kitNo (one written before the port took it)
+        // an issuer that answers a kitNo of its own whatever it was given (one written before the
+        // port took the caller's kitNo); it reserves the PAN for the caller's kitNo, as the memory
+        // issuer does, since the memory store refuses a PAN reserved for another card
         const result = yield* attempt(TENANT_A, request(ACCOUNT, OLD, { newLoyaltyId: "7000000004" })).pipe(
           Effect.provideService(
             CardIssuer,
-            CardIssuer.of({ issue: (tenant, bin) => issuer.issue(tenant, bin) })
+            CardIssuer.of({
+              issue: (tenant, bin, kitNo) =>
+                Effect.map(issuer.issue(tenant, bin, kitNo), (issued) => ({
+                  ...issued,
+                  kitNo: KitNo.make("4240299999")
+                }))
+            })
           )
         )
-        return { result: result.result, card: yield* cardOf(TENANT_A, "7000000004") }
+        return {
+          result: result.result,
+          card: yield* cardOf(TENANT_A, "7000000004"),
+          answered: yield* cardOf(TENANT_A, "4240299999")
+        }
       })
     )
     expect(out.result._tag === "Success" && out.result.success.NewLoyaltyCard).toBe(7000000004)
     expect(out.card._tag).toBe("Some")
+    expect(out.answered._tag).toBe("None")
   })
 
   it("reads the request when the effect runs, not when it is built", async () => {
@@ -184,6 +199,33 @@ describe("replaceCard", () => {
       }
     ])
     expect(panFor(OLD)).toBe("6080400000000010")
+  })
+
+  it("writes the old card, then the new one, then the account, then the audit trail; any failing changes nothing", async () => {
+    const operations: Array<string> = []
+    const ok = await runOn(bank(), attempt(TENANT_A, request(ACCOUNT, OLD)), {
+      memory: {
+        failWrite: ({ operation }) => {
+          operations.push(operation)
+          return false
+        }
+      }
+    })
+    expect(ok.answer).toBe("OK")
+    expect(operations).toEqual([
+      "CardIssuer.issue",
+      "CardRepository.updateAll",
+      "CardRepository.insertAll",
+      "CustomerRepository.saveAccounts",
+      "AuditLog.append"
+    ])
+    for (const failing of operations) {
+      const out = await runOn(bank(), attempt(TENANT_A, request(ACCOUNT, OLD)), {
+        memory: { failWrite: ({ operation }) => operation === failing }
+      })
+      expect(out.result).toEqual(Result.fail(new StoreError({ operation: failing, retryable: true })))
+      expect(out.unchanged).toBe(true)
+    }
   })
 })
 

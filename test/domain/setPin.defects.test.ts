@@ -68,7 +68,11 @@ describe("setPin on a misconfigured host: a defect is audited as INTERNAL_ERROR,
       pinFixture(),
       observe(
         Effect.updateService(setPin(TENANT_A, request({ kitNo: PAN_AS_KIT })), CardRepository, (cards) =>
-          CardRepository.of({ ...cards, findByKitNo: () => Effect.die(boom) })
+          CardRepository.of({
+            ...cards,
+            findByKitNo: () => Effect.die(boom),
+            findByKitNoForUpdate: () => Effect.die(boom)
+          })
         )
       )
     )

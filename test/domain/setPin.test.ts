@@ -1,7 +1,6 @@
 import { inspect } from "node:util"
 import { Effect, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase } from "../../src/adapters/memory/index.js"
 import { KitNo, lockCard, PinStore, pinVerifier, setPin, TenantId, verifyPin } from "../../src/index.js"
 import { referenceFormat0 } from "../crypto/support.js"
 import {
@@ -25,6 +24,7 @@ import {
   storedVerifier,
   TENANT_A
 } from "../support/setPin.js"
+import { snapshot as stateSnapshot } from "../support/state.js"
 
 const IV = Uint8Array.from({ length: 16 }, (_, i) => 0x30 + i)
 
@@ -143,7 +143,7 @@ describe("a PIN once set", () => {
       Effect.gen(function* () {
         yield* setPin(TENANT_A, request({ pinBlock }))
         const found = yield* PinStore.use((store) => store.find(TenantId.make(TENANT_A), KitNo.make(KIT)))
-        return { snapshot: yield* (yield* MemoryDatabase).snapshot, stored: Option.getOrThrow(found) }
+        return { snapshot: yield* stateSnapshot, stored: Option.getOrThrow(found) }
       })
     )
     for (const text of [

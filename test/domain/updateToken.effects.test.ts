@@ -201,7 +201,7 @@ describe("all or nothing", () => {
       const { exit, unchanged, notifications } = await updateOn(statusFixture, byPan, {
         options: { failWrite: ({ operation }) => operation === failing }
       })
-      expect(errorOf(exit)).toEqual(new StoreError({ operation: failing }))
+      expect(errorOf(exit)).toEqual(new StoreError({ operation: failing, retryable: true }))
       expect([unchanged, notifications]).toEqual([true, []])
     })
   }

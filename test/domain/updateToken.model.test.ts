@@ -3,9 +3,9 @@
  * memory fixture refuses.
  */
 import { inspect } from "node:util"
-import { Effect, Option, Result, Schema } from "effect"
+import { Effect, Layer, Option, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { tablesFromFixture } from "../../src/adapters/memory/index.js"
+import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
 import {
   AccountPanDigits,
   AccountRange,
@@ -79,8 +79,9 @@ describe("account ranges", () => {
 })
 
 describe("the memory fixture's token sections", () => {
-  const issuesOf = (fixture: Parameters<typeof tablesFromFixture>[0]) =>
-    Effect.runSync(Effect.flip(tablesFromFixture(fixture))).issues
+  // the refusal a host sees: the layer's build fails with the fixture's ValidationError
+  const issuesOf = (fixture: MemoryFixture) =>
+    Effect.runSync(Effect.flip(Effect.scoped(Layer.build(layer(fixture))))).issues
 
   it("refuses a tokenUniqueReference twice in one tenant", () => {
     expect(issuesOf(tokenFixtureOf({ [TENANT_A]: [tokenFixture(TUR), tokenFixture(TUR)] }))).toEqual([

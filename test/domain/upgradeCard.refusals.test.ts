@@ -1,4 +1,3 @@
-import { Equal } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   CardNotFound,
@@ -27,13 +26,14 @@ import {
   upgradeTenant,
   upgradeTo
 } from "../support/kitManager.js"
+import { differences } from "../support/state.js"
 
 const KIT = UPGRADE.kitNo
 
 describe("upgradeCard refuses", () => {
   const refusal = async (request: unknown, fixture = upgradeFixture()) => {
     const { outcome, before, after } = await runOn(fixture, upgradeCard(TENANT_A, request))
-    expect(Equal.equals(after, before)).toBe(true)
+    expect(differences(before, after)).toEqual([])
     return failureOf(outcome)
   }
 
@@ -146,6 +146,6 @@ describe("upgradeCard refuses", () => {
       }
     )
     expect(failureOf(outcome)).toBeInstanceOf(StoreError)
-    expect(Equal.equals(after, before)).toBe(true)
+    expect(differences(before, after)).toEqual([])
   })
 })

@@ -174,8 +174,9 @@ describe("upgradeCard", () => {
     expect(log.operations).toEqual([
       "CardIssuer.issue",
       "CardIssuer.issue",
-      "CardRepository.saveAll",
-      "CardOrderRepository.saveAll",
+      "CardRepository.updateAll",
+      "CardRepository.insertAll",
+      "CardOrderRepository.insertAll",
       "AuditLog.append"
     ])
   })

@@ -6,7 +6,6 @@ import { inspect } from "node:util"
 import { Cause, Effect, Layer, Logger, Option, Redacted, References, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { Log, MemoryDatabase, Table } from "../../src/adapters/memory/index.js"
 import {
   isTrivialPin,
   KitNo,
@@ -14,6 +13,7 @@ import {
   PinStore,
   setPin,
   TenantId,
+  TenantKeys,
   verifyPin
 } from "../../src/index.js"
 import { pinArb as anyPinArb, digits, flipBit, referenceFormat0 } from "../crypto/support.js"
@@ -30,6 +30,7 @@ import {
   SET_PIN_KEY_HEX,
   TENANT_A
 } from "../support/setPin.js"
+import { snapshot } from "../support/state.js"
 
 /** A PIN the default policy accepts: 4–12 digits, neither one digit repeated nor a straight run. */
 const pinArb = anyPinArb.filter((pin) => !isTrivialPin(pin))
@@ -110,12 +111,14 @@ const everyOutput = async (pin: string, pan: string, iv: Uint8Array): Promise<Re
       yield* auditOf(TENANT_A, KIT),
       yield* storedVerifier
     ]
-    const snapshot = yield* (yield* MemoryDatabase).snapshot
+    // the store: every row of every tenant's state, each part on its own too, and the tenant's keys
+    const state = yield* snapshot
+    const keys = yield* TenantKeys
     values.push(
-      snapshot,
-      Object.values(snapshot).map((store: Table.Table<unknown> | Log.Log<unknown>) =>
-        "logs" in store ? Log.entries(store) : Table.values(store)
-      )
+      state,
+      ...Object.values(state).flatMap((tenant) => Object.values(tenant)),
+      yield* keys.keyFor(TenantId.make(TENANT_A), "setPin"),
+      yield* keys.keyFor(TenantId.make(TENANT_A), "pinStore")
     )
     return values
   })

@@ -6,7 +6,7 @@
 import { Effect, Exit, Option, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { MemoryDatabase, type MemoryOptions } from "../../src/adapters/memory/index.js"
+import type { MemoryOptions } from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
   CardholderHasSeveralPans,
@@ -17,6 +17,7 @@ import {
   updateToken
 } from "../../src/index.js"
 import { TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
+import { sameState, snapshot } from "../support/state.js"
 import {
   AUDIT_INFO,
   CARDHOLDER,
@@ -110,15 +111,14 @@ const runUpdate = (
   ).pipe(Effect.map((rows) => new Map(rows.flat() as Array<[string, ReturnType<typeof viewOf> | undefined]>)))
   return Effect.runPromise(
     Effect.gen(function* () {
-      const db = yield* MemoryDatabase
-      const snapshot = yield* db.snapshot
+      const state = yield* snapshot
       const before = yield* readAll
       const exit = yield* Effect.exit(updateToken(tenant, request))
       const after = yield* readAll
       const events = yield* Effect.flatMap(AuditLog, (log) =>
         Effect.forEach(refs, (ref) => log.findBySubject(TenantId.make(tenant), ref))
       )
-      return { exit, before, after, events: events.flat(), unchanged: snapshot === (yield* db.snapshot) }
+      return { exit, before, after, events: events.flat(), unchanged: sameState(state, yield* snapshot) }
     }).pipe(Effect.provide(testLayer(fixture, options)))
   )
 }

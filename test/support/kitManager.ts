@@ -3,11 +3,11 @@
  * the tenant's card-number key, and runners that give back the outcome and the store.
  */
 import { Effect, Result } from "effect"
-import {
-  MemoryDatabase,
-  type MemoryFixture,
-  type MemoryOptions,
-  type MemoryPorts
+import type {
+  MemoryFixture,
+  MemoryOptions,
+  MemoryPorts,
+  MemoryState
 } from "../../src/adapters/memory/index.js"
 import {
   AccountNo,
@@ -21,6 +21,7 @@ import {
   TenantId
 } from "../../src/index.js"
 import { BIN, cardFixture, customerWith, panFor, TENANT_A, testLayer } from "./builders.js"
+import { snapshot } from "./state.js"
 
 type TenantFixture = MemoryFixture["tenants"][string]
 type CustomerFixture = NonNullable<TenantFixture["customers"]>[number]
@@ -134,18 +135,20 @@ export const domainCard = (kitNo: string, serial: number, overrides: Partial<Car
   ...overrides
 })
 
-/** Runs a program on a fresh store: its outcome, and the committed tables before and after. */
+/**
+ * Runs a program on a fresh store: its outcome, and the committed state before and after (compare
+ * them with `sameState` or `differences` of ./state.ts, never with `===` or `toEqual`).
+ */
 export const runOn = <A, E>(
   fixture: MemoryFixture,
-  program: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  program: Effect.Effect<A, E, MemoryPorts | MemoryState>,
   options?: MemoryOptions
 ) =>
   Effect.runPromise(
     Effect.gen(function* () {
-      const db = yield* MemoryDatabase
-      const before = yield* db.snapshot
+      const before = yield* snapshot
       const outcome = yield* Effect.result(program)
-      const after = yield* db.snapshot
+      const after = yield* snapshot
       return { outcome, before, after }
     }).pipe(Effect.provide(testLayer(fixture, options)))
   )

@@ -5,7 +5,7 @@
  */
 import { Effect, Option, Result } from "effect"
 import { TestClock } from "effect/testing"
-import { MemoryDatabase, type MemoryFixture, type MemoryOptions } from "../../src/adapters/memory/index.js"
+import type { MemoryFixture, MemoryOptions } from "../../src/adapters/memory/index.js"
 import {
   AccountNo,
   CardReplacementRefused,
@@ -18,6 +18,7 @@ import {
   TenantId
 } from "../../src/index.js"
 import { cardFixture, NOW, TENANT_A, testLayer } from "./builders.js"
+import { unchangedBy } from "./state.js"
 
 type TenantFixture = MemoryFixture["tenants"][string]
 type CustomerFixture = NonNullable<TenantFixture["customers"]>[number]
@@ -126,10 +127,8 @@ export const answerOf = (result: Result.Result<unknown, { readonly _tag: string 
 /** Runs one replacement and reports its answer and whether the store was left exactly as it was. */
 export const attempt = (tenant: string, body: unknown) =>
   Effect.gen(function* () {
-    const db = yield* MemoryDatabase
-    const before = yield* db.snapshot
-    const result = yield* Effect.result(replaceCard(tenant, body))
-    return { result, answer: answerOf(result), unchanged: before === (yield* db.snapshot) }
+    const { result, unchanged } = yield* unchangedBy(replaceCard(tenant, body))
+    return { result, answer: answerOf(result), unchanged }
   })
 
 export const accountOf = (tenant: string, accountNo: number) =>
@@ -172,14 +171,18 @@ export const withSlowReads = <A, E, R>(program: Effect.Effect<A, E, R>) =>
         CustomerRepository.of({
           ...customers,
           findAccount: (tenant, accountNo) =>
-            Effect.andThen(Effect.yieldNow, customers.findAccount(tenant, accountNo))
+            Effect.andThen(Effect.yieldNow, customers.findAccount(tenant, accountNo)),
+          findAccountForUpdate: (tenant, accountNo) =>
+            Effect.andThen(Effect.yieldNow, customers.findAccountForUpdate(tenant, accountNo))
         })
       ),
       Effect.provideService(
         CardRepository,
         CardRepository.of({
           ...cards,
-          findByKitNo: (tenant, kitNo) => Effect.andThen(Effect.yieldNow, cards.findByKitNo(tenant, kitNo))
+          findByKitNo: (tenant, kitNo) => Effect.andThen(Effect.yieldNow, cards.findByKitNo(tenant, kitNo)),
+          findByKitNoForUpdate: (tenant, kitNo) =>
+            Effect.andThen(Effect.yieldNow, cards.findByKitNoForUpdate(tenant, kitNo))
         })
       )
     )

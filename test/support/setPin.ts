@@ -6,10 +6,10 @@ import { createCipheriv, createHmac } from "node:crypto"
 import { inspect } from "node:util"
 import { Cause, Effect, Exit, Logger, Option, Redacted, References, Result, Schema } from "effect"
 import type {
-  MemoryDatabase,
   MemoryFixture,
   MemoryOptions,
-  MemoryPorts
+  MemoryPorts,
+  MemoryState
 } from "../../src/adapters/memory/index.js"
 import {
   type AuditEvent,
@@ -198,7 +198,7 @@ export const attempt = (fixture: MemoryFixture, body: unknown, options: AttemptO
 
 export const runOn = <A, E>(
   fixture: MemoryFixture,
-  program: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  program: Effect.Effect<A, E, MemoryPorts | MemoryState>,
   memory?: MemoryOptions
 ): Promise<A> => Effect.runPromise(Effect.provide(program, testLayer(fixture, memory)))
 

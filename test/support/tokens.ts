@@ -4,11 +4,10 @@
  */
 import { Effect, Exit, Option, Redacted, Result } from "effect"
 import {
-  MemoryDatabase,
   type MemoryFixture,
   type MemoryOptions,
   type MemoryPorts,
-  walletNotificationsOf
+  MemoryState
 } from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
@@ -24,6 +23,7 @@ import {
   updateToken
 } from "../../src/index.js"
 import { NOW, TENANT_A, TENANT_B, testLayer } from "./builders.js"
+import { sameState, snapshot } from "./state.js"
 
 type TenantFixture = MemoryFixture["tenants"][string]
 export type TokenFixture = NonNullable<TenantFixture["tokens"]>[number]
@@ -131,10 +131,14 @@ export const viewOf = (token: Token) => ({
   comments: token.comments
 })
 
+/** The wallet notifications recorded for a tenant, oldest first. */
+export const walletNotificationsOf = (tenant: string) =>
+  Effect.flatMap(MemoryState, (state) => state.walletNotifications(tenant))
+
 /** Runs an effect on a fresh store seeded from `fixture`. */
 export const runTokens = <A, E>(
   fixture: MemoryFixture,
-  effect: Effect.Effect<A, E, MemoryPorts | MemoryDatabase>,
+  effect: Effect.Effect<A, E, MemoryPorts | MemoryState>,
   options?: MemoryOptions
 ) => Effect.runPromise(Effect.provide(effect, testLayer(fixture, options)) as Effect.Effect<A, E>)
 
@@ -154,10 +158,9 @@ export const updateOn = (
   runTokens(
     fixture,
     Effect.gen(function* () {
-      const db = yield* MemoryDatabase
-      const before = yield* db.snapshot
+      const before = yield* snapshot
       const exit = yield* Effect.exit(updateToken(tenant, request))
-      const unchanged = before === (yield* db.snapshot)
+      const unchanged = sameState(before, yield* snapshot)
       const events = yield* Effect.flatMap(AuditLog, (log) =>
         log.findBySubject(TenantId.make(tenant), subject)
       )

@@ -1,8 +1,8 @@
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Result } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/Identifiers.js"
+import { DuplicateKey, type UniqueKey } from "../../domain/StoreError.js"
 import { CardRepository } from "../../ports/CardRepository.js"
-import { keepSerialAbove } from "./MemoryCardIssuer.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
@@ -76,10 +76,11 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
   const byAccount = new Map<Owner, IndexChange>()
   for (const card of cards) {
     const old = Table.getOrUndefined(tables.cards, tenant, card.kitNo)
-    if (old === undefined) {
+    const pan = Redacted.value(card.pan)
+    if (old === undefined || Redacted.value(old.pan) !== pan) {
       // the PAN index is keyed by the PAN's digits: a Table never prints its ids
-      Table.set(tables.kitNoByPan, tenant, Redacted.value(card.pan), card.kitNo)
-      keepSerialAbove(tables, tenant, card.kitNo)
+      if (old !== undefined) Table.remove(tables.kitNoByPan, tenant, Redacted.value(old.pan))
+      Table.set(tables.kitNoByPan, tenant, pan, card.kitNo)
     }
     if (old?.entityId !== card.entityId) {
       if (old !== undefined) removeFrom(changeOf(byCustomer, old.entityId), card.kitNo)
@@ -96,6 +97,39 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
   return tables
 }
 
+/**
+ * The first key of the new cards that the tenant already holds (a committed card's, the
+ * transaction's, or an earlier card's of the same batch), if any. A PAN that the issuer reserved for
+ * this very kitNo is free.
+ */
+const takenKey = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): UniqueKey | undefined => {
+  const kitNos = new Set<string>()
+  const pans = new Set<string>()
+  for (const card of cards) {
+    const pan = Redacted.value(card.pan)
+    if (kitNos.has(card.kitNo) || Table.has(tables.cards, tenant, card.kitNo)) return "kitNo"
+    const holder = Table.getOrUndefined(tables.kitNoByPan, tenant, pan)
+    if (pans.has(pan) || (holder !== undefined && holder !== card.kitNo)) return "pan"
+    kitNos.add(card.kitNo)
+    pans.add(pan)
+  }
+  return undefined
+}
+
+const insertCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>) => {
+  const key = takenKey(tables, tenant, cards)
+  if (key !== undefined) return Result.fail(new DuplicateKey({ operation: "CardRepository.insertAll", key }))
+  putCards(tables, tenant, cards)
+  return Result.succeed(undefined)
+}
+
+const updateCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>) => {
+  for (const card of cards)
+    if (!Table.has(tables.cards, tenant, card.kitNo))
+      throw new Error("CardRepository.updateAll: a card that is not stored; insert it with insertAll")
+  putCards(tables, tenant, cards)
+}
+
 const cardsIn = (
   tables: Tables,
   tenant: TenantId,
@@ -103,18 +137,27 @@ const cardsIn = (
 ): ReadonlyArray<Card> => (kitNos === undefined ? [] : Table.getMany(tables.cards, tenant, kitNos))
 
 /**
+ * Cards in the memory database. The `…ForUpdate` reads are plain reads here: the database runs one
+ * transaction at a time, so every row a transaction reads is its own until it ends.
+ *
  * @category layers
  */
 export const MemoryCardRepository = Layer.effect(
   CardRepository,
-  Effect.map(MemoryDatabase, (db) =>
-    CardRepository.of({
-      findByKitNo: (tenant, kitNo) => db.read((t) => Table.get(t.cards, tenant, kitNo)),
-      findByCustomer: (tenant, entityId) =>
-        db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.customerCards, tenant, entityId))),
+  Effect.map(MemoryDatabase, (db) => {
+    const findByKitNo = (tenant: TenantId, kitNo: KitNo) => db.read((t) => Table.get(t.cards, tenant, kitNo))
+    const findByCustomer = (tenant: TenantId, entityId: EntityId) =>
+      db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.customerCards, tenant, entityId)))
+    return CardRepository.of({
+      findByKitNo,
+      findByKitNoForUpdate: findByKitNo,
+      findByCustomer,
+      findByCustomerForUpdate: findByCustomer,
       findByAccount: (tenant, accountNo) =>
         db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.cardsByAccount, tenant, accountNo))),
-      saveAll: (tenant, cards) => db.write("CardRepository.saveAll", (t) => putCards(t, tenant, cards))
+      insertAll: (tenant, cards) =>
+        db.tryWrite("CardRepository.insertAll", (t) => insertCards(t, tenant, cards)),
+      updateAll: (tenant, cards) => db.write("CardRepository.updateAll", (t) => updateCards(t, tenant, cards))
     })
-  )
+  })
 )

@@ -1,6 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
-import type { TenantId } from "../../domain/Identifiers.js"
+import type { AccountNo, TenantId } from "../../domain/Identifiers.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
@@ -38,8 +38,10 @@ export const putAccounts = (tables: Tables, tenant: TenantId, accounts: Readonly
  */
 export const MemoryCustomerRepository = Layer.effect(
   CustomerRepository,
-  Effect.map(MemoryDatabase, (db) =>
-    CustomerRepository.of({
+  Effect.map(MemoryDatabase, (db) => {
+    const findAccount = (tenant: TenantId, accountNo: AccountNo) =>
+      db.read((t) => Table.get(t.accounts, tenant, accountNo))
+    return CustomerRepository.of({
       findByEntityId: (tenant, entityId) => db.read((t) => Table.get(t.customers, tenant, entityId)),
       findByMobileNo: (tenant, mobileNo) =>
         db.read((t) =>
@@ -47,11 +49,13 @@ export const MemoryCustomerRepository = Layer.effect(
             Table.get(t.customers, tenant, entityId)
           )
         ),
-      findAccount: (tenant, accountNo) => db.read((t) => Table.get(t.accounts, tenant, accountNo)),
+      findAccount,
+      // one transaction at a time: the account is the transaction's own until it ends
+      findAccountForUpdate: findAccount,
       saveAll: (tenant, customers) =>
         db.write("CustomerRepository.saveAll", (t) => putCustomers(t, tenant, customers)),
       saveAccounts: (tenant, accounts) =>
         db.write("CustomerRepository.saveAccounts", (t) => putAccounts(t, tenant, accounts))
     })
-  )
+  })
 )

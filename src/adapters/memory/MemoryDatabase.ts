@@ -1,10 +1,12 @@
 /**
- * One in-memory database behind every memory port: committed rows in native maps, writers serialized
- * by a semaphore, and transactions that write into overlays published only on success.
+ * One in-memory database behind every memory port: committed rows in native maps, one lock for the
+ * whole database, and one open transaction at a time whose writes wait in pending rows until it
+ * commits. A nested transaction is a savepoint: an undo log records each write made while it is
+ * open, and its failure plays the log back to where the savepoint began.
  *
  * @since 0.1.0
  */
-import { Context, Effect, type HashSet, Layer, type Redacted, Semaphore } from "effect"
+import { Context, Effect, type HashSet, Layer, type Redacted, Result, Semaphore } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
@@ -16,9 +18,9 @@ import { StoreError } from "../../domain/StoreError.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
-import * as Log from "./Log.js"
+import { Log, LogData } from "./Log.js"
 import type { WalletNotification } from "./MemoryWalletNotifier.js"
-import * as Table from "./Table.js"
+import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
 
 /**
  * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.
@@ -26,78 +28,93 @@ import * as Table from "./Table.js"
  * @category models
  */
 export interface Tables {
-  readonly cards: Table.Table<Card>
+  readonly cards: Table<Card>
   /** The kitNos of each account, ascending, by tenant then accountNo. */
-  readonly cardsByAccount: Table.Table<ReadonlyArray<KitNo>>
+  readonly cardsByAccount: Table<ReadonlyArray<KitNo>>
   /** The kitNos of each customer, ascending, by tenant then entityId. */
-  readonly customerCards: Table.Table<ReadonlyArray<KitNo>>
-  readonly customers: Table.Table<Customer>
-  readonly customersByMobile: Table.Table<EntityId>
-  readonly accounts: Table.Table<Account>
-  /** The audit events of each tenant, in order, indexed by subject when read. */
-  readonly audit: Log.Log<AuditEvent>
-  /**
-   * kitNo of each PAN, by tenant then PAN digits: a Table never prints its ids or rows.
-   */
-  readonly kitNoByPan: Table.Table<KitNo>
+  readonly customerCards: Table<ReadonlyArray<KitNo>>
+  readonly customers: Table<Customer>
+  readonly customersByMobile: Table<EntityId>
+  readonly accounts: Table<Account>
+  /** The audit events of each tenant, in order and by subject. */
+  readonly audit: Log<AuditEvent>
+  /** kitNo of each PAN, by tenant then PAN digits: a Table never prints its ids or rows. */
+  readonly kitNoByPan: Table<KitNo>
   /** The issuer's next serial, per tenant. */
-  readonly issuerSerial: Table.Table<number>
+  readonly issuerSerial: Table<number>
   /** By tenant then purpose. */
-  readonly keys: Table.Table<Redacted.Redacted<Uint8Array>>
+  readonly keys: Table<Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
-  readonly policies: Table.Table<Policy>
+  readonly policies: Table<Policy>
   /** By tenant then tokenUniqueReference. */
-  readonly tokens: Table.Table<Token>
-  /**
-   * The tokens of each account PAN, keyed by tenant, then by the PAN's digits: a `Table` never prints
-   * its ids or rows.
-   */
-  readonly tokensByPan: Table.Table<HashSet.HashSet<TokenUniqueReference>>
+  readonly tokens: Table<Token>
+  /** The tokens of each account PAN, by tenant then the PAN's digits. */
+  readonly tokensByPan: Table<HashSet.HashSet<TokenUniqueReference>>
   /** By tenant then cardholderId. */
-  readonly tokensByCardholder: Table.Table<HashSet.HashSet<TokenUniqueReference>>
+  readonly tokensByCardholder: Table<HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
-  readonly accountRanges: Table.Table<ReadonlyArray<AccountRange>>
+  readonly accountRanges: Table<ReadonlyArray<AccountRange>>
   /** The wallet-provider outbox, oldest first; keyed by tenant. */
-  readonly walletNotifications: Table.Table<ReadonlyArray<WalletNotification>>
+  readonly walletNotifications: Table<ReadonlyArray<WalletNotification>>
   /** The tenant's catalog, in productId order; keyed by tenant. */
-  readonly products: Table.Table<ReadonlyArray<Product>>
+  readonly products: Table<ReadonlyArray<Product>>
   /** The tenant's tiers, lowest first; keyed by tenant. */
-  readonly tierLadders: Table.Table<TierLadder>
+  readonly tierLadders: Table<TierLadder>
   /** By tenant then orderId. */
-  readonly orders: Table.Table<CardOrder>
+  readonly orders: Table<CardOrder>
   /** The PIN verifier of each card (a keyed hash, never a PIN), by tenant then kitNo. */
-  readonly pinVerifiers: Table.Table<PinVerifier>
+  readonly pinVerifiers: Table<PinVerifier>
+}
+
+type Store = Table<unknown> | Log<unknown>
+
+/** Views of the same data in another mode (every table and log of the database). */
+const view = (tables: Tables, mode: Mode, shared: Journal, copy: boolean): Tables => {
+  const viewed: Record<string, Store> = {}
+  for (const [name, store] of Object.entries(tables as unknown as Record<string, Store>)) {
+    viewed[name] =
+      store instanceof Log
+        ? new Log(copy ? store.data.copy() : store.data, mode, shared)
+        : new Table(copy ? store.data.copy() : store.data, mode, shared)
+  }
+  return viewed as unknown as Tables
 }
 
 /**
+ * Empty tables that take writes directly: what a fixture is seeded into.
+ *
  * @category constructors
  */
-export const emptyTables = (): Tables => ({
-  cards: Table.building(),
-  cardsByAccount: Table.building(),
-  customerCards: Table.building(),
-  customers: Table.building(),
-  customersByMobile: Table.building(),
-  accounts: Table.building(),
-  audit: Log.building((event: AuditEvent) => event.subject),
-  kitNoByPan: Table.building(),
-  issuerSerial: Table.building(),
-  keys: Table.building(),
-  policies: Table.building(),
-  tokens: Table.building(),
-  tokensByPan: Table.building(),
-  tokensByCardholder: Table.building(),
-  accountRanges: Table.building(),
-  walletNotifications: Table.building(),
-  products: Table.building(),
-  tierLadders: Table.building(),
-  orders: Table.building(),
-  pinVerifiers: Table.building()
-})
+export const emptyTables = (): Tables => {
+  const unused = journal()
+  const table = <V>() => new Table<V>(new TableData(new Map()), "building", unused)
+  return {
+    cards: table(),
+    cardsByAccount: table(),
+    customerCards: table(),
+    customers: table(),
+    customersByMobile: table(),
+    accounts: table(),
+    audit: new Log(new LogData(new Map(), (event: AuditEvent) => event.subject), "building", unused),
+    kitNoByPan: table(),
+    issuerSerial: table(),
+    keys: table(),
+    policies: table(),
+    tokens: table(),
+    tokensByPan: table(),
+    tokensByCardholder: table(),
+    accountRanges: table(),
+    walletNotifications: table(),
+    products: table(),
+    tierLadders: table(),
+    orders: table(),
+    pinVerifiers: table()
+  }
+}
 
 /**
  * Decides whether a write fails, for fault-injection tests: `index` counts the database's writes
- * from 0, `operation` names the port method (`CardRepository.saveAll`).
+ * from 0, `operation` names the port method (`CardRepository.updateAll`).
  *
  * @category models
  */
@@ -107,40 +124,20 @@ export type FaultPlan = (write: { readonly operation: string; readonly index: nu
  * @category models
  */
 export interface MemoryOptions {
+  /** Makes the chosen writes fail with a retryable `StoreError`, for tests of rollback. */
   readonly failWrite?: FaultPlan
 }
 
 interface Transaction {
   readonly database: object
-  /** Shared by the transaction and its savepoints; false once the transaction has ended. */
-  readonly state: { open: boolean }
-  /** The savepoint this part of the transaction runs in; undefined at the top level. */
-  readonly scope: Table.Scope | undefined
+  /** False once the transaction has ended. */
+  open: boolean
 }
 
 const CurrentTransaction = Context.Reference<Transaction | undefined>(
   "card-lifecycle/memory/CurrentTransaction",
-  {
-    defaultValue: () => undefined
-  }
+  { defaultValue: () => undefined }
 )
-
-interface StoreMapping {
-  readonly table: (table: Table.Table<unknown>) => Table.Table<unknown>
-  readonly log: (log: Log.Log<unknown>) => Log.Log<unknown>
-}
-
-const mapTables = (tables: Tables, f: StoreMapping): Tables => {
-  // a copy of the literal keeps its shape (fast property access); only the values change
-  const mapped = { ...tables } as unknown as Record<string, Table.Table<unknown> | Log.Log<unknown>>
-  for (const name of Object.keys(mapped)) {
-    const store = mapped[name]!
-    mapped[name] = "logs" in store ? f.log(store) : f.table(store)
-  }
-  return mapped as unknown as Tables
-}
-
-const copies: StoreMapping = { table: Table.copy, log: Log.copy }
 
 /**
  * @category services
@@ -148,108 +145,104 @@ const copies: StoreMapping = { table: Table.copy, log: Log.copy }
 export class MemoryDatabase extends Context.Service<
   MemoryDatabase,
   {
+    /** Reads the committed tables, or, inside the open transaction, its own view of them. */
     readonly read: <A>(f: (tables: Tables) => A) => Effect.Effect<A>
     /**
-     * `f` writes through the `Table` functions, atomically (it is synchronous), and its writes land
-     * in the current transaction; its result is the write's. `context` is the calling fiber's (its
+     * `f` writes through the `Table` and `Log` functions, at once (it is synchronous), inside the
+     * current transaction, or in one of its own outside any. `context` is the calling fiber's (its
      * `Random`, for one).
      */
     readonly write: <A>(
       operation: string,
       f: (tables: Tables, context: Context.Context<never>) => A
     ) => Effect.Effect<A, StoreError>
+    /** `write` for a write that may refuse: `f` checks before it writes, so a refusal stores nothing. */
+    readonly tryWrite: <A, E>(
+      operation: string,
+      f: (tables: Tables, context: Context.Context<never>) => Result.Result<A, E>
+    ) => Effect.Effect<A, E | StoreError>
     readonly transaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-    /**
-     * A read-only copy of the committed tables, for tests and diagnostics. The same object until a
-     * transaction commits a write: `before === after` means nothing was stored.
-     */
-    readonly snapshot: Effect.Effect<Tables>
+    /** The committed tables, read-only. */
+    readonly committed: Tables
   }
 >()("card-lifecycle/memory/MemoryDatabase") {
-  static readonly make = (initial: Tables, options: MemoryOptions = {}) =>
+  static readonly make = (seed: Tables, options: MemoryOptions = {}) =>
     Effect.gen(function* () {
       // Plain variables are safe here: JavaScript runs one fiber step at a time, each `Effect.sync`
-      // below is atomic, and every writer holds the one permit of `writers`. Writers take turns, so
-      // one set of overlays serves every transaction: emptied at each commit or rollback. The
-      // initial tables are copied: two databases never share rows.
-      const committed = mapTables(mapTables(initial, copies), { table: Table.readonly, log: Log.readonly })
-      const session = Table.session()
-      const overlays = mapTables(committed, {
-        table: (table) => Table.overlay(table, session),
-        log: (log) => Log.overlay(log, session)
-      })
-      let version = 0
-      let snapshot: { readonly version: number; readonly tables: Tables } | undefined
-      let writeCount = 0
-      const writers = yield* Semaphore.make(1)
+      // below is atomic, and one transaction at a time holds the database's lock.
+      const shared = journal()
+      const building = view(seed, "building", shared, true)
+      const committed = view(building, "committed", shared, false)
+      const pending = view(building, "transaction", shared, false)
+      const lock = yield* Semaphore.make(1)
       const identity = {}
-      const ours = (tx: Transaction | undefined): tx is Transaction =>
-        tx?.database === identity && tx.state.open
-      const ended = (tx: Transaction | undefined) => tx?.database === identity && !tx.state.open
+      let writeCount = 0
+      const ours = (tx: Transaction | undefined): tx is Transaction => tx?.database === identity && tx.open
 
-      // `contextWith` and `Context.get`, not `flatMap(CurrentTransaction, …)`: one step of the fiber
-      // per transaction, read or write instead of two
+      const savepoint = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+        Effect.suspend(() => {
+          const mark = shared.undo.length
+          shared.savepoints++
+          return Effect.onExit(self, (exit) =>
+            Effect.sync(() => {
+              shared.savepoints--
+              // rolling a savepoint back undoes every write made since it began, newest first
+              if (exit._tag === "Failure") {
+                for (let i = shared.undo.length - 1; i >= mark; i--) shared.undo[i]!()
+                shared.undo.length = Math.min(mark, shared.undo.length)
+              }
+              if (shared.savepoints === 0) shared.undo.length = 0
+            })
+          )
+        })
+
+      const end = (success: boolean) => {
+        for (const store of shared.dirty) success ? store.commit() : store.rollback()
+        shared.dirty.clear()
+        shared.undo.length = 0
+        shared.savepoints = 0
+      }
+
       const transaction = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
         Effect.contextWith((context) => {
-          const tx = Context.get(context, CurrentTransaction)
-          if (ours(tx)) {
-            // a nested transaction is a savepoint: its failure undoes its own writes only
-            const scope: Table.Scope = { parent: tx.scope }
-            return Effect.provideService(self, CurrentTransaction, { ...tx, scope }).pipe(
-              Effect.onError(() => Effect.sync(() => Table.undo(session, scope)))
-            )
-          }
-          const own: Transaction = { database: identity, state: { open: true }, scope: undefined }
-          return writers.withPermits(1)(
-            Effect.provideService(self, CurrentTransaction, own).pipe(
-              Effect.onExit((exit) =>
-                Effect.sync(() => {
-                  own.state.open = false
-                  // a failure or an interruption publishes nothing
-                  if (exit._tag === "Success") {
-                    if (session.dirty.length > 0) version++
-                    Table.commit(session)
-                  } else Table.rollback(session)
-                })
-              )
+          if (ours(Context.get(context, CurrentTransaction))) return savepoint(self)
+          const own: Transaction = { database: identity, open: true }
+          return lock.withPermits(1)(
+            Effect.onExit(Effect.provideService(self, CurrentTransaction, own), (exit) =>
+              Effect.sync(() => {
+                own.open = false
+                // a failure or an interruption publishes nothing
+                end(exit._tag === "Success")
+              })
             )
           )
         })
 
-      const write = <A>(
+      const tryWrite = <A, E>(
         operation: string,
-        f: (tables: Tables, context: Context.Context<never>) => A
-      ): Effect.Effect<A, StoreError> =>
+        f: (tables: Tables, context: Context.Context<never>) => Result.Result<A, E>
+      ): Effect.Effect<A, E | StoreError> =>
         Effect.contextWith((context) => {
-          const tx = Context.get(context, CurrentTransaction)
-          // a fiber forked inside a transaction that has ended must not write on its own: its
-          // transaction's outcome (perhaps a rollback) is already decided
-          if (ended(tx)) return Effect.die(new Error(`${operation} ran after its transaction ended`))
-          if (!ours(tx)) return transaction(write(operation, f))
+          if (!ours(Context.get(context, CurrentTransaction))) return transaction(tryWrite(operation, f))
           const index = writeCount++
-          if (options.failWrite?.({ operation, index })) return Effect.fail(new StoreError({ operation }))
-          session.scope = tx.scope
-          try {
-            return Effect.succeed(f(overlays, context))
-          } finally {
-            session.scope = undefined
-          }
+          if (options.failWrite?.({ operation, index }))
+            return Effect.fail(new StoreError({ operation, retryable: true }))
+          return Effect.fromResult(f(pending, context))
         })
 
       return MemoryDatabase.of({
         read: (f) =>
           Effect.contextWith((context) =>
-            Effect.succeed(f(ours(Context.get(context, CurrentTransaction)) ? overlays : committed))
+            Effect.succeed(f(ours(Context.get(context, CurrentTransaction)) ? pending : committed))
           ),
-        write,
+        write: (operation, f) => tryWrite(operation, (tables, context) => Result.succeed(f(tables, context))),
+        tryWrite,
         transaction,
-        snapshot: Effect.sync(() => {
-          if (snapshot?.version !== version) snapshot = { version, tables: mapTables(committed, copies) }
-          return snapshot.tables
-        })
+        committed
       })
     })
 
-  static readonly layer = (initial: Tables, options?: MemoryOptions) =>
-    Layer.effect(MemoryDatabase, MemoryDatabase.make(initial, options))
+  /** A fresh database holding a copy of `seed`'s rows. */
+  static readonly layer = (seed: Tables, options?: MemoryOptions) =>
+    Layer.effect(MemoryDatabase, MemoryDatabase.make(seed, options))
 }

@@ -76,6 +76,14 @@ const TenantFixture = Schema.Struct({
       migrationInTransition: Schema.optionalKey(Schema.Boolean),
       allowTrivialPins: Schema.optionalKey(Schema.Boolean)
     })
+  ),
+  /** The first serial kitNo the memory issuer tries for the tenant; 4240200000 when omitted. */
+  nextKitNo: Schema.optionalKey(
+    Schema.Number.check(
+      Schema.makeFilter((n: number) => Number.isSafeInteger(n) && n >= 0, {
+        message: "must be a non-negative safe integer"
+      })
+    )
   )
 })
 
@@ -100,7 +108,11 @@ const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFix
   keys: Table.mutate(tables.keys, (rows) => {
     for (const [purpose, key] of Object.entries(content.keys ?? {})) Table.set(rows, tenant, purpose, key)
   }),
-  policies: Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy })
+  policies: Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy }),
+  issuerSerial:
+    content.nextKitNo === undefined
+      ? tables.issuerSerial
+      : Table.set(tables.issuerSerial, tenant, "", content.nextKitNo)
 })
 
 /**

@@ -1,6 +1,7 @@
 import { Effect, HashSet, Layer, Option, Redacted } from "effect"
 import type { TenantId } from "../../domain/Identifiers.js"
-import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
+import type { AccountPan } from "../../domain/token/AccountPan.js"
+import type { CardholderId, Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
@@ -67,14 +68,22 @@ const tokensOf = (tables: Tables, tenant: TenantId, refs: Option.Option<Refs>): 
  */
 export const MemoryTokenRepository = Layer.effect(
   TokenRepository,
-  Effect.map(MemoryDatabase, (db) =>
-    TokenRepository.of({
-      findByReference: (tenant, ref) => db.read((t) => Table.get(t.tokens, tenant, ref)),
-      findByPan: (tenant, pan) =>
-        db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByPan, tenant, Redacted.value(pan)))),
-      findByCardholder: (tenant, cardholderId) =>
-        db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByCardholder, tenant, cardholderId))),
+  Effect.map(MemoryDatabase, (db) => {
+    const findByReference = (tenant: TenantId, ref: TokenUniqueReference) =>
+      db.read((t) => Table.get(t.tokens, tenant, ref))
+    const findByPan = (tenant: TenantId, pan: AccountPan) =>
+      db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByPan, tenant, Redacted.value(pan))))
+    const findByCardholder = (tenant: TenantId, cardholderId: CardholderId) =>
+      db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByCardholder, tenant, cardholderId)))
+    // one transaction at a time: the `…ForUpdate` reads are plain reads
+    return TokenRepository.of({
+      findByReference,
+      findByReferenceForUpdate: findByReference,
+      findByPan,
+      findByPanForUpdate: findByPan,
+      findByCardholder,
+      findByCardholderForUpdate: findByCardholder,
       saveAll: (tenant, tokens) => db.write("TokenRepository.saveAll", (t) => putTokens(t, tenant, tokens))
     })
-  )
+  })
 )

@@ -1,5 +1,4 @@
-import { Effect, Layer, Option } from "effect"
-import type { TenantId } from "../../domain/Identifiers.js"
+import { Effect, Layer } from "effect"
 import type { TokenUniqueReference } from "../../domain/token/Token.js"
 import { WalletNotifier } from "../../ports/WalletNotifier.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
@@ -34,16 +33,3 @@ export const MemoryWalletNotifier = Layer.effect(
     })
   )
 )
-
-/**
- * The notifications recorded for a tenant, oldest first (committed ones, or those of the current
- * transaction).
- *
- * @category accessors
- */
-export const walletNotificationsOf = (
-  tenant: TenantId | string
-): Effect.Effect<ReadonlyArray<WalletNotification>, never, MemoryDatabase> =>
-  Effect.flatMap(MemoryDatabase, (db) =>
-    db.read((t) => Option.getOrElse(Table.get(t.walletNotifications, tenant, ""), () => []))
-  )

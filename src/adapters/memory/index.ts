@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Result } from "effect"
 import type { ValidationError } from "../../domain/Validation.js"
 import type { AccountRanges } from "../../ports/AccountRanges.js"
 import type { AuditLog } from "../../ports/AuditLog.js"
@@ -29,34 +29,20 @@ import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
 import { type MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
 import { MemoryPinStore } from "./MemoryPinStore.js"
 import { MemoryProductCatalog } from "./MemoryProductCatalog.js"
+import { type MemoryState, MemoryStateLive } from "./MemoryState.js"
 import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
 import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
 import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 
-export * as Log from "./Log.js"
-export { MemoryAccountRanges } from "./MemoryAccountRanges.js"
-export { MemoryAuditLog } from "./MemoryAuditLog.js"
-export { MemoryCardIssuer } from "./MemoryCardIssuer.js"
-export { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
-export { MemoryCardRepository } from "./MemoryCardRepository.js"
-export { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
-// `MemoryDatabase`, `Table` and `Log` are for tests and diagnostics (snapshots, fault plans): a host reads and
-// writes through the ports, which keep tenants apart and every write inside `Transactor`.
-export { type FaultPlan, MemoryDatabase, type MemoryOptions, type Tables } from "./MemoryDatabase.js"
-export { MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
-export { MemoryPinStore } from "./MemoryPinStore.js"
-export { MemoryProductCatalog } from "./MemoryProductCatalog.js"
-export { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
+// The layer, its fixture and options, and what a host reads of the state besides the ports. The
+// database's own machinery (its tables, log and transactions) stays inside: a host reads and writes
+// through the ports, which keep tenants apart and every write inside `Transactor`.
+export type { FaultPlan, MemoryOptions } from "./MemoryDatabase.js"
+export { MemoryFixture } from "./MemoryFixture.js"
+export { type MemorySnapshot, MemoryState, type TenantSnapshot } from "./MemoryState.js"
 export { TokenFixture } from "./MemoryTokenFixture.js"
-export { MemoryTokenRepository } from "./MemoryTokenRepository.js"
-export { MemoryTransactor } from "./MemoryTransactor.js"
-export {
-  MemoryWalletNotifier,
-  type WalletNotification,
-  walletNotificationsOf
-} from "./MemoryWalletNotifier.js"
-export * as Table from "./Table.js"
+export type { WalletNotification } from "./MemoryWalletNotifier.js"
 
 /**
  * Every port this adapter provides.
@@ -79,16 +65,22 @@ export type MemoryPorts =
   | PinStore
 
 /**
- * All ports over one fresh memory database seeded from `fixture`. The `MemoryDatabase` is exposed
- * too, for tests that compare whole snapshots.
+ * All ports, and `MemoryState`, over a memory database seeded from `fixture`. The fixture is decoded
+ * here, once: the layer keeps the decoded rows (PANs `Redacted`), not the fixture, and each build
+ * of the layer starts a fresh database from a copy of them. A fixture that does not decode fails
+ * the layer's build with its `ValidationError`.
  *
  * @category layers
  */
 export const layer = (
   fixture: MemoryFixture = { tenants: {} },
   options?: MemoryOptions
-): Layer.Layer<MemoryPorts | MemoryDatabase, ValidationError> =>
-  Layer.mergeAll(
+): Layer.Layer<MemoryPorts | MemoryState, ValidationError> => {
+  const seed = Effect.runSync(Effect.result(tablesFromFixture(fixture)))
+  const database = Result.isSuccess(seed)
+    ? MemoryDatabase.layer(seed.success, options)
+    : Layer.effect(MemoryDatabase, Effect.fail(seed.failure))
+  return Layer.mergeAll(
     MemoryCardRepository,
     MemoryCustomerRepository,
     MemoryAuditLog,
@@ -101,9 +93,7 @@ export const layer = (
     MemoryTokenRepository,
     MemoryAccountRanges,
     MemoryWalletNotifier,
-    MemoryPinStore
-  ).pipe(
-    Layer.provideMerge(
-      Layer.unwrap(Effect.map(tablesFromFixture(fixture), (tables) => MemoryDatabase.layer(tables, options)))
-    )
-  )
+    MemoryPinStore,
+    MemoryStateLive
+  ).pipe(Layer.provide(database))
+}

@@ -69,47 +69,12 @@ export const withContext = <E extends ContextFields>(event: E, context: ChangeCo
 export const contextFields = (context: ChangeContext): Pick<AuditEvent, "changer" | "channel" | "reason"> =>
   withContext({}, context)
 
-const DAY_MILLIS = 86_400_000
-const MAX_INSTANT = 8.64e15
-const twoDigits = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"))
-const threeDigits = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, "0"))
-// the date part changes once a day: the platform formats it, and it is kept for the next instants
-let formattedDay = Number.NaN
-let datePart = ""
-
 /**
- * An instant (epoch millis) as the ISO-8601 UTC string events carry (`2026-07-15T10:30:00.000Z`),
- * exactly as `new Date(instant).toISOString()` writes it: fractions of a millisecond dropped, a
- * RangeError outside a Date's range. The date part comes from the platform, once per day, and the
- * time of day from arithmetic, a fraction of the platform's cost per event. One flat string:
- * events are kept for long.
+ * An instant (epoch millis) as the ISO-8601 UTC string events carry (`2026-07-15T10:30:00.000Z`).
  *
  * @category constructors
  */
-export const isoTimestamp = (instant: number): string => {
-  // outside a Date's range (or NaN), the platform's RangeError
-  if (!(Math.abs(instant) <= MAX_INSTANT)) return new Date(instant).toISOString()
-  // a Date truncates toward zero (and -0 is 0): so does the arithmetic below
-  const millis = Math.trunc(instant) + 0
-  const day = Math.floor(millis / DAY_MILLIS)
-  if (day !== formattedDay) {
-    const iso = new Date(day * DAY_MILLIS).toISOString()
-    datePart = iso.slice(0, iso.indexOf("T") + 1)
-    formattedDay = day
-  }
-  const ofDay = millis - day * DAY_MILLIS
-  return [
-    datePart,
-    twoDigits[Math.floor(ofDay / 3_600_000)],
-    ":",
-    twoDigits[Math.floor(ofDay / 60_000) % 60],
-    ":",
-    twoDigits[Math.floor(ofDay / 1000) % 60],
-    ".",
-    threeDigits[ofDay % 1000],
-    "Z"
-  ].join("")
-}
+export const isoTimestamp = (instant: number): string => new Date(instant).toISOString()
 
 /**
  * The current instant from `Clock`, as the ISO-8601 UTC string events carry.

@@ -74,30 +74,42 @@ export interface Card {
  * @category errors
  */
 export class CardNotFound extends Schema.TaggedError<CardNotFound>()("CardNotFound", {
+  code: Schema.tag("CARD_NOT_FOUND"),
+  message: Schema.String,
   kitNo: Schema.String
 }) {
   // the kitNo is the caller's text: one that holds a card number is kept masked
   constructor(props: { readonly kitNo: string }) {
-    super({ kitNo: maskCardNumbers(props.kitNo) })
-  }
-  readonly code = "CARD_NOT_FOUND" as const
-  override get message() {
-    return `No card with kitNo ${this.kitNo} exists for this tenant.`
+    const kitNo = maskCardNumbers(props.kitNo)
+    super({ kitNo, message: `No card with kitNo ${kitNo} exists for this tenant.` })
   }
 }
 
 /**
- * DOMAIN.md §2: the operation is not allowed from the card's status.
+ * DOMAIN.md §2: the operation is not allowed from the card's status. `kitNo` is kept as text, a run of
+ * 12 or more digits masked like a PAN.
  *
  * @category errors
  */
 export class InvalidStatusTransition extends Schema.TaggedError<InvalidStatusTransition>()(
   "InvalidStatusTransition",
-  { kitNo: Schema.String, status: CardStatusSchema, operation: Schema.String }
+  {
+    code: Schema.tag("INVALID_STATUS_TRANSITION"),
+    message: Schema.String,
+    kitNo: Schema.String,
+    status: CardStatusSchema,
+    operation: Schema.String
+  }
 ) {
-  readonly code = "INVALID_STATUS_TRANSITION" as const
-  override get message() {
-    return `Cannot ${this.operation} card ${this.kitNo}: its status is ${this.status}.`
+  // DOMAIN.md §9: a card number sent (or stored) as a kitNo is kept masked, as in CardNotFound
+  constructor(props: { readonly kitNo: string; readonly status: CardStatus; readonly operation: string }) {
+    const kitNo = maskCardNumbers(props.kitNo)
+    super({
+      kitNo,
+      status: props.status,
+      operation: props.operation,
+      message: `Cannot ${props.operation} card ${kitNo}: its status is ${props.status}.`
+    })
   }
 }
 

@@ -119,7 +119,7 @@ const refusal = (rule: ReplacementCheck["rule"], facts: ReplacementFacts): Repla
         operation: replaceOperation[facts.status as ReplacementStatus]
       })
     : new CardReplacementRefused({
-        refusal: rule,
+        code: rule,
         accountNo: facts.account.accountNo,
         kitNo: facts.oldLoyaltyId
       })
@@ -184,14 +184,22 @@ export const replacementProduct = (
  */
 export class ReplacementProductNotFound extends Schema.TaggedError<ReplacementProductNotFound>()(
   "ReplacementProductNotFound",
-  { kitNo: Schema.String, tierType: Schema.String, cardType: Schema.String }
+  {
+    code: Schema.tag("REPLACEMENT_PRODUCT_NOT_FOUND"),
+    message: Schema.String,
+    kitNo: Schema.String,
+    tierType: Schema.String,
+    cardType: Schema.String
+  }
 ) {
   constructor(props: { readonly kitNo: string; readonly tierType: string; readonly cardType: string }) {
-    super({ ...props, kitNo: maskCardNumbers(props.kitNo) })
-  }
-  readonly code = "REPLACEMENT_PRODUCT_NOT_FOUND" as const
-  override get message() {
-    return `Card ${this.kitNo} cannot be replaced: no product of this tenant is a ${this.tierType} ${this.cardType} card. Add one to the catalog; meanwhile BLOCK the card if it is lost or stolen.`
+    const kitNo = maskCardNumbers(props.kitNo)
+    super({
+      kitNo,
+      tierType: props.tierType,
+      cardType: props.cardType,
+      message: `Card ${kitNo} cannot be replaced: no product of this tenant is a ${props.tierType} ${props.cardType} card. Add one to the catalog; meanwhile BLOCK the card if it is lost or stolen.`
+    })
   }
 }
 

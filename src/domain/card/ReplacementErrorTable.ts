@@ -110,38 +110,38 @@ export const replacementErrorTable: { readonly [R in ReplacementRefusal]: ErrorT
 }
 
 /**
- * A replacement refused by one row of the error table. `message`, `errorCode` and `statusCode` are
- * the row's, for adapters to answer with; `code` names the rule. `accountNo` and `kitNo` are the
- * caller's identifiers as text, a run of 12 or more digits masked like a PAN.
+ * A replacement refused by one row of the error table. `code` names the rule; `message`, `errorCode`
+ * and `statusCode` are the row's, filled in by the constructor and encoded, for adapters to answer
+ * with. `accountNo` and `kitNo` are the caller's identifiers as text, a run of 12 or more digits
+ * masked like a PAN.
  *
  * @category errors
  */
 export class CardReplacementRefused extends Schema.TaggedError<CardReplacementRefused>()(
   "CardReplacementRefused",
-  { refusal: ReplacementRefusal, accountNo: Schema.String, kitNo: Schema.String }
+  {
+    code: ReplacementRefusal,
+    message: Schema.String,
+    statusCode: Schema.Literals([400, 401]),
+    errorCode: Schema.Literals(["INVALID_REQUEST", "API_VALIDATION"]),
+    accountNo: Schema.String,
+    kitNo: Schema.String
+  }
 ) {
   // DOMAIN.md §9: a card number sent as the correlation id or as oldLoyaltyId is kept masked
   constructor(props: {
-    readonly refusal: ReplacementRefusal
+    readonly code: ReplacementRefusal
     readonly accountNo: number | string
     readonly kitNo: string
   }) {
+    const row = replacementErrorTable[props.code]
     super({
-      refusal: props.refusal,
+      code: props.code,
+      message: row.errorMessage,
+      statusCode: row.statusCode,
+      errorCode: row.errorCode,
       accountNo: maskCardNumbers(String(props.accountNo)),
       kitNo: maskCardNumbers(props.kitNo)
     })
-  }
-  get code(): ReplacementRefusal {
-    return this.refusal
-  }
-  get statusCode(): ErrorTableRow["statusCode"] {
-    return replacementErrorTable[this.refusal].statusCode
-  }
-  get errorCode(): ErrorTableRow["errorCode"] {
-    return replacementErrorTable[this.refusal].errorCode
-  }
-  override get message() {
-    return replacementErrorTable[this.refusal].errorMessage
   }
 }

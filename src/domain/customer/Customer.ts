@@ -54,16 +54,15 @@ export interface Account {
  * @category errors
  */
 export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
+  code: Schema.tag("ACCOUNT_NOT_FOUND"),
+  message: Schema.String,
   accountNo: Schema.String
 }) {
   // the number is the caller's (seed 003's correlation id, up to 16 digits): a card number sent as
   // one is kept masked
   constructor(props: { readonly accountNo: number | string }) {
-    super({ accountNo: maskCardNumbers(String(props.accountNo)) })
-  }
-  readonly code = "ACCOUNT_NOT_FOUND" as const
-  override get message() {
-    return `No account ${this.accountNo} exists for this tenant.`
+    const accountNo = maskCardNumbers(String(props.accountNo))
+    super({ accountNo, message: `No account ${accountNo} exists for this tenant.` })
   }
 }
 
@@ -73,15 +72,18 @@ export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("Acco
  * @category errors
  */
 export class CustomerNotFound extends Schema.TaggedError<CustomerNotFound>()("CustomerNotFound", {
+  code: Schema.tag("CUSTOMER_NOT_FOUND"),
+  message: Schema.String,
   selector: Schema.Literals(["entityId", "mobileNo"]),
   value: Schema.String
 }) {
   // the value is the caller's text: one that holds a card number is kept masked
   constructor(props: { readonly selector: "entityId" | "mobileNo"; readonly value: string }) {
-    super({ ...props, value: maskCardNumbers(props.value) })
-  }
-  readonly code = "CUSTOMER_NOT_FOUND" as const
-  override get message() {
-    return `No customer with ${this.selector} ${this.value} exists for this tenant.`
+    const value = maskCardNumbers(props.value)
+    super({
+      selector: props.selector,
+      value,
+      message: `No customer with ${props.selector} ${value} exists for this tenant.`
+    })
   }
 }

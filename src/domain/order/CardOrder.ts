@@ -61,15 +61,14 @@ export interface CardOrder {
  * @category errors
  */
 export class CardOrderNotFound extends Schema.TaggedError<CardOrderNotFound>()("CardOrderNotFound", {
+  code: Schema.tag("CARD_ORDER_NOT_FOUND"),
+  message: Schema.String,
   orderId: Schema.String
 }) {
   // the orderId is the caller's text: one that holds a card number is kept masked
   constructor(props: { readonly orderId: string }) {
-    super({ ...props, orderId: maskCardNumbers(props.orderId) })
-  }
-  readonly code = "CARD_ORDER_NOT_FOUND" as const
-  override get message() {
-    return `No card order with orderId ${this.orderId} exists for this tenant.`
+    const orderId = maskCardNumbers(props.orderId)
+    super({ orderId, message: `No card order with orderId ${orderId} exists for this tenant.` })
   }
 }
 
@@ -79,12 +78,17 @@ export class CardOrderNotFound extends Schema.TaggedError<CardOrderNotFound>()("
  * @category errors
  */
 export class OrderBranchMismatch extends Schema.TaggedError<OrderBranchMismatch>()("OrderBranchMismatch", {
+  code: Schema.tag("ORDER_BRANCH_MISMATCH"),
+  message: Schema.String,
   orderId: Schema.String,
   branchId: Schema.String
 }) {
-  readonly code = "ORDER_BRANCH_MISMATCH" as const
-  override get message() {
-    return `Card order ${this.orderId} was not placed at branch ${this.branchId}; send the branchId of the original order.`
+  constructor(props: { readonly orderId: string; readonly branchId: string }) {
+    super({
+      orderId: props.orderId,
+      branchId: props.branchId,
+      message: `Card order ${props.orderId} was not placed at branch ${props.branchId}; send the branchId of the original order.`
+    })
   }
 }
 
@@ -94,12 +98,17 @@ export class OrderBranchMismatch extends Schema.TaggedError<OrderBranchMismatch>
  * @category errors
  */
 export class OrderNotCancellable extends Schema.TaggedError<OrderNotCancellable>()("OrderNotCancellable", {
+  code: Schema.tag("ORDER_NOT_CANCELLABLE"),
+  message: Schema.String,
   orderId: Schema.String,
   status: OrderStatus
 }) {
-  readonly code = "ORDER_NOT_CANCELLABLE" as const
-  override get message() {
-    return `Card order ${this.orderId} cannot be cancelled: its status is ${this.status}; only a RECEIVED order can be.`
+  constructor(props: { readonly orderId: string; readonly status: OrderStatus }) {
+    super({
+      orderId: props.orderId,
+      status: props.status,
+      message: `Card order ${props.orderId} cannot be cancelled: its status is ${props.status}; only a RECEIVED order can be.`
+    })
   }
 }
 

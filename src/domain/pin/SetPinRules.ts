@@ -50,11 +50,19 @@ export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>(
  */
 export class InvalidCardStatusForPin extends Schema.TaggedError<InvalidCardStatusForPin>()(
   "InvalidCardStatusForPin",
-  { kitNo: Schema.String, status: CardStatusSchema }
+  {
+    code: Schema.tag("INVALID_CARD_STATUS"),
+    message: Schema.String,
+    kitNo: Schema.String,
+    status: CardStatusSchema
+  }
 ) {
-  readonly code = "INVALID_CARD_STATUS" as const
-  override get message() {
-    return `Card ${this.kitNo} cannot take a PIN while it is ${this.status}; only ASSIGNED, ACTIVE or LOCKED cards can.`
+  constructor(props: { readonly kitNo: string; readonly status: CardStatus }) {
+    super({
+      kitNo: props.kitNo,
+      status: props.status,
+      message: `Card ${props.kitNo} cannot take a PIN while it is ${props.status}; only ASSIGNED, ACTIVE or LOCKED cards can.`
+    })
   }
 }
 
@@ -65,11 +73,12 @@ export class InvalidCardStatusForPin extends Schema.TaggedError<InvalidCardStatu
  * @category errors
  */
 export class ExpiryDateMismatch extends Schema.TaggedError<ExpiryDateMismatch>()("ExpiryDateMismatch", {
+  code: Schema.tag("EXPIRY_DATE_MISMATCH"),
+  message: Schema.String,
   kitNo: Schema.String
 }) {
-  readonly code = "EXPIRY_DATE_MISMATCH" as const
-  override get message() {
-    return "The expiry date does not match the card."
+  constructor(props: { readonly kitNo: string }) {
+    super({ kitNo: props.kitNo, message: "The expiry date does not match the card." })
   }
 }
 
@@ -80,11 +89,16 @@ export class ExpiryDateMismatch extends Schema.TaggedError<ExpiryDateMismatch>()
  * @category errors
  */
 export class TrivialPinRefused extends Schema.TaggedError<TrivialPinRefused>()("TrivialPinRefused", {
+  code: Schema.tag("TRIVIAL_PIN"),
+  message: Schema.String,
   kitNo: Schema.String
 }) {
-  readonly code = "TRIVIAL_PIN" as const
-  override get message() {
-    return "The PIN is one digit repeated or a straight run of digits, which this tenant does not accept; choose another PIN."
+  constructor(props: { readonly kitNo: string }) {
+    super({
+      kitNo: props.kitNo,
+      message:
+        "The PIN is one digit repeated or a straight run of digits, which this tenant does not accept; choose another PIN."
+    })
   }
 }
 

@@ -6,10 +6,10 @@
 import { Effect, Option, Redacted, Schema } from "effect"
 import { PIN_PATTERN } from "../../crypto/index.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { type TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
+import { TenantKeys } from "../../ports/TenantKeys.js"
+import type { VerifyPinError } from "../DomainError.js"
 import { KitNo } from "../Identifiers.js"
-import type { StoreError } from "../StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "../Validation.js"
+import { decodeTenantRequest } from "../Validation.js"
 import { pinVerifier, verifierMatches } from "./PinVerifier.js"
 
 /**
@@ -29,11 +29,6 @@ export const PinFromString = Schema.RedactedFromValue(
  */
 export const VerifyPinRequest = Schema.Struct({ kitNo: KitNo, pin: PinFromString })
 export type VerifyPinRequest = typeof VerifyPinRequest.Encoded
-
-/**
- * @category models
- */
-export type VerifyPinError = ValidationError | TenantKeyMissing | StoreError
 
 const decode = decodeTenantRequest(VerifyPinRequest)
 

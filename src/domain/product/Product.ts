@@ -79,13 +79,19 @@ export interface ProductVariant {
  * @category errors
  */
 export class ProductNotFound extends Schema.TaggedError<ProductNotFound>()("ProductNotFound", {
+  code: Schema.tag("PRODUCT_NOT_FOUND"),
+  message: Schema.String,
   tierType: Schema.String,
   cardType: Schema.String,
   plasticCode: Schema.String
 }) {
-  readonly code = "PRODUCT_NOT_FOUND" as const
-  override get message() {
-    return `No product of this tenant is a ${this.tierType} ${this.cardType} card on plastic ${this.plasticCode}; check kitInfo against the catalog.`
+  constructor(props: { readonly tierType: string; readonly cardType: string; readonly plasticCode: string }) {
+    super({
+      tierType: props.tierType,
+      cardType: props.cardType,
+      plasticCode: props.plasticCode,
+      message: `No product of this tenant is a ${props.tierType} ${props.cardType} card on plastic ${props.plasticCode}; check kitInfo against the catalog.`
+    })
   }
 }
 
@@ -95,11 +101,15 @@ export class ProductNotFound extends Schema.TaggedError<ProductNotFound>()("Prod
  * @category errors
  */
 export class TierNotOnLadder extends Schema.TaggedError<TierNotOnLadder>()("TierNotOnLadder", {
+  code: Schema.tag("TIER_NOT_ON_LADDER"),
+  message: Schema.String,
   tierType: Schema.String
 }) {
-  readonly code = "TIER_NOT_ON_LADDER" as const
-  override get message() {
-    return `Tier ${this.tierType} is not on this tenant's tier ladder, so no upgrade can be judged against it; add it to the ladder.`
+  constructor(props: { readonly tierType: string }) {
+    super({
+      tierType: props.tierType,
+      message: `Tier ${props.tierType} is not on this tenant's tier ladder, so no upgrade can be judged against it; add it to the ladder.`
+    })
   }
 }
 

@@ -23,11 +23,13 @@ import {
  */
 export class KitInfoCountOutOfRange extends Schema.TaggedError<KitInfoCountOutOfRange>()(
   "KitInfoCountOutOfRange",
-  { count: Schema.Number }
+  { code: Schema.tag("KIT_INFO_COUNT_OUT_OF_RANGE"), message: Schema.String, count: Schema.Number }
 ) {
-  readonly code = "KIT_INFO_COUNT_OUT_OF_RANGE" as const
-  override get message() {
-    return `kitInfo holds ${this.count} entries; an upgrade asks for 1 or 2 cards (at most one PHYSICAL and one VIRTUAL).`
+  constructor(props: { readonly count: number }) {
+    super({
+      count: props.count,
+      message: `kitInfo holds ${props.count} entries; an upgrade asks for 1 or 2 cards (at most one PHYSICAL and one VIRTUAL).`
+    })
   }
 }
 
@@ -37,11 +39,15 @@ export class KitInfoCountOutOfRange extends Schema.TaggedError<KitInfoCountOutOf
  * @category errors
  */
 export class DuplicateCardType extends Schema.TaggedError<DuplicateCardType>()("DuplicateCardType", {
+  code: Schema.tag("DUPLICATE_CARD_TYPE"),
+  message: Schema.String,
   cardType: Schema.String
 }) {
-  readonly code = "DUPLICATE_CARD_TYPE" as const
-  override get message() {
-    return `kitInfo asks for two ${this.cardType} cards; send at most one entry per cardType.`
+  constructor(props: { readonly cardType: string }) {
+    super({
+      cardType: props.cardType,
+      message: `kitInfo asks for two ${props.cardType} cards; send at most one entry per cardType.`
+    })
   }
 }
 
@@ -51,13 +57,23 @@ export class DuplicateCardType extends Schema.TaggedError<DuplicateCardType>()("
  * @category errors
  */
 export class TierDowngrade extends Schema.TaggedError<TierDowngrade>()("TierDowngrade", {
+  code: Schema.tag("TIER_DOWNGRADE"),
+  message: Schema.String,
   kitNo: Schema.String,
   currentTier: Schema.String,
   requestedTier: Schema.String
 }) {
-  readonly code = "TIER_DOWNGRADE" as const
-  override get message() {
-    return `Card ${this.kitNo} is ${this.currentTier}; ${this.requestedTier} is a lower tier, and an upgrade never lowers the tier.`
+  constructor(props: {
+    readonly kitNo: string
+    readonly currentTier: string
+    readonly requestedTier: string
+  }) {
+    super({
+      kitNo: props.kitNo,
+      currentTier: props.currentTier,
+      requestedTier: props.requestedTier,
+      message: `Card ${props.kitNo} is ${props.currentTier}; ${props.requestedTier} is a lower tier, and an upgrade never lowers the tier.`
+    })
   }
 }
 
@@ -67,12 +83,17 @@ export class TierDowngrade extends Schema.TaggedError<TierDowngrade>()("TierDown
  * @category errors
  */
 export class SameProductUpgrade extends Schema.TaggedError<SameProductUpgrade>()("SameProductUpgrade", {
+  code: Schema.tag("SAME_PRODUCT_UPGRADE"),
+  message: Schema.String,
   kitNo: Schema.String,
   productId: Schema.String
 }) {
-  readonly code = "SAME_PRODUCT_UPGRADE" as const
-  override get message() {
-    return `Card ${this.kitNo} already is product ${this.productId}; ask for a higher tier or another product of the same tier.`
+  constructor(props: { readonly kitNo: string; readonly productId: string }) {
+    super({
+      kitNo: props.kitNo,
+      productId: props.productId,
+      message: `Card ${props.kitNo} already is product ${props.productId}; ask for a higher tier or another product of the same tier.`
+    })
   }
 }
 

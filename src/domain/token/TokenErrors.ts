@@ -14,6 +14,8 @@ import { TokenStatus } from "./Token.js"
  * @category errors
  */
 export class TokenNotFound extends Schema.TaggedError<TokenNotFound>()("TokenNotFound", {
+  code: Schema.tag("TOKEN_NOT_FOUND"),
+  message: Schema.String,
   selector: Schema.Literals(["tokenUniqueReference", "currentAccountPan", "cardholderId"]),
   /** The TUR or cardholderId as given, any run of 9 or more digits masked; a PAN only masked. */
   value: Schema.String
@@ -23,13 +25,15 @@ export class TokenNotFound extends Schema.TaggedError<TokenNotFound>()("TokenNot
     readonly selector: "tokenUniqueReference" | "currentAccountPan" | "cardholderId"
     readonly value: string
   }) {
-    super({ ...props, value: maskAccountPans(props.value) })
-  }
-  readonly code = "TOKEN_NOT_FOUND" as const
-  override get message() {
-    return this.selector === "tokenUniqueReference"
-      ? `No token with tokenUniqueReference ${this.value} exists for this tenant.`
-      : `No token is mapped to ${this.selector} ${this.value} in this tenant.`
+    const value = maskAccountPans(props.value)
+    super({
+      selector: props.selector,
+      value,
+      message:
+        props.selector === "tokenUniqueReference"
+          ? `No token with tokenUniqueReference ${value} exists for this tenant.`
+          : `No token is mapped to ${props.selector} ${value} in this tenant.`
+    })
   }
 }
 
@@ -39,12 +43,17 @@ export class TokenNotFound extends Schema.TaggedError<TokenNotFound>()("TokenNot
  * @category errors
  */
 export class TokenNotUpdatable extends Schema.TaggedError<TokenNotUpdatable>()("TokenNotUpdatable", {
+  code: Schema.tag("TOKEN_NOT_UPDATABLE"),
+  message: Schema.String,
   tokenUniqueReference: Schema.String,
   status: TokenStatus
 }) {
-  readonly code = "TOKEN_NOT_UPDATABLE" as const
-  override get message() {
-    return `Token ${this.tokenUniqueReference} is ${this.status}: only ACTIVE and SUSPENDED tokens can be updated.`
+  constructor(props: { readonly tokenUniqueReference: string; readonly status: TokenStatus }) {
+    super({
+      tokenUniqueReference: props.tokenUniqueReference,
+      status: props.status,
+      message: `Token ${props.tokenUniqueReference} is ${props.status}: only ACTIVE and SUSPENDED tokens can be updated.`
+    })
   }
 }
 
@@ -55,17 +64,26 @@ export class TokenNotUpdatable extends Schema.TaggedError<TokenNotUpdatable>()("
  * @category errors
  */
 export class AccountRangeMismatch extends Schema.TaggedError<AccountRangeMismatch>()("AccountRangeMismatch", {
+  code: Schema.tag("ACCOUNT_RANGE_MISMATCH"),
+  message: Schema.String,
   tokenUniqueReference: Schema.String,
   currentAccountPan: Schema.String,
   newAccountPan: Schema.String
 }) {
-  readonly code = "ACCOUNT_RANGE_MISMATCH" as const
-  override get message() {
-    return (
-      `The new account PAN ${this.newAccountPan} is not in the account range of ${this.currentAccountPan}, ` +
-      `the current PAN of token ${this.tokenUniqueReference}; nothing was changed. ` +
-      "Use a new PAN from the same account range."
-    )
+  constructor(props: {
+    readonly tokenUniqueReference: string
+    readonly currentAccountPan: string
+    readonly newAccountPan: string
+  }) {
+    super({
+      tokenUniqueReference: props.tokenUniqueReference,
+      currentAccountPan: props.currentAccountPan,
+      newAccountPan: props.newAccountPan,
+      message:
+        `The new account PAN ${props.newAccountPan} is not in the account range of ${props.currentAccountPan}, ` +
+        `the current PAN of token ${props.tokenUniqueReference}; nothing was changed. ` +
+        "Use a new PAN from the same account range."
+    })
   }
 }
 
@@ -81,6 +99,8 @@ export class AccountRangeMismatch extends Schema.TaggedError<AccountRangeMismatc
 export class CardholderHasSeveralPans extends Schema.TaggedError<CardholderHasSeveralPans>()(
   "CardholderHasSeveralPans",
   {
+    code: Schema.tag("CARDHOLDER_HAS_SEVERAL_PANS"),
+    message: Schema.String,
     /** Any run of 9 or more digits masked, as in {@link TokenNotFound}. */
     cardholderId: Schema.String,
     /** One entry per distinct current PAN, in the order the tokens were found. */
@@ -100,17 +120,17 @@ export class CardholderHasSeveralPans extends Schema.TaggedError<CardholderHasSe
       readonly tokenUniqueReferences: ReadonlyArray<string>
     }>
   }) {
-    super({ ...props, cardholderId: maskAccountPans(props.cardholderId) })
-  }
-  readonly code = "CARDHOLDER_HAS_SEVERAL_PANS" as const
-  override get message() {
-    const pans = this.accountPans.map(({ accountPan, tokenUniqueReferences: { length } }) =>
+    const cardholderId = maskAccountPans(props.cardholderId)
+    const pans = props.accountPans.map(({ accountPan, tokenUniqueReferences: { length } }) =>
       length === 1 ? `${accountPan} (1 token)` : `${accountPan} (${length} tokens)`
     )
-    return (
-      `Cardholder ${this.cardholderId} has ACTIVE or SUSPENDED tokens on ${this.accountPans.length} ` +
-      `account PANs: ${pans.join(", ")}. An account PAN mapping is updated by cardholderId only when ` +
-      "all of them share one PAN; nothing was changed. Update by currentAccountPan or tokenUniqueReference."
-    )
+    super({
+      cardholderId,
+      accountPans: props.accountPans,
+      message:
+        `Cardholder ${cardholderId} has ACTIVE or SUSPENDED tokens on ${props.accountPans.length} ` +
+        `account PANs: ${pans.join(", ")}. An account PAN mapping is updated by cardholderId only when ` +
+        "all of them share one PAN; nothing was changed. Update by currentAccountPan or tokenUniqueReference."
+    })
   }
 }

@@ -1,0 +1,117 @@
+/**
+ * What a host or a test reads of the memory database's state besides the ports: a snapshot of every
+ * tenant's committed rows, as plain data.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
+import type { Card } from "../../domain/card/Card.js"
+import type { Account, Customer } from "../../domain/customer/Customer.js"
+import type { KitNo } from "../../domain/Identifiers.js"
+import type { CardOrder } from "../../domain/order/CardOrder.js"
+import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
+import type { Token } from "../../domain/token/Token.js"
+import * as Log from "./Log.js"
+import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
+import type { WalletNotification } from "./MemoryWalletNotifier.js"
+import * as Table from "./Table.js"
+
+/**
+ * The state a tenant's use cases change, in a fixed order (by id; the audit trail and the wallet
+ * outbox oldest first). Configuration (keys, policy, catalog, account ranges) and the issuer's
+ * allocations are not in it: no use case changes the first, and a database sequence does not roll
+ * back the second.
+ *
+ * @category models
+ */
+export interface TenantSnapshot {
+  readonly customers: ReadonlyArray<Customer>
+  readonly accounts: ReadonlyArray<Account>
+  readonly cards: ReadonlyArray<Card>
+  readonly orders: ReadonlyArray<CardOrder>
+  readonly tokens: ReadonlyArray<Token>
+  readonly pinVerifiers: ReadonlyArray<{ readonly kitNo: KitNo; readonly verifier: PinVerifier }>
+  readonly auditEvents: ReadonlyArray<AuditEvent>
+  readonly walletNotifications: ReadonlyArray<WalletNotification>
+}
+
+/**
+ * Every tenant's state, by tenant id. PANs and PIN verifiers stay `Redacted`: compare two snapshots
+ * with `Equal.equals`, which compares redacted values too (a deep equality of plain objects does not
+ * look inside a `Redacted`).
+ *
+ * @category models
+ */
+export type MemorySnapshot = { readonly [tenant: string]: TenantSnapshot }
+
+const byId =
+  <A>(id: (a: A) => string | number) =>
+  (a: A, b: A): number => {
+    const x = id(a)
+    const y = id(b)
+    return x < y ? -1 : x > y ? 1 : 0
+  }
+
+const sorted = <A>(rows: Array<A>, id: (a: A) => string | number): ReadonlyArray<A> => rows.sort(byId(id))
+
+const tenantSnapshot = (t: Tables, tenant: string): TenantSnapshot => ({
+  customers: sorted(Table.valuesOf(t.customers, tenant), (c) => c.entityId),
+  accounts: sorted(Table.valuesOf(t.accounts, tenant), (a) => a.accountNo),
+  cards: sorted(Table.valuesOf(t.cards, tenant), (c) => c.kitNo),
+  orders: sorted(Table.valuesOf(t.orders, tenant), (o) => o.orderId),
+  tokens: sorted(Table.valuesOf(t.tokens, tenant), (k) => k.tokenUniqueReference),
+  pinVerifiers: sorted(
+    [...(t.pinVerifiers.data.committed.get(tenant) ?? new Map())].map(([kitNo, verifier]) => ({
+      kitNo: kitNo as KitNo,
+      verifier
+    })),
+    (p) => p.kitNo
+  ),
+  auditEvents: Log.entriesOf(t.audit, tenant),
+  walletNotifications: Table.getOrUndefined(t.walletNotifications, tenant, "") ?? []
+})
+
+/**
+ * Reads the memory database's committed state.
+ *
+ * @category services
+ */
+export class MemoryState extends Context.Service<
+  MemoryState,
+  {
+    /** Every tenant's committed state; the open transaction's writes are not in it. */
+    readonly snapshot: Effect.Effect<MemorySnapshot>
+    /** The wallet notifications recorded for a tenant, oldest first. */
+    readonly walletNotifications: (tenant: string) => Effect.Effect<ReadonlyArray<WalletNotification>>
+  }
+>()("card-lifecycle/memory/MemoryState") {}
+
+/**
+ * @category layers
+ */
+export const MemoryStateLive = Layer.effect(
+  MemoryState,
+  Effect.map(MemoryDatabase, (db) =>
+    MemoryState.of({
+      snapshot: Effect.sync(() => {
+        const t = db.committed
+        const tenants = new Set([
+          ...Table.tenants(t.customers),
+          ...Table.tenants(t.accounts),
+          ...Table.tenants(t.cards),
+          ...Table.tenants(t.orders),
+          ...Table.tenants(t.tokens),
+          ...Table.tenants(t.pinVerifiers),
+          ...Table.tenants(t.walletNotifications),
+          ...t.audit.data.committed.keys()
+        ])
+        const snapshot: Record<string, TenantSnapshot> = {}
+        for (const tenant of [...tenants].sort()) snapshot[tenant] = tenantSnapshot(t, tenant)
+        return snapshot
+      }),
+      walletNotifications: (tenant) =>
+        db.read((t) => Table.getOrUndefined(t.walletNotifications, tenant, "") ?? [])
+    })
+  )
+)

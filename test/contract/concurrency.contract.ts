@@ -1,0 +1,224 @@
+/**
+ * What any adapter must give the use cases: concurrent use cases deciding on the same row behave as
+ * in some serial order. For status changes the card's audit trail is that order: each change starts
+ * from the status the one before it left. For the limits and refusals, exactly as many requests win
+ * as a serial order would let win.
+ */
+import { Effect, Result } from "effect"
+import { describe, expect, it } from "vitest"
+import type { MemoryFixture } from "../../src/adapters/memory/index.js"
+import {
+  type AuditEvent,
+  AuditLog,
+  CardOrderRepository,
+  CardRepository,
+  CustomerRepository,
+  cancelCardOrder,
+  EntityId,
+  lockCard,
+  manageAllCards,
+  replaceCard,
+  TenantId,
+  unlockCard,
+  upgradeCard
+} from "../../src/index.js"
+import { CARD_NUMBER_KEY_HEX } from "../support/kitManager.js"
+import { activeCard, holder, isoAt, kitNoOf, request, tenantOf } from "../support/replacement.js"
+import { A, type MakeLayer, type Ports, runner } from "./support.js"
+
+const DAY = 86_400_000
+
+const fixture = (): MemoryFixture => {
+  // the contract runs on the real clock: one replacement yesterday leaves one slot this month
+  const yesterday = isoAt(Date.now() - DAY)
+  return {
+    tenants: {
+      [A]: {
+        ...tenantOf([
+          holder(1, [activeCard(1), activeCard(4)]),
+          holder(2, [activeCard(6)]),
+          holder(3, [activeCard(7), activeCard(8), activeCard(9), activeCard(10)], {
+            replacements: [yesterday]
+          }),
+          holder(4, [activeCard(11)]),
+          holder(5, [activeCard(12), activeCard(13)]),
+          holder(6, [activeCard(5, { status: "ASSIGNED" })])
+        ]),
+        keys: { cardNumber: CARD_NUMBER_KEY_HEX },
+        orders: [{ orderId: "ORD5", kitNo: kitNoOf(5), branchId: "BR001", createdAt: yesterday }]
+      }
+    }
+  }
+}
+
+/**
+ * The adapter's repositories, each read followed by a pause: whatever the adapter, the racing calls
+ * interleave between their reads and their writes, where a missing lock loses an update.
+ */
+const pausingAfterReads = <S extends object>(service: S): S =>
+  Object.fromEntries(
+    Object.entries(service).map(([name, method]) => [
+      name,
+      name.startsWith("find") && typeof method === "function"
+        ? (...args: ReadonlyArray<unknown>) =>
+            Effect.tap(method(...args) as Effect.Effect<unknown>, () => Effect.sleep("1 millis"))
+        : method
+    ])
+  ) as S
+
+/** Runs the calls at once, the reads pausing; each one's success or error. */
+const all = (effects: ReadonlyArray<Effect.Effect<unknown, { readonly code: string }, Ports>>) =>
+  Effect.gen(function* () {
+    const cards = pausingAfterReads(yield* CardRepository)
+    const customers = pausingAfterReads(yield* CustomerRepository)
+    const orders = pausingAfterReads(yield* CardOrderRepository)
+    return yield* Effect.all(effects.map(Effect.result), { concurrency: "unbounded" }).pipe(
+      Effect.provideService(CardRepository, cards),
+      Effect.provideService(CustomerRepository, customers),
+      Effect.provideService(CardOrderRepository, orders)
+    )
+  })
+
+const wins = (results: ReadonlyArray<Result.Result<unknown, unknown>>) =>
+  results.filter(Result.isSuccess).length
+
+const trailOf = (kitNo: string) =>
+  Effect.flatMap(AuditLog, (log) => log.findBySubject(TenantId.make(A), kitNo))
+
+/** The events chain: each starts from the status the one before left, the first from `initial`. */
+const expectChain = (events: ReadonlyArray<AuditEvent>, initial: string) => {
+  const starts = events.map((e) => e.previousStatus)
+  const ends = [initial, ...events.map((e) => e.currentStatus)].slice(0, -1)
+  expect(starts).toEqual(ends)
+}
+
+const statusOf = (entityId: string) =>
+  Effect.map(
+    Effect.flatMap(CardRepository, (cards) =>
+      cards.findByCustomer(TenantId.make(A), EntityId.make(entityId))
+    ),
+    (cards) => Object.fromEntries(cards.map((c) => [c.kitNo, c.status]))
+  )
+
+export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
+  const run = runner(makeLayer)
+
+  describe(`${name}: concurrent use cases`, () => {
+    it("LOCK and UNLOCK racing on one card change it one after the other", async () => {
+      const kitNo = kitNoOf(1)
+      const { results, trail, status } = await run(
+        Effect.gen(function* () {
+          const results = yield* all(
+            Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? lockCard : unlockCard)(A, { kitNo }))
+          )
+          return { results, trail: yield* trailOf(kitNo), status: yield* statusOf("E1") }
+        }),
+        fixture()
+      )
+      expect(trail).toHaveLength(wins(results))
+      expect(wins(results)).toBeGreaterThan(0)
+      expectChain(trail, "ACTIVE")
+      expect(status[kitNo]).toBe(trail.at(-1)?.currentStatus)
+    })
+
+    it("a bulk LOCK/UNLOCK racing with single-card operations on the customer's cards keeps every card's chain", async () => {
+      const [k12, k13] = [kitNoOf(12), kitNoOf(13)]
+      const { trails, status } = await run(
+        Effect.gen(function* () {
+          yield* all([
+            ...Array.from({ length: 6 }, (_, i) =>
+              manageAllCards(A, { entityId: "E5", operation: i % 2 === 0 ? "LOCK" : "UNLOCK" })
+            ),
+            ...Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? unlockCard : lockCard)(A, { kitNo: k12 }))
+          ])
+          return { trails: [yield* trailOf(k12), yield* trailOf(k13)], status: yield* statusOf("E5") }
+        }),
+        fixture()
+      )
+      for (const [i, kitNo] of [k12, k13].entries()) {
+        expectChain(trails[i]!, "ACTIVE")
+        expect(status[kitNo]).toBe(trails[i]!.at(-1)?.currentStatus ?? "ACTIVE")
+      }
+    })
+
+    it("replacements racing for the account's last slot of the month: exactly one wins", async () => {
+      const { answers, status } = await run(
+        Effect.gen(function* () {
+          const results = yield* all([7, 8, 9, 10].map((serial) => replaceCard(A, request(3, serial))))
+          return {
+            answers: results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)),
+            status: yield* statusOf("E3")
+          }
+        }),
+        fixture()
+      )
+      expect(answers.filter((a) => a === "OK")).toHaveLength(1)
+      expect(answers.filter((a) => a !== "OK")).toEqual(Array(3).fill("REPLACEMENT_LIMIT_EXCEEDED"))
+      expect(Object.values(status).filter((s) => s === "LOST_OR_STOLEN")).toHaveLength(1)
+    })
+
+    it("two replacements racing for the same newLoyaltyId on two accounts: one wins, one is refused", async () => {
+      const answers = await run(
+        Effect.gen(function* () {
+          const results = yield* all([
+            replaceCard(A, request(2, 6, { newLoyaltyId: "7000000001" })),
+            replaceCard(A, request(4, 11, { newLoyaltyId: "7000000001" }))
+          ])
+          return results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)).sort()
+        }),
+        fixture()
+      )
+      expect(answers).toEqual(["NEW_LOYALTY_ID_IN_USE", "OK"])
+    })
+
+    it("upgrades racing on one card: one wins, the others find it REPLACED", async () => {
+      const kitNo = kitNoOf(4)
+      const { answers, gold } = await run(
+        Effect.gen(function* () {
+          const results = yield* all(
+            Array.from({ length: 4 }, () =>
+              upgradeCard(A, {
+                entityId: "E1",
+                kitNo,
+                kitInfo: [{ cardType: "PHYSICAL", plasticCode: "4570", tierType: "GOLD" }]
+              })
+            )
+          )
+          const cards = yield* Effect.flatMap(CardRepository, (r) =>
+            r.findByCustomer(TenantId.make(A), EntityId.make("E1"))
+          )
+          return {
+            answers: results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)).sort(),
+            gold: cards.filter((c) => c.tierType === "GOLD").length
+          }
+        }),
+        fixture()
+      )
+      expect(answers).toEqual([
+        "INVALID_STATUS_TRANSITION",
+        "INVALID_STATUS_TRANSITION",
+        "INVALID_STATUS_TRANSITION",
+        "OK"
+      ])
+      expect(gold).toBe(1)
+    })
+
+    it("cancellations racing on one order: one wins, the others find it CANCELLED", async () => {
+      const answers = await run(
+        Effect.gen(function* () {
+          const results = yield* all(
+            Array.from({ length: 4 }, () => cancelCardOrder(A, { orderId: "ORD5", branchId: "BR001" }))
+          )
+          return results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)).sort()
+        }),
+        fixture()
+      )
+      expect(answers).toEqual([
+        "OK",
+        "ORDER_NOT_CANCELLABLE",
+        "ORDER_NOT_CANCELLABLE",
+        "ORDER_NOT_CANCELLABLE"
+      ])
+    })
+  })
+}
