@@ -1,6 +1,7 @@
 /**
  * Timing helpers for `npm run bench`: warm up, then time a fixed number of iterations and report
- * the median of several rounds.
+ * the median of several rounds. A figure and its reference are timed in alternating rounds
+ * (`timeAlternating`), so that both see the same load of a shared machine.
  */
 import { Effect, type ManagedRuntime } from "effect"
 
@@ -33,6 +34,7 @@ export const timeEffect = async <R, E>(
   const loop = Effect.gen(function* () {
     for (let i = 0; i < ops; i++) yield* op
   })
+  await runtime.context() // the layer's build, never timed
   await runtime.runPromise(loop) // warm-up
   const samples: Array<number> = []
   for (let r = 0; r < rounds; r++) {
@@ -41,6 +43,45 @@ export const timeEffect = async <R, E>(
     samples.push(((performance.now() - start) * 1000) / ops)
   }
   return median(samples)
+}
+
+/** One round of `ops` runs of `op` inside one program: µs per run. The runtime must be built. */
+export const effectRound =
+  <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>, ops: number, op: Effect.Effect<unknown, unknown, R>) =>
+  async (): Promise<number> => {
+    const loop = Effect.gen(function* () {
+      for (let i = 0; i < ops; i++) yield* op
+    })
+    const start = performance.now()
+    await runtime.runPromise(loop)
+    return ((performance.now() - start) * 1000) / ops
+  }
+
+/** One round of `ops` calls of `f`: µs per call. */
+export const syncRound = (ops: number, f: () => void) => (): number => {
+  const start = performance.now()
+  for (let i = 0; i < ops; i++) f()
+  return ((performance.now() - start) * 1000) / ops
+}
+
+/**
+ * The medians of `rounds` rounds of `ours` and of `reference`, alternating (ours, reference, ours…)
+ * after one warm-up round of each. Each round returns its own µs per operation.
+ */
+export const timeAlternating = async (
+  ours: () => Promise<number> | number,
+  reference: () => Promise<number> | number,
+  rounds = 5
+): Promise<readonly [ours: number, reference: number]> => {
+  await ours()
+  await reference()
+  const a: Array<number> = []
+  const b: Array<number> = []
+  for (let r = 0; r < rounds; r++) {
+    a.push(await ours())
+    b.push(await reference())
+  }
+  return [median(a), median(b)]
 }
 
 export const line = (name: string, value: string) => console.log(`  ${name.padEnd(58)} ${value}`)

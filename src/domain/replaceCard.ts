@@ -139,13 +139,17 @@ export const replaceCard = Effect.fnUntraced(function* (
       const card = yield* cards.findByKitNoForUpdate(tenantId, req.oldLoyaltyId)
       const newLoyaltyIdInUse =
         req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
+      // seed 003: the tenant's migration decides only for ghost and unregistered accounts
+      const migrationInTransition =
+        account.value.registration !== "REGISTERED" &&
+        (yield* policy.policyOf(tenantId)).migrationInTransition
       const checked = yield* Effect.fromResult(
         checkReplacement({
           account: account.value,
           oldLoyaltyId: req.oldLoyaltyId,
           card: Option.getOrUndefined(card),
           status: req.status,
-          migrationInTransition: (yield* policy.policyOf(tenantId)).migrationInTransition,
+          migrationInTransition,
           newLoyaltyIdInUse,
           now
         })

@@ -11,12 +11,10 @@ import * as Table from "./Table.js"
  *
  * @category constructors
  */
-export const putOrders = (tables: Tables, tenant: TenantId, orders: ReadonlyArray<CardOrder>): Tables => ({
-  ...tables,
-  orders: Table.mutate(tables.orders, (rows) => {
-    for (const order of orders) Table.set(rows, tenant, order.orderId, order)
-  })
-})
+export const putOrders = (tables: Tables, tenant: TenantId, orders: ReadonlyArray<CardOrder>): Tables => {
+  for (const order of orders) Table.set(tables.orders, tenant, order.orderId, order)
+  return tables
+}
 
 const insertOrders = (tables: Tables, tenant: TenantId, orders: ReadonlyArray<CardOrder>) => {
   const orderIds = new Set<string>()

@@ -13,25 +13,22 @@ export const putCustomers = (
   tenant: TenantId,
   customers: ReadonlyArray<Customer>
 ): Tables => {
-  let { customers: rows, customersByMobile } = tables
   for (const customer of customers) {
-    const old = Table.getOrUndefined(rows, tenant, customer.entityId)
-    if (old !== undefined) customersByMobile = Table.remove(customersByMobile, tenant, old.mobileNo)
-    rows = Table.set(rows, tenant, customer.entityId, customer)
-    customersByMobile = Table.set(customersByMobile, tenant, customer.mobileNo, customer.entityId)
+    const old = Table.getOrUndefined(tables.customers, tenant, customer.entityId)
+    if (old !== undefined) Table.remove(tables.customersByMobile, tenant, old.mobileNo)
+    Table.set(tables.customers, tenant, customer.entityId, customer)
+    Table.set(tables.customersByMobile, tenant, customer.mobileNo, customer.entityId)
   }
-  return { ...tables, customers: rows, customersByMobile }
+  return tables
 }
 
 /**
  * @category constructors
  */
-export const putAccounts = (tables: Tables, tenant: TenantId, accounts: ReadonlyArray<Account>): Tables => ({
-  ...tables,
-  accounts: Table.mutate(tables.accounts, (rows) => {
-    for (const account of accounts) Table.set(rows, tenant, account.accountNo, account)
-  })
-})
+export const putAccounts = (tables: Tables, tenant: TenantId, accounts: ReadonlyArray<Account>): Tables => {
+  for (const account of accounts) Table.set(tables.accounts, tenant, account.accountNo, account)
+  return tables
+}
 
 /**
  * @category layers

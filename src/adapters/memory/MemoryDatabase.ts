@@ -70,8 +70,9 @@ type Store = Table<unknown> | Log<unknown>
 
 /** Views of the same data in another mode (every table and log of the database). */
 const view = (tables: Tables, mode: Mode, shared: Journal, copy: boolean): Tables => {
-  const viewed: Record<string, Store> = {}
-  for (const [name, store] of Object.entries(tables as unknown as Record<string, Store>)) {
+  // a copy of the literal keeps its shape (fast property access); only the values change
+  const viewed = { ...tables } as unknown as Record<string, Store>
+  for (const [name, store] of Object.entries(viewed)) {
     viewed[name] =
       store instanceof Log
         ? new Log(copy ? store.data.copy() : store.data, mode, shared)

@@ -103,17 +103,13 @@ export type MemoryFixture = typeof MemoryFixture.Encoded
 
 const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
 
-const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => ({
-  ...tables,
-  keys: Table.mutate(tables.keys, (rows) => {
-    for (const [purpose, key] of Object.entries(content.keys ?? {})) Table.set(rows, tenant, purpose, key)
-  }),
-  policies: Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy }),
-  issuerSerial:
-    content.nextKitNo === undefined
-      ? tables.issuerSerial
-      : Table.set(tables.issuerSerial, tenant, "", content.nextKitNo)
-})
+const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => {
+  for (const [purpose, key] of Object.entries(content.keys ?? {}))
+    Table.set(tables.keys, tenant, purpose, key)
+  Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy })
+  if (content.nextKitNo !== undefined) Table.set(tables.issuerSerial, tenant, "", content.nextKitNo)
+  return tables
+}
 
 /**
  * Decodes a fixture into tables, refusing what the domain could never have stored: a LOCKED card

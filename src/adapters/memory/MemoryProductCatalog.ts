@@ -24,11 +24,9 @@ export const putCatalog = (
     Table.get(tables.products, tenant, ""),
     (): ReadonlyArray<Product> => []
   ).filter((p) => !added.has(p.productId))
-  return {
-    ...tables,
-    products: Table.set(tables.products, tenant, "", [...kept, ...products].sort(byProductId)),
-    tierLadders: ladder === undefined ? tables.tierLadders : Table.set(tables.tierLadders, tenant, "", ladder)
-  }
+  Table.set(tables.products, tenant, "", [...kept, ...products].sort(byProductId))
+  if (ladder !== undefined) Table.set(tables.tierLadders, tenant, "", ladder)
+  return tables
 }
 
 /**

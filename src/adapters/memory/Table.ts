@@ -226,13 +226,3 @@ export const modify = <V>(table: Table<V>, tenant: string, id: Id, f: (value: V)
   const row = getOrUndefined(table, tenant, id)
   return row === undefined ? table : put(table, tenant, id, f(row))
 }
-
-/**
- * Runs a batch of writes against the table.
- *
- * @category mutations
- */
-export const mutate = <V>(table: Table<V>, f: (table: Table<V>) => void): Table<V> => {
-  f(table)
-  return table
-}

@@ -1,0 +1,246 @@
+/**
+ * The A/B driver of scripts/ab-bench.sh: one short measurement of the three guarded figures, printed
+ * as one `AB {json}` line. It uses only what exists in every tree it is copied into, so that the same
+ * workload runs against the old code and the new: `layer(fixture)` of the memory adapter's public
+ * entry, and the use cases of src/index.ts. Nothing else of src/ (no adapter internals, no harness).
+ *
+ *   npm exec -- tsx bench/ab.ts            all three figures
+ *   npm exec -- tsx bench/ab.ts lifecycle  one of lifecycle, replaceCard, manageAllCards
+ *
+ * Every store is built before its clock starts (`ManagedRuntime.make` builds on first use: the
+ * build is forced with `runtime.context()`).
+ *
+ * With AB_PROFILE=file.cpuprofile, V8 CPU profiles of the timed sections only (not the fixtures, the
+ * builds, nor the warm-up rounds of lifecycle and replaceCard; manageAllCards' warm-up calls are
+ * profiled too) are written there, one per section (file.cpuprofile, file.2.cpuprofile, …): open
+ * them in Chrome DevTools, or sum them with bench/profileSummary.ts. Profiled runs are slower: not
+ * for figures.
+ */
+import { writeFileSync } from "node:fs"
+import { Session } from "node:inspector/promises"
+import { Effect, ManagedRuntime } from "effect"
+import { layer } from "../src/adapters/memory/index.js"
+import { lockCard, luhnCheckDigit, manageAllCards, replaceCard, unlockCard } from "../src/index.js"
+
+const TENANT = "AB_BANK"
+const LIFECYCLE_PAIRS = 20_000
+const LIFECYCLE_ROUNDS = 3
+const MANAGE_CARDS = 100_000
+const MANAGE_WARM_UP = 2
+const MANAGE_TIMED = 3
+const REPLACE_WARM_UP = 10_000
+const REPLACE_CALLS = 20_000
+
+const PROFILE = process.env.AB_PROFILE
+const session = PROFILE === undefined ? undefined : new Session()
+
+/** Wall-clock and process CPU time (all threads: the collector's helpers too) of a section, in µs. */
+interface Took<A> {
+  readonly result: A
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** Runs a timed section, under the CPU profiler when AB_PROFILE is set (outside the timing). */
+const timed = async <A>(section: () => Promise<A>): Promise<Took<A>> => {
+  if (session !== undefined) await session.post("Profiler.start")
+  try {
+    const cpuBefore = process.cpuUsage()
+    const start = performance.now()
+    const result = await section()
+    const wall = (performance.now() - start) * 1000
+    const cpu = process.cpuUsage(cpuBefore)
+    return { result, wall, cpu: cpu.user + cpu.system }
+  } finally {
+    if (session !== undefined)
+      await session.post("Profiler.stop").then(({ profile }) => profiles.push(profile))
+  }
+}
+const profiles: Array<unknown> = []
+
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** µs per operation, wall-clock and CPU. */
+interface Figure {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** The median of several timed sections, per operation. */
+const medianOf = (sections: ReadonlyArray<Took<unknown>>, ops: number): Figure => ({
+  wall: median(sections.map((s) => s.wall / ops)),
+  cpu: median(sections.map((s) => s.cpu / ops))
+})
+
+const panOf = (bin: string, serial: number): string => {
+  const body = bin + String(serial).padStart(15 - bin.length, "0")
+  return body + luhnCheckDigit(body)
+}
+
+const card = (kitNo: string, serial: number) => ({
+  kitNo,
+  pan: panOf("608040", serial),
+  productId: "2001_PHYSICAL",
+  tierType: "CLASSIC",
+  cardType: "PHYSICAL" as const,
+  expDate: "2029-07-31T00:00:00.000+00:00",
+  status: "ACTIVE" as const
+})
+
+const product = (productId: string, cardType: "PHYSICAL" | "VIRTUAL", bin: string, plasticCode: string) => ({
+  productId,
+  productName: productId,
+  tierType: "CLASSIC",
+  cardType,
+  plasticCode,
+  bin,
+  networkType: "RUPAY",
+  cardCategory: "DEBIT" as const,
+  validityYears: 5
+})
+
+/** One customer, one account, `cards` ACTIVE cards. */
+const customerWithCards = (cards: number) => ({
+  tenants: {
+    [TENANT]: {
+      customers: [
+        {
+          entityId: "E1",
+          mobileNo: "9876543210",
+          branchId: "BR001",
+          accounts: [
+            {
+              accountNo: 8_642_135,
+              cards: Array.from({ length: cards }, (_, i) => card(`K${String(i).padStart(7, "0")}`, i))
+            }
+          ]
+        }
+      ]
+    }
+  }
+})
+
+/** `accounts` customers of one account and one ACTIVE card each, and a catalog to replace them on. */
+const accountsWithOneCard = (accounts: number) => ({
+  tenants: {
+    [TENANT]: {
+      products: [
+        product("2001_PHYSICAL", "PHYSICAL", "608040", "4566"),
+        product("2001_VIRTUAL", "VIRTUAL", "60804099", "V2001")
+      ],
+      tierLadder: ["CLASSIC"],
+      customers: Array.from({ length: accounts }, (_, i) => ({
+        entityId: `E${i}`,
+        mobileNo: `9${String(i).padStart(9, "0")}`,
+        branchId: "BR001",
+        accounts: [{ accountNo: 1_000_000 + i, cards: [card(String(4_000_000_000 + i), i)] }]
+      }))
+    }
+  }
+})
+
+const built = async <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>) => {
+  await runtime.context()
+  return runtime
+}
+
+/** µs per use case of lockCard + unlockCard of one card: the median of rounds, after one round. */
+const lifecycle = async (): Promise<Figure> => {
+  const runtime = await built(ManagedRuntime.make(layer(customerWithCards(1))))
+  const request = { kitNo: "K0000000", changer: "bench" }
+  const loop = Effect.gen(function* () {
+    for (let i = 0; i < LIFECYCLE_PAIRS; i++) {
+      yield* lockCard(TENANT, request)
+      yield* unlockCard(TENANT, request)
+    }
+  })
+  try {
+    await runtime.runPromise(loop)
+    const rounds: Array<Took<unknown>> = []
+    for (let r = 0; r < LIFECYCLE_ROUNDS; r++) rounds.push(await timed(() => runtime.runPromise(loop)))
+    return medianOf(rounds, 2 * LIFECYCLE_PAIRS)
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+/** µs per card of one manageAllCards LOCK of 1e5 cards: the median of the timed calls. */
+const manage = async (): Promise<Figure> => {
+  const store = layer(customerWithCards(MANAGE_CARDS))
+  const request = {
+    entityId: "E1",
+    operation: "LOCK",
+    reason: "LOST_PHONE",
+    changer: "bench",
+    channel: "IVR"
+  }
+  const calls: Array<Took<unknown>> = []
+  for (let i = 0; i < MANAGE_WARM_UP + MANAGE_TIMED; i++) {
+    // a fresh store per call, built here, outside the timing
+    const runtime = await built(ManagedRuntime.make(store))
+    const call = await timed(() => runtime.runPromise(manageAllCards(TENANT, request)))
+    await runtime.dispose()
+    if (call.result.totalCardsManaged !== MANAGE_CARDS)
+      throw new Error(`managed ${call.result.totalCardsManaged} of ${MANAGE_CARDS} cards`)
+    if (i >= MANAGE_WARM_UP) calls.push(call)
+  }
+  return medianOf(calls, MANAGE_CARDS)
+}
+
+const replaceBody = (i: number) => ({
+  correlationId: String(1_000_000 + i),
+  oldLoyaltyId: 4_000_000_000 + i,
+  status: "LOST_OR_STOLEN",
+  ...(i % 2 === 0 ? { newLoyaltyId: String(7_000_000_000 + i) } : {})
+})
+
+const replaceRange = (from: number, to: number) =>
+  Effect.gen(function* () {
+    for (let i = from; i < to; i++) yield* replaceCard(TENANT, replaceBody(i))
+  })
+
+/** µs per replaceCard, a fresh account per call, half PHYSICAL and half VIRTUAL, after a warm-up. */
+const replace = async (): Promise<Figure> => {
+  const runtime = await built(
+    ManagedRuntime.make(layer(accountsWithOneCard(REPLACE_WARM_UP + REPLACE_CALLS)))
+  )
+  try {
+    await runtime.runPromise(replaceRange(0, REPLACE_WARM_UP))
+    const round = await timed(() =>
+      runtime.runPromise(replaceRange(REPLACE_WARM_UP, REPLACE_WARM_UP + REPLACE_CALLS))
+    )
+    return medianOf([round], REPLACE_CALLS)
+  } finally {
+    await runtime.dispose()
+  }
+}
+
+const figures = { lifecycle, replaceCard: replace, manageAllCards: manage } as const
+
+const main = async () => {
+  const chosen = process.argv.slice(2)
+  // µs per operation: `name` wall-clock, `name.cpu` the process's CPU time
+  const out: Record<string, number> = {}
+  if (session !== undefined) {
+    session.connect()
+    await session.post("Profiler.enable")
+    await session.post("Profiler.setSamplingInterval", { interval: 100 })
+  }
+  for (const [name, run] of Object.entries(figures))
+    if (chosen.length === 0 || chosen.includes(name)) {
+      const { wall, cpu } = await run()
+      out[name] = Number(wall.toFixed(4))
+      out[`${name}.cpu`] = Number(cpu.toFixed(4))
+    }
+  console.log(`AB ${JSON.stringify(out)}`)
+  // one file per timed section: file.cpuprofile, file.2.cpuprofile, …
+  for (const [k, profile] of profiles.entries()) {
+    const file = k === 0 ? PROFILE! : PROFILE!.replace(/(\.cpuprofile)?$/, `.${k + 1}$1`)
+    writeFileSync(file, JSON.stringify(profile))
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# A/B benchmark: the working tree (B, "new") against an older commit (A, "old", default 88dddce).
+#
+#   scripts/ab-bench.sh [COMMIT] [ROUNDS]      e.g. scripts/ab-bench.sh 88dddce 7
+#
+# The old commit is checked out into a temporary git worktree under /tmp (removed on exit; nothing
+# in this repository's checkout changes). Its node_modules is a symlink to this one when the lock
+# file is the same, else `npm ci` runs there. The one driver bench/ab.ts, which uses only APIs both
+# trees have (`layer(fixture)` of src/adapters/memory/index.ts and the use cases of src/index.ts), is
+# copied into the old tree, and run from each tree with `npm exec -- tsx`, ALTERNATING: old, new,
+# old, new, … ROUNDS times each (default 5). Each run prints three figures: lock+unlock µs per use
+# case, manageAllCards at 1e5 cards µs per card, replaceCard µs per call, each as wall-clock and as
+# the process's CPU time (steadier on a shared machine). At the end: each round, the medians and
+# new/old for each figure; the guard (new/old ≤ 1.3, AB_GUARD to change it) is judged on the
+# wall-clock medians, and the exit status is 2 when it is broken.
+set -euo pipefail
+
+COMMIT="${1:-88dddce}"
+ROUNDS="${2:-5}"
+GUARD="${AB_GUARD:-1.3}"
+NEW="$(cd "$(dirname "$0")/.." && pwd)"
+OLD="$(mktemp -d /tmp/ab-bench.XXXXXX)"
+RESULTS="$OLD.results"
+
+cleanup() {
+  # the symlink first: nothing may reach this tree's node_modules through it
+  if [ -L "$OLD/node_modules" ]; then rm -f "$OLD/node_modules"; fi
+  git -C "$NEW" worktree remove --force "$OLD" 2>/dev/null || rm -rf "$OLD"
+  git -C "$NEW" worktree prune
+  rm -f "$RESULTS"
+}
+trap cleanup EXIT
+
+rmdir "$OLD"
+git -C "$NEW" worktree add --detach --quiet "$OLD" "$COMMIT"
+if git -C "$NEW" diff --quiet "$COMMIT" -- package-lock.json; then
+  ln -s "$NEW/node_modules" "$OLD/node_modules"
+  deps="node_modules symlinked (package-lock.json same as $COMMIT)"
+else
+  (cd "$OLD" && npm ci --no-audit --no-fund --silent)
+  deps="npm ci (package-lock.json differs from $COMMIT)"
+fi
+mkdir -p "$OLD/bench"
+cp "$NEW/bench/ab.ts" "$OLD/bench/ab.ts"
+
+echo "A/B: old = $COMMIT ($(git -C "$OLD" log -1 --format='%h %s'))"
+echo "     new = working tree of $NEW: HEAD $(git -C "$NEW" log -1 --format='%h %s' | cut -c1-80)," \
+  "$(git -C "$NEW" status --porcelain -- src | wc -l) uncommitted file(s) in src/"
+echo "     $deps; driver bench/ab.ts; $ROUNDS rounds, alternating old, new"
+echo "     node $(cd "$NEW" && npm exec -- node --version), $(nproc) CPUs, load average:$(uptime | sed 's/.*load average://')"
+echo
+
+: >"$RESULTS"
+run() { # $1 = old|new, $2 = round
+  local dir line
+  if [ "$1" = old ]; then dir="$OLD"; else dir="$NEW"; fi
+  line="$(cd "$dir" && npm exec --silent -- tsx bench/ab.ts | grep '^AB ')"
+  echo "$1 $2 ${line#AB }" >>"$RESULTS"
+  printf 'round %-2s %-3s %s\n' "$2" "$1" "${line#AB }"
+}
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  run old "$r"
+  run new "$r"
+done
+
+echo
+(cd "$NEW" && npm exec --silent -- node --input-type=module -e '
+import { readFileSync } from "node:fs"
+const [file, guard] = process.argv.slice(1)
+const rows = readFileSync(file, "utf8").trim().split("\n").map((l) => {
+  const [tree, round, ...json] = l.split(" ")
+  return { tree, round: Number(round), figures: JSON.parse(json.join(" ")) }
+})
+const names = [
+  ["lifecycle", "lock+unlock, µs per use case"],
+  ["manageAllCards", "manageAllCards 1e5, µs per card"],
+  ["replaceCard", "replaceCard, µs per call"]
+]
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const fmt = (x) => x.toFixed(x < 10 ? 3 : 2)
+const pair = (f, key) => `${fmt(f[key])} / ${fmt(f[key + ".cpu"])}`
+console.log("each round, µs (wall / CPU):")
+console.log("round  tree  " + names.map(([, label]) => label.padEnd(34)).join("").trimEnd())
+for (const r of rows)
+  console.log(String(r.round).padEnd(7) + r.tree.padEnd(6) + names.map(([key]) => pair(r.figures, key).padEnd(34)).join("").trimEnd())
+console.log()
+console.log("medians, µs:")
+console.log(
+  "figure".padEnd(34) + "old wall".padEnd(10) + "new wall".padEnd(10) + "new/old".padEnd(9) +
+  "old CPU".padEnd(10) + "new CPU".padEnd(10) + "new/old".padEnd(9) + "guard: wall new/old ≤ " + guard
+)
+let ok = true
+for (const [key, label] of names) {
+  const of = (tree, k) => median(rows.filter((r) => r.tree === tree).map((r) => r.figures[k]))
+  const wall = [of("old", key), of("new", key)]
+  const cpu = [of("old", key + ".cpu"), of("new", key + ".cpu")]
+  const ratio = wall[1] / wall[0]
+  const holds = ratio <= Number(guard)
+  ok &&= holds
+  console.log(
+    label.padEnd(34) + fmt(wall[0]).padEnd(10) + fmt(wall[1]).padEnd(10) + (ratio.toFixed(2) + "×").padEnd(9) +
+      fmt(cpu[0]).padEnd(10) + fmt(cpu[1]).padEnd(10) + ((cpu[1] / cpu[0]).toFixed(2) + "×").padEnd(9) +
+      (holds ? "holds" : "BROKEN")
+  )
+}
+process.exitCode = ok ? 0 : 2
+' "$RESULTS" "$GUARD")
