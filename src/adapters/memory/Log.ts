@@ -1,7 +1,8 @@
 /**
  * An append-only log of the memory database, one per tenant: the audit trail. Committed entries are
- * kept in order and by key (an event's subject); the open transaction's appends wait in a pending
- * list and are published on commit.
+ * kept in order; the index by key (an event's subject) is caught up by the first read that needs
+ * it, so an append costs one push however long the log. The open transaction's appends wait in a
+ * pending list and are published on commit.
  *
  * @since 0.1.0
  */
@@ -9,7 +10,9 @@ import type { Journal, Mode, Store } from "./Table.js"
 
 interface TenantLog<E> {
   readonly entries: Array<E>
+  /** Each key's entries, for `entries[0, indexed)`. */
   readonly byKey: Map<string, Array<E>>
+  indexed: number
 }
 
 /**
@@ -43,14 +46,22 @@ export class LogData<E> implements Store {
 const publish = <E>(data: LogData<E>, tenant: string, entry: E): void => {
   let log = data.committed.get(tenant)
   if (log === undefined) {
-    log = { entries: [], byKey: new Map() }
+    log = { entries: [], byKey: new Map(), indexed: 0 }
     data.committed.set(tenant, log)
   }
   log.entries.push(entry)
-  const key = data.keyOf(entry)
-  const entries = log.byKey.get(key)
-  if (entries === undefined) log.byKey.set(key, [entry])
-  else entries.push(entry)
+}
+
+/** The tenant's index by key, caught up with the entries published since the last read. */
+const indexOf = <E>(data: LogData<E>, log: TenantLog<E>): Map<string, Array<E>> => {
+  for (; log.indexed < log.entries.length; log.indexed++) {
+    const entry = log.entries[log.indexed]!
+    const key = data.keyOf(entry)
+    const entries = log.byKey.get(key)
+    if (entries === undefined) log.byKey.set(key, [entry])
+    else entries.push(entry)
+  }
+  return log.byKey
 }
 
 /**
@@ -110,7 +121,8 @@ export const append = <E>(log: Log<E>, tenant: string, entries: ReadonlyArray<E>
  * @category getters
  */
 export const byKey = <E>(log: Log<E>, tenant: string, key: string): Array<E> => {
-  const found = log.data.committed.get(tenant)?.byKey.get(key)?.slice() ?? []
+  const committed = log.data.committed.get(tenant)
+  const found = committed === undefined ? [] : (indexOf(log.data, committed).get(key)?.slice() ?? [])
   if (log.mode === "transaction")
     for (const { tenant: t, entry } of log.data.pending)
       if (t === tenant && log.data.keyOf(entry) === key) found.push(entry)

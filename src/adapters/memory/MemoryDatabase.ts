@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, type HashSet, Layer, type Redacted, Result, Semaphore } from "effect"
+import { Context, Effect, type HashSet, Layer, type Redacted, type Result, Semaphore } from "effect"
 import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
@@ -219,15 +219,26 @@ export class MemoryDatabase extends Context.Service<
           )
         })
 
+      // the fault plan's verdict on the next write
+      const faulted = (operation: string) => options.failWrite?.({ operation, index: writeCount++ }) === true
+
+      const write = <A>(
+        operation: string,
+        f: (tables: Tables, context: Context.Context<never>) => A
+      ): Effect.Effect<A, StoreError> =>
+        Effect.contextWith((context) => {
+          if (!ours(Context.get(context, CurrentTransaction))) return transaction(write(operation, f))
+          if (faulted(operation)) return Effect.fail(new StoreError({ operation, retryable: true }))
+          return Effect.succeed(f(pending, context))
+        })
+
       const tryWrite = <A, E>(
         operation: string,
         f: (tables: Tables, context: Context.Context<never>) => Result.Result<A, E>
       ): Effect.Effect<A, E | StoreError> =>
         Effect.contextWith((context) => {
           if (!ours(Context.get(context, CurrentTransaction))) return transaction(tryWrite(operation, f))
-          const index = writeCount++
-          if (options.failWrite?.({ operation, index }))
-            return Effect.fail(new StoreError({ operation, retryable: true }))
+          if (faulted(operation)) return Effect.fail(new StoreError({ operation, retryable: true }))
           return Effect.fromResult(f(pending, context))
         })
 
@@ -236,7 +247,7 @@ export class MemoryDatabase extends Context.Service<
           Effect.contextWith((context) =>
             Effect.succeed(f(ours(Context.get(context, CurrentTransaction)) ? pending : committed))
           ),
-        write: (operation, f) => tryWrite(operation, (tables, context) => Result.succeed(f(tables, context))),
+        write,
         tryWrite,
         transaction,
         committed

@@ -57,18 +57,23 @@ export class TableData<V> implements Store {
   readonly pending: Rows<V | Deleted> = new Map()
   constructor(readonly committed: Rows<V>) {}
 
+  // A tenant's pending map is emptied, not dropped: the tenant's next transaction writes into it
+  // again, without allocating one.
   readonly commit = (): void => {
-    for (const [tenant, rows] of this.pending) {
+    this.pending.forEach((rows, tenant) => {
+      if (rows.size === 0) return
       const target = rowsOf(this.committed, tenant)
-      for (const [id, value] of rows) {
+      rows.forEach((value, id) => {
         if (value === DELETED) target.delete(id)
         else target.set(id, value)
-      }
-    }
-    this.pending.clear()
+      })
+      rows.clear()
+    })
   }
 
-  readonly rollback = (): void => this.pending.clear()
+  readonly rollback = (): void => {
+    for (const rows of this.pending.values()) rows.clear()
+  }
 
   /** A copy of the committed rows: two databases never share a tenant's map. */
   copy(): TableData<V> {
