@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { DateTime, Effect, Option, Schema, SchemaGetter } from "effect"
+import { DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
 import { AuditLog } from "../ports/AuditLog.js"
 import { CardIssuer } from "../ports/CardIssuer.js"
 import { CardRepository } from "../ports/CardRepository.js"
@@ -23,7 +23,7 @@ import { CardReplacementRefused } from "./card/ReplacementErrorTable.js"
 import { AccountNotFound } from "./customer/Customer.js"
 import type { ReplaceCardError } from "./DomainError.js"
 import { AccountNo, Changer, Channel, KitNo } from "./Identifiers.js"
-import { StoreError } from "./StoreError.js"
+import { type DuplicateKey, StoreError } from "./StoreError.js"
 import { decodeTenantRequest } from "./Validation.js"
 
 const digits = (regExp: RegExp, rule: string) =>
@@ -111,6 +111,20 @@ export type ReplaceCardPorts =
 const decode = decodeTenantRequest(ReplaceCardRequest)
 
 /**
+ * The new card's insert found a key taken since the checks. Its kitNo (the `newLoyaltyId`), stored by
+ * a concurrent request: the refusal the check would have given. Its PAN, drawn by the issuer and
+ * taken concurrently: a retry draws another.
+ */
+const refuseTakenKey =
+  (accountNo: AccountNo, oldLoyaltyId: KitNo) =>
+  (duplicate: DuplicateKey): Effect.Effect<never, CardReplacementRefused | StoreError> =>
+    duplicate.key === "kitNo"
+      ? Effect.fail(
+          new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", accountNo, kitNo: oldLoyaltyId })
+        )
+      : Effect.fail(new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate }))
+
+/**
  * Replaces a card of the account (seed 003, DOMAIN.md §5): the checks in their order, then the
  * writes, in one transaction. The account is read for update: two requests on one account take
  * turns, so they cannot both take the last slot of the month. A `newLoyaltyId` that a concurrent
@@ -143,21 +157,20 @@ export const replaceCard = Effect.fnUntraced(function* (
       const migrationInTransition =
         account.value.registration !== "REGISTERED" &&
         (yield* policy.policyOf(tenantId)).migrationInTransition
-      const checked = yield* Effect.fromResult(
-        checkReplacement({
-          account: account.value,
-          oldLoyaltyId: req.oldLoyaltyId,
-          card: Option.getOrUndefined(card),
-          status: req.status,
-          migrationInTransition,
-          newLoyaltyIdInUse,
-          now
-        })
-      )
+      const checked = checkReplacement({
+        account: account.value,
+        oldLoyaltyId: req.oldLoyaltyId,
+        card: Option.getOrUndefined(card),
+        status: req.status,
+        migrationInTransition,
+        newLoyaltyIdInUse,
+        now
+      })
+      if (Result.isFailure(checked)) return yield* checked.failure
       // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
       const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
       // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN
-      const oldCard = checked.card
+      const oldCard = checked.success.card
       const product = replacementProduct(yield* catalog.findAll(tenantId), oldCard, cardType)
       if (product === undefined) {
         return yield* new ReplacementProductNotFound({
@@ -179,29 +192,17 @@ export const replaceCard = Effect.fnUntraced(function* (
         return yield* Effect.die(
           new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
         )
-      const replacement = yield* Effect.fromResult(
-        replace(checked, account.value, identity, { now, changer: req.changer, channel: req.channel })
-      )
+      const replaced = replace(checked.success, account.value, identity, {
+        now,
+        changer: req.changer,
+        channel: req.channel
+      })
+      if (Result.isFailure(replaced)) return yield* replaced.failure
+      const replacement = replaced.success
       yield* cards.updateAll(tenantId, [replacement.oldCard])
-      yield* cards.insertAll(tenantId, [replacement.newCard]).pipe(
-        Effect.catchTag(
-          "DuplicateKey",
-          (duplicate): Effect.Effect<never, CardReplacementRefused | StoreError> =>
-            duplicate.key === "kitNo"
-              ? // the newLoyaltyId, stored by a concurrent request since the check: the check's refusal
-                Effect.fail(
-                  new CardReplacementRefused({
-                    code: "NEW_LOYALTY_ID_IN_USE",
-                    accountNo: account.value.accountNo,
-                    kitNo: req.oldLoyaltyId
-                  })
-                )
-              : // a PAN the issuer drew, taken concurrently: a retry draws another
-                Effect.fail(
-                  new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate })
-                )
-        )
-      )
+      yield* cards
+        .insertAll(tenantId, [replacement.newCard])
+        .pipe(Effect.catchTag("DuplicateKey", refuseTakenKey(account.value.accountNo, req.oldLoyaltyId)))
       yield* customers.saveAccounts(tenantId, [replacement.account])
       yield* audit.append(tenantId, replacement.events)
       const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }

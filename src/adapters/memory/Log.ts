@@ -21,19 +21,25 @@ interface TenantLog<E> {
  * @category models
  */
 export class LogData<E> implements Store {
-  readonly pending: Array<{ readonly tenant: string; readonly entry: E }> = []
+  /** The open transaction's appends and their tenants, oldest first. */
+  readonly pending: Array<E> = []
+  readonly pendingTenants: Array<string> = []
+  /** Whether the open transaction appended here (the log is then in the journal's `dirty`). */
+  written = false
   constructor(
     readonly committed: Map<string, TenantLog<E>>,
     readonly keyOf: (entry: E) => string
   ) {}
 
   readonly commit = (): void => {
-    for (const { tenant, entry } of this.pending) publish(this, tenant, entry)
-    this.pending.length = 0
+    for (let i = 0; i < this.pending.length; i++) publish(this, this.pendingTenants[i]!, this.pending[i]!)
+    this.rollback()
   }
 
   readonly rollback = (): void => {
     this.pending.length = 0
+    this.pendingTenants.length = 0
+    this.written = false
   }
 
   copy(): LogData<E> {
@@ -107,10 +113,17 @@ export const append = <E>(log: Log<E>, tenant: string, entries: ReadonlyArray<E>
         const length = data.pending.length
         journal.undo.push(() => {
           data.pending.length = length
+          data.pendingTenants.length = length
         })
       }
-      for (const entry of entries) data.pending.push({ tenant, entry })
-      journal.dirty.add(data)
+      for (const entry of entries) {
+        data.pending.push(entry)
+        data.pendingTenants.push(tenant)
+      }
+      if (!data.written) {
+        data.written = true
+        journal.dirty.push(data)
+      }
     }
   }
 }
@@ -124,8 +137,9 @@ export const byKey = <E>(log: Log<E>, tenant: string, key: string): Array<E> => 
   const committed = log.data.committed.get(tenant)
   const found = committed === undefined ? [] : (indexOf(log.data, committed).get(key)?.slice() ?? [])
   if (log.mode === "transaction")
-    for (const { tenant: t, entry } of log.data.pending)
-      if (t === tenant && log.data.keyOf(entry) === key) found.push(entry)
+    log.data.pending.forEach((entry, i) => {
+      if (log.data.pendingTenants[i] === tenant && log.data.keyOf(entry) === key) found.push(entry)
+    })
   return found
 }
 

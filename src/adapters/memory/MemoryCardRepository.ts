@@ -71,11 +71,19 @@ const applyIndex = (
  *
  * @category constructors
  */
-export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): Tables => {
+export const putCards = (
+  tables: Tables,
+  tenant: TenantId,
+  cards: ReadonlyArray<Card>,
+  /** `new`: the caller checked that no card holds these kitNos; `stored`: each must be stored. */
+  expected: "new" | "stored" | "either" = "either"
+): Tables => {
   const byCustomer = new Map<Owner, IndexChange>()
   const byAccount = new Map<Owner, IndexChange>()
   for (const card of cards) {
-    const old = Table.getOrUndefined(tables.cards, tenant, card.kitNo)
+    const old = expected === "new" ? undefined : Table.getOrUndefined(tables.cards, tenant, card.kitNo)
+    if (expected === "stored" && old === undefined)
+      throw new Error("CardRepository.updateAll: a card that is not stored; insert it with insertAll")
     const pan = Redacted.value(card.pan)
     if (old === undefined || Redacted.value(old.pan) !== pan) {
       // the PAN index is keyed by the PAN's digits: a Table never prints its ids
@@ -103,31 +111,22 @@ export const putCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<
  * this very kitNo is free.
  */
 const takenKey = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): UniqueKey | undefined => {
-  const kitNos = new Set<string>()
-  const pans = new Set<string>()
   for (const card of cards) {
-    const pan = Redacted.value(card.pan)
-    if (kitNos.has(card.kitNo) || Table.has(tables.cards, tenant, card.kitNo)) return "kitNo"
-    const holder = Table.getOrUndefined(tables.kitNoByPan, tenant, pan)
-    if (pans.has(pan) || (holder !== undefined && holder !== card.kitNo)) return "pan"
-    kitNos.add(card.kitNo)
-    pans.add(pan)
+    if (Table.has(tables.cards, tenant, card.kitNo)) return "kitNo"
+    const holder = Table.getOrUndefined(tables.kitNoByPan, tenant, Redacted.value(card.pan))
+    if (holder !== undefined && holder !== card.kitNo) return "pan"
   }
+  // within the batch
+  if (new Set(cards.map((card) => card.kitNo)).size < cards.length) return "kitNo"
+  if (new Set(cards.map((card) => Redacted.value(card.pan))).size < cards.length) return "pan"
   return undefined
 }
 
 const insertCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>) => {
   const key = takenKey(tables, tenant, cards)
   if (key !== undefined) return Result.fail(new DuplicateKey({ operation: "CardRepository.insertAll", key }))
-  putCards(tables, tenant, cards)
+  putCards(tables, tenant, cards, "new")
   return Result.succeed(undefined)
-}
-
-const updateCards = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>) => {
-  for (const card of cards)
-    if (!Table.has(tables.cards, tenant, card.kitNo))
-      throw new Error("CardRepository.updateAll: a card that is not stored; insert it with insertAll")
-  putCards(tables, tenant, cards)
 }
 
 const cardsIn = (
@@ -157,7 +156,8 @@ export const MemoryCardRepository = Layer.effect(
         db.read((t) => cardsIn(t, tenant, Table.getOrUndefined(t.cardsByAccount, tenant, accountNo))),
       insertAll: (tenant, cards) =>
         db.tryWrite("CardRepository.insertAll", (t) => insertCards(t, tenant, cards)),
-      updateAll: (tenant, cards) => db.write("CardRepository.updateAll", (t) => updateCards(t, tenant, cards))
+      updateAll: (tenant, cards) =>
+        db.write("CardRepository.updateAll", (t) => putCards(t, tenant, cards, "stored"))
     })
   })
 )

@@ -199,7 +199,7 @@ export class MemoryDatabase extends Context.Service<
 
       const end = (success: boolean) => {
         for (const store of shared.dirty) success ? store.commit() : store.rollback()
-        shared.dirty.clear()
+        shared.dirty.length = 0
         shared.undo.length = 0
         shared.savepoints = 0
       }

@@ -26,7 +26,8 @@ type Rows<V> = Map<string, Map<Id, V>>
  * @category models
  */
 export interface Journal {
-  readonly dirty: Set<Store>
+  /** Each store once, on its first write. */
+  readonly dirty: Array<Store>
   /** One entry per write made while a savepoint is open: how to take the write back. */
   readonly undo: Array<() => void>
   /** How many savepoints are open; writes are logged for undo only while one is. */
@@ -46,7 +47,7 @@ export interface Store {
 /**
  * @category constructors
  */
-export const journal = (): Journal => ({ dirty: new Set(), undo: [], savepoints: 0 })
+export const journal = (): Journal => ({ dirty: [], undo: [], savepoints: 0 })
 
 /**
  * The data of one table: committed rows, and the pending rows of the open transaction.
@@ -55,24 +56,28 @@ export const journal = (): Journal => ({ dirty: new Set(), undo: [], savepoints:
  */
 export class TableData<V> implements Store {
   readonly pending: Rows<V | Deleted> = new Map()
+  /** Whether the open transaction wrote here: reads of an unwritten table go to the committed rows. */
+  written = false
   constructor(readonly committed: Rows<V>) {}
 
-  // A tenant's pending map is emptied, not dropped: the tenant's next transaction writes into it
-  // again, without allocating one.
+  // A tenant's pending map is emptied row by row, not dropped nor cleared: its next transaction
+  // writes into it again without allocating (a `clear` allocates a new backing table).
   readonly commit = (): void => {
-    this.pending.forEach((rows, tenant) => {
-      if (rows.size === 0) return
+    for (const [tenant, rows] of this.pending) {
+      if (rows.size === 0) continue
       const target = rowsOf(this.committed, tenant)
-      rows.forEach((value, id) => {
+      for (const [id, value] of rows) {
         if (value === DELETED) target.delete(id)
         else target.set(id, value)
-      })
-      rows.clear()
-    })
+        rows.delete(id)
+      }
+    }
+    this.written = false
   }
 
   readonly rollback = (): void => {
-    for (const rows of this.pending.values()) rows.clear()
+    for (const rows of this.pending.values()) for (const id of rows.keys()) rows.delete(id)
+    this.written = false
   }
 
   /** A copy of the committed rows: two databases never share a tenant's map. */
@@ -128,11 +133,12 @@ const rowsOf = <V>(rows: Rows<V>, tenant: string): Map<Id, V> => {
  * @category getters
  */
 export const getOrUndefined = <V>(table: Table<V>, tenant: string, id: Id): V | undefined => {
-  if (table.mode === "transaction") {
-    const pending = table.data.pending.get(tenant)?.get(id)
+  const data = table.data
+  if (data.written && table.mode === "transaction") {
+    const pending = data.pending.get(tenant)?.get(id)
     if (pending !== undefined) return pending === DELETED ? undefined : pending
   }
-  return table.data.committed.get(tenant)?.get(id)
+  return data.committed.get(tenant)?.get(id)
 }
 
 /**
@@ -204,7 +210,10 @@ const put = <V>(table: Table<V>, tenant: string, id: Id, value: V | Deleted): Ta
         })
       }
       rows.set(id, value)
-      journal.dirty.add(data)
+      if (!data.written) {
+        data.written = true
+        journal.dirty.push(data)
+      }
       return table
     }
   }
