@@ -2,6 +2,12 @@
 # A/B benchmark: the working tree (B, "new") against an older commit (A, "old", default 88dddce).
 #
 #   scripts/ab-bench.sh [COMMIT] [ROUNDS]      e.g. scripts/ab-bench.sh 88dddce 7
+#   AB_MODE=bundle scripts/ab-bench.sh …       the same, on bundles
+#
+# AB_MODE=tsx (the default) runs the TypeScript sources through tsx, as `npm run bench` does (tsx
+# compiles each module and turns source maps on). AB_MODE=bundle first bundles the driver with the
+# library and effect into one ES module per tree with esbuild (as tsup builds dist/, the form a host
+# runs), then runs those with node.
 #
 # The old commit is checked out into a temporary git worktree under /tmp (removed on exit; nothing
 # in this repository's checkout changes). Its node_modules is a symlink to this one when the lock
@@ -18,6 +24,7 @@ set -euo pipefail
 COMMIT="${1:-88dddce}"
 ROUNDS="${2:-5}"
 GUARD="${AB_GUARD:-1.3}"
+MODE="${AB_MODE:-tsx}"
 NEW="$(cd "$(dirname "$0")/.." && pwd)"
 OLD="$(mktemp -d /tmp/ab-bench.XXXXXX)"
 RESULTS="$OLD.results"
@@ -27,7 +34,7 @@ cleanup() {
   if [ -L "$OLD/node_modules" ]; then rm -f "$OLD/node_modules"; fi
   git -C "$NEW" worktree remove --force "$OLD" 2>/dev/null || rm -rf "$OLD"
   git -C "$NEW" worktree prune
-  rm -f "$RESULTS"
+  rm -f "$RESULTS" "$RESULTS".old.mjs "$RESULTS".new.mjs
 }
 trap cleanup EXIT
 
@@ -46,7 +53,11 @@ cp "$NEW/bench/ab.ts" "$OLD/bench/ab.ts"
 echo "A/B: old = $COMMIT ($(git -C "$OLD" log -1 --format='%h %s'))"
 echo "     new = working tree of $NEW: HEAD $(git -C "$NEW" log -1 --format='%h %s' | cut -c1-80)," \
   "$(git -C "$NEW" status --porcelain -- src | wc -l) uncommitted file(s) in src/"
-echo "     $deps; driver bench/ab.ts; $ROUNDS rounds, alternating old, new"
+if [ "$MODE" = bundle ]; then
+  (cd "$OLD" && "$NEW/node_modules/.bin/esbuild" bench/ab.ts --bundle --platform=node --format=esm --log-level=warning --outfile="$RESULTS.old.mjs")
+  (cd "$NEW" && "$NEW/node_modules/.bin/esbuild" bench/ab.ts --bundle --platform=node --format=esm --log-level=warning --outfile="$RESULTS.new.mjs")
+fi
+echo "     $deps; driver bench/ab.ts ($MODE); $ROUNDS rounds, alternating old, new"
 echo "     node $(cd "$NEW" && npm exec -- node --version), $(nproc) CPUs, load average:$(uptime | sed 's/.*load average://')"
 echo
 
@@ -54,7 +65,11 @@ echo
 run() { # $1 = old|new, $2 = round
   local dir line
   if [ "$1" = old ]; then dir="$OLD"; else dir="$NEW"; fi
-  line="$(cd "$dir" && npm exec --silent -- tsx bench/ab.ts | grep '^AB ')"
+  if [ "$MODE" = bundle ]; then
+    line="$(cd "$dir" && "$NEW/node_modules/.bin/node" "$RESULTS.$1.mjs" | grep '^AB ')"
+  else
+    line="$(cd "$dir" && npm exec --silent -- tsx bench/ab.ts | grep '^AB ')"
+  fi
   echo "$1 $2 ${line#AB }" >>"$RESULTS"
   printf 'round %-2s %-3s %s\n' "$2" "$1" "${line#AB }"
 }
