@@ -87,3 +87,17 @@ export const timeAlternating = async (
 export const line = (name: string, value: string) => console.log(`  ${name.padEnd(58)} ${value}`)
 export const us = (x: number) => `${x.toFixed(2)} µs/op`
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`
+
+/** A card as the plain-JavaScript references hold it: the domain's fields, the PAN in clear. */
+export interface PlainCard {
+  readonly kitNo: string
+  readonly entityId: string
+  readonly accountNo: number
+  readonly productId: string
+  readonly tierType: string
+  readonly cardType: string
+  readonly pan: string
+  readonly expDate: string
+  readonly status: string
+  readonly lockedFrom?: string
+}

@@ -11,7 +11,7 @@
 import { ManagedRuntime } from "effect"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
 import { luhnCheckDigit, manageAllCards } from "../src/index.js"
-import { line, ratio } from "./harness.js"
+import { line, type PlainCard, ratio } from "./harness.js"
 
 const TENANT = "ACME_BANK"
 const ENTITY = "req11"
@@ -68,19 +68,6 @@ const fixtureOf = (n: number): MemoryFixture => ({
 
 // ---------------------------------------------------------------------------------------------------
 // The reference: the same work in plain JavaScript, without Effect, ports, validation or transaction.
-
-interface PlainCard {
-  readonly kitNo: string
-  readonly entityId: string
-  readonly accountNo: number
-  readonly productId: string
-  readonly tierType: string
-  readonly cardType: string
-  readonly pan: string
-  readonly expDate: string
-  readonly status: string
-  readonly lockedFrom?: string
-}
 
 interface PlainStore {
   readonly customers: Map<string, { readonly entityId: string; readonly mobileNo: string }>

@@ -6,7 +6,7 @@
 import { Effect, ManagedRuntime } from "effect"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
 import { luhnCheckDigit, replaceCard } from "../src/index.js"
-import { line, ratio, us } from "./harness.js"
+import { line, type PlainCard, ratio, us } from "./harness.js"
 
 const TENANT = "BENCH_BANK"
 // long enough for the optimizing compiler and the young generation to settle: after 2,000 calls
@@ -85,19 +85,6 @@ const replaceRange = (from: number, to: number) =>
 // transaction. The same checks in seed 003's order, the same two-a-month limit over the account's
 // replacement instants, a Luhn-valid PAN drawn on the product's BIN and kept unique, the same writes
 // (old card, new card, account) and the same two audit events.
-
-interface PlainCard {
-  readonly kitNo: string
-  readonly entityId: string
-  readonly accountNo: number
-  readonly productId: string
-  readonly tierType: string
-  readonly cardType: string
-  readonly pan: string
-  readonly expDate: string
-  readonly status: string
-  readonly lockedFrom?: string
-}
 
 interface PlainAccount {
   readonly accountNo: number
