@@ -2,9 +2,7 @@ import { Deferred, Effect, Fiber, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
 import {
-  AccountNo,
   AuditLog,
-  type Card,
   CardIssuer,
   CardRepository,
   EntityId,
@@ -12,8 +10,6 @@ import {
   KitNo,
   lockCard,
   luhnValid,
-  makePan,
-  PanDigits,
   StoreError,
   TenantId,
   TenantKeys,
@@ -21,16 +17,9 @@ import {
   Transactor,
   upgradeCard
 } from "../../src/index.js"
+import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
 import {
-  cardFixture,
-  customerWith,
-  fixtureOf,
-  panFor,
-  TENANT_A,
-  TENANT_B,
-  testLayer
-} from "../support/builders.js"
-import {
+  domainCard,
   entryFor,
   failureOf,
   productOf,
@@ -386,17 +375,6 @@ describe("the memory card issuer", () => {
         ])
       ]
     })
-    const newCard = (kitNo: string, serial: number): Card => ({
-      kitNo: KitNo.make(kitNo),
-      entityId: EntityId.make("676165"),
-      accountNo: AccountNo.make(8642135),
-      productId: "2001_PHYSICAL",
-      tierType: "CLASSIC",
-      cardType: "PHYSICAL",
-      pan: makePan(PanDigits.make(panFor(serial))),
-      expDate: "2029-07-31T00:00:00.000+00:00",
-      status: "ACTIVE"
-    })
     const kitNos = await run(
       Effect.gen(function* () {
         const issuer = yield* CardIssuer
@@ -404,7 +382,9 @@ describe("the memory card issuer", () => {
         return yield* (yield* Transactor).withTransaction(
           Effect.gen(function* () {
             const first = yield* issuer.issue(tenant, "608040")
-            yield* cards.insertAll(tenant, [newCard("4240200003", 3)])
+            yield* cards.insertAll(tenant, [
+              domainCard("4240200003", 3, { entityId: EntityId.make("676165") })
+            ])
             const second = yield* issuer.issue(tenant, "608040")
             return [first.kitNo, second.kitNo]
           })
