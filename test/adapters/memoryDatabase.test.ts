@@ -578,6 +578,107 @@ const databaseLayer = (fixture: MemoryFixture) =>
     )
   )
 
+describe("savepoints of concurrent fibers", () => {
+  const ids = (tables: Tables) =>
+    ["x", "y", "z", "b1", "b2"].filter((id) => serialOf(tables, id) !== undefined)
+  const boom = new StoreError({ operation: "test" })
+
+  it("a savepoint that outlives its transaction leaves the next transactions' savepoints alone", async () => {
+    const committed = await Effect.runPromise(
+      Effect.gen(function* () {
+        const db = yield* makeDb()
+        /** A fiber forked in a transaction of its own, its savepoint still open when that one ends. */
+        const stray = Effect.gen(function* () {
+          const release = yield* Deferred.make<void>()
+          const opened = yield* Deferred.make<void>()
+          const fiber = yield* db.transaction(
+            Effect.gen(function* () {
+              const fiber = yield* Effect.forkDetach(
+                db.transaction(
+                  Effect.gen(function* () {
+                    yield* Deferred.succeed(opened, undefined)
+                    yield* Deferred.await(release)
+                    return yield* boom
+                  })
+                )
+              )
+              yield* Deferred.await(opened)
+              return fiber
+            })
+          )
+          return { fails: Effect.andThen(Deferred.succeed(release, undefined), Fiber.await(fiber)) }
+        })
+        // it fails between two transactions: the next one's failed savepoint still drops its write
+        const between = yield* stray
+        yield* between.fails
+        yield* db.transaction(
+          Effect.gen(function* () {
+            yield* db.write("test", setSerial("x", 1))
+            yield* Effect.ignore(
+              db.transaction(Effect.andThen(db.write("test", setSerial("y", 1)), Effect.fail(boom)))
+            )
+          })
+        )
+        // it fails inside a savepoint of the next transaction: that savepoint's write stays
+        const during = yield* stray
+        yield* db.transaction(
+          Effect.gen(function* () {
+            yield* db.transaction(Effect.andThen(db.write("test", setSerial("z", 1)), during.fails))
+          })
+        )
+        return ids(db.committed)
+      })
+    )
+    expect(committed).toEqual(["x", "z"])
+  })
+
+  it("two sibling savepoints that both fail keep none of their writes, in either order of failing", async () => {
+    for (const first of ["A", "B"] as const) {
+      const committed = await Effect.runPromise(
+        Effect.gen(function* () {
+          const db = yield* makeDb()
+          const aWrote = yield* Deferred.make<void>()
+          const bWrote = yield* Deferred.make<void>()
+          const aFail = yield* Deferred.make<void>()
+          const bFail = yield* Deferred.make<void>()
+          yield* db.transaction(
+            Effect.gen(function* () {
+              const a = db.transaction(
+                Effect.gen(function* () {
+                  yield* db.write("test", setSerial("x", 1))
+                  yield* Deferred.succeed(aWrote, undefined)
+                  yield* Deferred.await(aFail)
+                  return yield* boom
+                })
+              )
+              const b = db.transaction(
+                Effect.gen(function* () {
+                  yield* Deferred.await(aWrote)
+                  yield* db.write("test", setSerial("b1", 1))
+                  yield* Deferred.succeed(bWrote, undefined)
+                  yield* Deferred.await(bFail)
+                  yield* db.write("test", setSerial("b2", 1))
+                  return yield* boom
+                })
+              )
+              const fa = yield* Effect.forkChild(Effect.ignore(a))
+              const fb = yield* Effect.forkChild(Effect.ignore(b))
+              yield* Deferred.await(bWrote)
+              yield* Deferred.succeed(first === "A" ? aFail : bFail, undefined)
+              yield* Fiber.await(first === "A" ? fa : fb)
+              yield* Deferred.succeed(first === "A" ? bFail : aFail, undefined)
+              yield* Fiber.await(first === "A" ? fb : fa)
+              yield* db.write("test", setSerial("z", 1))
+            })
+          )
+          return ids(db.committed)
+        })
+      )
+      expect(committed, `${first} fails first`).toEqual(["z"])
+    }
+  })
+})
+
 describe("MemoryDatabase", () => {
   it("never shares rows between two databases built from the same tables", async () => {
     const out = await Effect.runPromise(

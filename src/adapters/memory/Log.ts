@@ -109,7 +109,7 @@ export const append = <E>(log: Log<E>, tenant: string, entries: ReadonlyArray<E>
     case "transaction": {
       const { data, journal } = log
       if (entries.length === 0) return
-      if (journal.savepoints > 0) {
+      if (journal.savepoints.length > 0) {
         const length = data.pending.length
         journal.undo.push(() => {
           data.pending.length = length

@@ -180,19 +180,23 @@ export class MemoryDatabase extends Context.Service<
       let writeCount = 0
       const ours = (tx: Transaction | undefined): tx is Transaction => tx?.database === identity && tx.open
 
-      const savepoint = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      const savepoint = <A, E, R>(tx: Transaction, self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
         Effect.suspend(() => {
-          const mark = shared.undo.length
-          shared.savepoints++
+          const begun = { mark: shared.undo.length }
+          shared.savepoints.push(begun)
           return Effect.onExit(self, (exit) =>
             Effect.sync(() => {
-              shared.savepoints--
-              // rolling a savepoint back undoes every write made since it began, newest first
+              // a fiber that outlived its transaction: the journal is another transaction's now
+              if (!tx.open) return
+              shared.savepoints.splice(shared.savepoints.indexOf(begun), 1)
+              // rolling a savepoint back undoes every write made since it began, newest first;
+              // a savepoint still open that began later now begins where the writes stop
               if (exit._tag === "Failure") {
-                for (let i = shared.undo.length - 1; i >= mark; i--) shared.undo[i]!()
-                shared.undo.length = Math.min(mark, shared.undo.length)
+                for (let i = shared.undo.length - 1; i >= begun.mark; i--) shared.undo[i]!()
+                shared.undo.length = Math.min(begun.mark, shared.undo.length)
+                for (const open of shared.savepoints) open.mark = Math.min(open.mark, shared.undo.length)
               }
-              if (shared.savepoints === 0) shared.undo.length = 0
+              if (shared.savepoints.length === 0) shared.undo.length = 0
             })
           )
         })
@@ -201,12 +205,13 @@ export class MemoryDatabase extends Context.Service<
         for (const store of shared.dirty) success ? store.commit() : store.rollback()
         shared.dirty.length = 0
         shared.undo.length = 0
-        shared.savepoints = 0
+        shared.savepoints.length = 0
       }
 
       const transaction = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
         Effect.contextWith((context) => {
-          if (ours(Context.get(context, CurrentTransaction))) return savepoint(self)
+          const tx = Context.get(context, CurrentTransaction)
+          if (ours(tx)) return savepoint(tx, self)
           const own: Transaction = { database: identity, open: true }
           return lock.withPermits(1)(
             Effect.onExit(Effect.provideService(self, CurrentTransaction, own), (exit) =>

@@ -30,8 +30,11 @@ export interface Journal {
   readonly dirty: Array<Store>
   /** One entry per write made while a savepoint is open: how to take the write back. */
   readonly undo: Array<() => void>
-  /** How many savepoints are open; writes are logged for undo only while one is. */
-  savepoints: number
+  /**
+   * Where each open savepoint began in `undo`, oldest first; writes are logged for undo only while
+   * one is open.
+   */
+  readonly savepoints: Array<{ mark: number }>
 }
 
 /**
@@ -47,7 +50,7 @@ export interface Store {
 /**
  * @category constructors
  */
-export const journal = (): Journal => ({ dirty: [], undo: [], savepoints: 0 })
+export const journal = (): Journal => ({ dirty: [], undo: [], savepoints: [] })
 
 /**
  * The data of one table: committed rows, and the pending rows of the open transaction.
@@ -200,7 +203,7 @@ const put = <V>(table: Table<V>, tenant: string, id: Id, value: V | Deleted): Ta
     case "transaction": {
       const { journal, data } = table
       const rows = rowsOf(data.pending, tenant)
-      if (journal.savepoints > 0) {
+      if (journal.savepoints.length > 0) {
         // the savepoint's undo puts back what the transaction had pending for this row, or nothing
         const had = rows.has(id)
         const before = rows.get(id)
