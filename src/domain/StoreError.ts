@@ -11,8 +11,8 @@ import { Schema } from "effect"
  * an injected fault). Whatever the operation had written in its transaction is rolled back.
  * `retryable` says whether the same request may succeed if sent again (a serialization failure, a
  * lost connection), or will fail the same way until someone acts (a broken schema). The store's own
- * failure is kept as the error's `cause`, for logs: it is never encoded, so it never reaches a
- * client's JSON.
+ * failure is kept as the error's `cause` (`Cause.pretty` prints it, for logs): it is never encoded,
+ * so it never reaches a client's JSON.
  *
  * @category errors
  * @since 0.1.0
@@ -32,7 +32,7 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
         ? `The store failed during ${props.operation}; nothing was changed. Retry the request.`
         : `The store failed during ${props.operation}; nothing was changed. Retrying will not help until the store is repaired.`
     })
-    // an Error's own `cause`, not a field: logs show it, encoding and JSON never do
+    // an Error's own `cause`, not a field: `Cause.pretty` shows it, encoding and JSON never do
     if (props.cause !== undefined)
       Object.defineProperty(this, "cause", { value: props.cause, enumerable: false, configurable: true })
   }

@@ -111,14 +111,14 @@ export type ReplaceCardPorts =
 const decode = decodeTenantRequest(ReplaceCardRequest)
 
 /**
- * The new card's insert found a key taken since the checks. Its kitNo (the `newLoyaltyId`), stored by
- * a concurrent request: the refusal the check would have given. Its PAN, drawn by the issuer and
- * taken concurrently: a retry draws another.
+ * The new card's insert found a key taken since the checks. The caller's `newLoyaltyId`, stored by a
+ * concurrent request: the refusal the check would have given. An identity the issuer drew (a serial
+ * kitNo, a PAN), taken concurrently: a retry draws another.
  */
 const refuseTakenKey =
-  (accountNo: AccountNo, oldLoyaltyId: KitNo) =>
+  (accountNo: AccountNo, oldLoyaltyId: KitNo, newLoyaltyId: KitNo | undefined) =>
   (duplicate: DuplicateKey): Effect.Effect<never, CardReplacementRefused | StoreError> =>
-    duplicate.key === "kitNo"
+    duplicate.key === "kitNo" && newLoyaltyId !== undefined
       ? Effect.fail(
           new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", accountNo, kitNo: oldLoyaltyId })
         )
@@ -202,7 +202,12 @@ export const replaceCard = Effect.fnUntraced(function* (
       yield* cards.updateAll(tenantId, [replacement.oldCard])
       yield* cards
         .insertAll(tenantId, [replacement.newCard])
-        .pipe(Effect.catchTag("DuplicateKey", refuseTakenKey(account.value.accountNo, req.oldLoyaltyId)))
+        .pipe(
+          Effect.catchTag(
+            "DuplicateKey",
+            refuseTakenKey(account.value.accountNo, req.oldLoyaltyId, req.newLoyaltyId)
+          )
+        )
       yield* customers.saveAccounts(tenantId, [replacement.account])
       yield* audit.append(tenantId, replacement.events)
       const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }

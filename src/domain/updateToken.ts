@@ -61,7 +61,8 @@ const factsOfNewPan = Effect.fnUntraced(function* (tenant: TenantId, change: Tok
   const pan = change.kind === "accountPanMapping" ? change.newAccountPan : undefined
   if (pan === undefined) return noNewAccountPan
   const range = yield* Effect.flatMap(AccountRanges, (ranges) => ranges.findRange(tenant, pan))
-  const onNewPan = yield* Effect.flatMap(TokenRepository, (tokens) => tokens.findByPan(tenant, pan))
+  // read for update: the reference the moved tokens take is decided on these tokens
+  const onNewPan = yield* Effect.flatMap(TokenRepository, (tokens) => tokens.findByPanForUpdate(tenant, pan))
   const references = new Set(onNewPan.flatMap((t) => t.panUniqueReference ?? []))
   const [shared] = references
   const facts: NewAccountPanFacts = {

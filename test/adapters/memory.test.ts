@@ -426,6 +426,34 @@ describe("the memory card issuer", () => {
     }
   }
 
+  it("issues every PAN of a BIN with room for ten, then refuses with IdentifiersExhausted", async () => {
+    // a 14-digit prefix leaves one digit before the check digit: ten PANs in all
+    const prefix = "60804012345678"
+    const out = await run(
+      Effect.gen(function* () {
+        const issuer = yield* CardIssuer
+        return yield* (yield* Transactor)
+          .withTransaction(
+            Effect.gen(function* () {
+              const issued = yield* Effect.forEach(Array.from({ length: 10 }), () =>
+                issuer.issue(tenant, prefix)
+              )
+              const refused = yield* Effect.flip(issuer.issue(tenant, prefix))
+              return { pans: issued.map((i) => Redacted.value(i.pan)), refused }
+            })
+          )
+          .pipe(Effect.catchTag("IdentifiersExhausted", (e) => Effect.succeed({ pans: [], refused: e })))
+      }).pipe(Effect.provide(testLayer(fixture)))
+    )
+    expect(new Set(out.pans).size).toBe(10)
+    for (const pan of out.pans) expect(pan.startsWith(prefix)).toBe(true)
+    expect(out.refused).toMatchObject({
+      _tag: "IdentifiersExhausted",
+      code: "IDENTIFIERS_EXHAUSTED",
+      identifier: "pan"
+    })
+  })
+
   it("issues kitNo 2^53 − 1 once, then refuses with IdentifiersExhausted, storing nothing", async () => {
     const out = await run(
       Effect.gen(function* () {

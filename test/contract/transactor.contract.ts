@@ -53,6 +53,33 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
       expect(outcome.trail).toEqual([])
     })
 
+    it("stores none of the writes of an interrupted transaction", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const repo = yield* CardRepository
+          const written = yield* Deferred.make<void>()
+          const fiber = yield* Effect.forkChild(
+            (yield* Transactor).withTransaction(
+              Effect.gen(function* () {
+                yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+                yield* log.append(A, [event("K1", "ONE")])
+                yield* Deferred.succeed(written, undefined)
+                return yield* Effect.never
+              })
+            )
+          )
+          yield* Deferred.await(written)
+          yield* Fiber.interrupt(fiber)
+          return {
+            card: yield* repo.findByKitNo(A, KitNo.make("K1")),
+            trail: yield* log.findBySubject(A, "K1")
+          }
+        })
+      )
+      expect(found).toEqual({ card: Option.none(), trail: [] })
+    })
+
     it("hides uncommitted writes from readers outside the transaction", async () => {
       const seen = await run(
         Effect.gen(function* () {

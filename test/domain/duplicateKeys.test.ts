@@ -56,6 +56,20 @@ describe("a key taken between the checks and the insert", () => {
     expect(differences(before, after)).toEqual([])
   })
 
+  it("replaceCard: a serial kitNo taken since the issuer drew it (no newLoyaltyId sent) fails with a retryable StoreError, not NEW_LOYALTY_ID_IN_USE", async () => {
+    const { outcome, before, after } = await runOn(
+      { tenants: { [TENANT_A]: tenantOf([holder(1, [activeCard(1)])]) } },
+      intrudingIssuer(replaceCard(TENANT_A, request(1, 1)), ({ kitNo }) => domainCard(kitNo, 903))
+    )
+    const error = Result.isFailure(outcome) ? outcome.failure : undefined
+    expect(error).toBeInstanceOf(StoreError)
+    expect(error instanceof StoreError && [error.operation, error.retryable]).toEqual([
+      "CardRepository.insertAll",
+      true
+    ])
+    expect(differences(before, after)).toEqual([])
+  })
+
   it("replaceCard: a PAN taken by the time the card is inserted fails with a retryable StoreError, and nothing is stored", async () => {
     // an issuer that checked its PAN against committed cards only: a concurrent request stored a
     // card with that PAN first (here, the account's second card holds it)

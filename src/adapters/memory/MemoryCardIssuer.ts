@@ -14,8 +14,10 @@ import * as Table from "./Table.js"
  */
 export const FIRST_SERIAL = 4_240_200_000
 
-/** Draws of a PAN that find it taken before the BIN counts as full. */
+/** Random draws of a PAN that find it taken before the issuer looks for a free one in order. */
 const PAN_DRAWS = 1_000
+/** The largest number of PANs on a BIN that the issuer scans in order; past it, the draws decide. */
+const PAN_SCAN_LIMIT = 1_000_000
 
 /** The tenant's next serial that no card holds, taken; none once the serials pass 2^53 − 1. */
 const nextKitNo = (t: Tables, tenant: TenantId): KitNo | undefined => {
@@ -26,13 +28,27 @@ const nextKitNo = (t: Tables, tenant: TenantId): KitNo | undefined => {
   return String(serial) as KitNo
 }
 
-/** A PAN on the BIN that no card of the tenant holds and no issue has reserved. */
+const panOf = (bin: string, serial: number, width: number): PanDigits => {
+  const body = bin + String(serial).padStart(width, "0")
+  return (body + luhnCheckDigit(body)) as PanDigits
+}
+
+/**
+ * A PAN on the BIN that no card of the tenant holds and no issue has reserved: drawn at random, and,
+ * on a BIN small enough to scan, looked for in order once the draws keep finding taken ones. None:
+ * the BIN is full (or, past the scan limit, so nearly full that a thousand draws found no free PAN).
+ */
 const freePan = (t: Tables, tenant: TenantId, bin: string, random: Random.Random): PanDigits | undefined => {
   const width = 15 - bin.length
+  const free = (digits: PanDigits) => !Table.has(t.kitNoByPan, tenant, digits)
   for (let draw = 0; draw < PAN_DRAWS; draw++) {
-    const body = bin + String(Math.floor(random.nextDoubleUnsafe() * 10 ** width)).padStart(width, "0")
-    const digits = (body + luhnCheckDigit(body)) as PanDigits
-    if (!Table.has(t.kitNoByPan, tenant, digits)) return digits
+    const digits = panOf(bin, Math.floor(random.nextDoubleUnsafe() * 10 ** width), width)
+    if (free(digits)) return digits
+  }
+  if (10 ** width > PAN_SCAN_LIMIT) return undefined
+  for (let serial = 0; serial < 10 ** width; serial++) {
+    const digits = panOf(bin, serial, width)
+    if (free(digits)) return digits
   }
   return undefined
 }
