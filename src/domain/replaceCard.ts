@@ -22,7 +22,7 @@ import {
 import { CardReplacementRefused } from "./card/ReplacementErrorTable.js"
 import { AccountNotFound } from "./customer/Customer.js"
 import type { ReplaceCardError } from "./DomainError.js"
-import { AccountNo, Changer, Channel, KitNo } from "./Identifiers.js"
+import { AccountNo, Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
 import { type DuplicateKey, StoreError } from "./StoreError.js"
 import { decodeTenantRequest } from "./Validation.js"
 
@@ -124,6 +124,84 @@ const refuseTakenKey =
         )
       : Effect.fail(new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate }))
 
+/** The checks in their order, then the writes: all of it inside the caller's transaction. */
+const replaceInTransaction = Effect.fnUntraced(function* (
+  tenantId: TenantId,
+  req: typeof ReplaceCardRequest.Type
+): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, Exclude<ReplaceCardPorts, Transactor>> {
+  const customers = yield* CustomerRepository
+  const cards = yield* CardRepository
+  const policy = yield* TenantPolicy
+  const catalog = yield* ProductCatalog
+  const issuer = yield* CardIssuer
+  const audit = yield* AuditLog
+  // read once the account is ours: the limit counts every replacement committed before us
+  const account = yield* customers.findAccountForUpdate(tenantId, req.correlationId)
+  if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
+  const now = yield* DateTime.now
+  const card = yield* cards.findByKitNoForUpdate(tenantId, req.oldLoyaltyId)
+  const newLoyaltyIdInUse =
+    req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
+  // seed 003: the tenant's migration decides only for ghost and unregistered accounts
+  const migrationInTransition =
+    account.value.registration !== "REGISTERED" && (yield* policy.policyOf(tenantId)).migrationInTransition
+  const checked = checkReplacement({
+    account: account.value,
+    oldLoyaltyId: req.oldLoyaltyId,
+    card: Option.getOrUndefined(card),
+    status: req.status,
+    migrationInTransition,
+    newLoyaltyIdInUse,
+    now
+  })
+  if (Result.isFailure(checked)) return yield* checked.failure
+  // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
+  const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
+  // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN
+  const oldCard = checked.success.card
+  const product = replacementProduct(yield* catalog.findAll(tenantId), oldCard, cardType)
+  if (product === undefined) {
+    return yield* new ReplacementProductNotFound({
+      kitNo: oldCard.kitNo,
+      tierType: oldCard.tierType,
+      cardType
+    })
+  }
+  const issued = yield* issuer.issue(tenantId, product.bin, req.newLoyaltyId)
+  const identity: ReplacementIdentity = {
+    kitNo: req.newLoyaltyId ?? issued.kitNo,
+    pan: issued.pan,
+    productId: product.productId,
+    cardType
+  }
+  // `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos
+  const newLoyaltyCard = Number(identity.kitNo)
+  if (String(newLoyaltyCard) !== identity.kitNo)
+    return yield* Effect.die(
+      new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
+    )
+  const replaced = replace(checked.success, account.value, identity, {
+    now,
+    changer: req.changer,
+    channel: req.channel
+  })
+  if (Result.isFailure(replaced)) return yield* replaced.failure
+  const replacement = replaced.success
+  yield* cards.updateAll(tenantId, [replacement.oldCard])
+  yield* cards
+    .insertAll(tenantId, [replacement.newCard])
+    .pipe(
+      Effect.catchTag(
+        "DuplicateKey",
+        refuseTakenKey(account.value.accountNo, req.oldLoyaltyId, req.newLoyaltyId)
+      )
+    )
+  yield* customers.saveAccounts(tenantId, [replacement.account])
+  yield* audit.append(tenantId, replacement.events)
+  const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
+  return result
+})
+
 /**
  * Replaces a card of the account (seed 003, DOMAIN.md §5): the checks in their order, then the
  * writes, in one transaction. The account is read for update: two requests on one account take
@@ -132,86 +210,15 @@ const refuseTakenKey =
  *
  * @category use cases
  */
-export const replaceCard = Effect.fnUntraced(function* (
+export const replaceCard = (
   tenant: string,
   request: unknown
-): Effect.fn.Return<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> {
-  const { tenant: tenantId, request: req } = yield* decode(tenant, request)
-  const customers = yield* CustomerRepository
-  const cards = yield* CardRepository
-  const policy = yield* TenantPolicy
-  const catalog = yield* ProductCatalog
-  const issuer = yield* CardIssuer
-  const audit = yield* AuditLog
-  const transactor = yield* Transactor
-  return yield* transactor.withTransaction(
-    Effect.gen(function* () {
-      // read once the account is ours: the limit counts every replacement committed before us
-      const account = yield* customers.findAccountForUpdate(tenantId, req.correlationId)
-      if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
-      const now = yield* DateTime.now
-      const card = yield* cards.findByKitNoForUpdate(tenantId, req.oldLoyaltyId)
-      const newLoyaltyIdInUse =
-        req.newLoyaltyId !== undefined && Option.isSome(yield* cards.findByKitNo(tenantId, req.newLoyaltyId))
-      // seed 003: the tenant's migration decides only for ghost and unregistered accounts
-      const migrationInTransition =
-        account.value.registration !== "REGISTERED" &&
-        (yield* policy.policyOf(tenantId)).migrationInTransition
-      const checked = checkReplacement({
-        account: account.value,
-        oldLoyaltyId: req.oldLoyaltyId,
-        card: Option.getOrUndefined(card),
-        status: req.status,
-        migrationInTransition,
-        newLoyaltyIdInUse,
-        now
-      })
-      if (Result.isFailure(checked)) return yield* checked.failure
-      // seed 003: without newLoyaltyId a digital (VIRTUAL) card, with it a PHYSICAL card of that id
-      const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
-      // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN
-      const oldCard = checked.success.card
-      const product = replacementProduct(yield* catalog.findAll(tenantId), oldCard, cardType)
-      if (product === undefined) {
-        return yield* new ReplacementProductNotFound({
-          kitNo: oldCard.kitNo,
-          tierType: oldCard.tierType,
-          cardType
-        })
-      }
-      const issued = yield* issuer.issue(tenantId, product.bin, req.newLoyaltyId)
-      const identity: ReplacementIdentity = {
-        kitNo: req.newLoyaltyId ?? issued.kitNo,
-        pan: issued.pan,
-        productId: product.productId,
-        cardType
-      }
-      // `NewLoyaltyCard` is a Number (seed 003): a loyalty tenant's issuer must issue numeric kitNos
-      const newLoyaltyCard = Number(identity.kitNo)
-      if (String(newLoyaltyCard) !== identity.kitNo)
-        return yield* Effect.die(
-          new Error("CardIssuer issued a kitNo that is not a number; seed 003 loyalty ids are numbers")
-        )
-      const replaced = replace(checked.success, account.value, identity, {
-        now,
-        changer: req.changer,
-        channel: req.channel
-      })
-      if (Result.isFailure(replaced)) return yield* replaced.failure
-      const replacement = replaced.success
-      yield* cards.updateAll(tenantId, [replacement.oldCard])
-      yield* cards
-        .insertAll(tenantId, [replacement.newCard])
-        .pipe(
-          Effect.catchTag(
-            "DuplicateKey",
-            refuseTakenKey(account.value.accountNo, req.oldLoyaltyId, req.newLoyaltyId)
-          )
-        )
-      yield* customers.saveAccounts(tenantId, [replacement.account])
-      yield* audit.append(tenantId, replacement.events)
-      const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
-      return result
-    })
+): Effect.Effect<ReplaceCardResult, ReplaceCardError, ReplaceCardPorts> =>
+  // decoded when the effect runs, not when it is built
+  Effect.suspend(() =>
+    Effect.flatMap(decode(tenant, request), ({ tenant: tenantId, request: req }) =>
+      Effect.flatMap(Transactor, (transactor) =>
+        transactor.withTransaction(replaceInTransaction(tenantId, req))
+      )
+    )
   )
-})
