@@ -27,13 +27,6 @@ export {
   type RandomSource,
   type Secret
 } from "./crypto/index.js"
-export type { AuditEvent, ChangeContext } from "./domain/audit/AuditEvent.js"
-export {
-  type CancelCardOrderPorts,
-  CancelCardOrderRequest,
-  type CancelCardOrderResult,
-  cancelCardOrder
-} from "./domain/cancelCardOrder.js"
 export {
   applyOperation,
   type Card,
@@ -43,20 +36,6 @@ export {
   ExpDate,
   InvalidStatusTransition
 } from "./domain/card/Card.js"
-export {
-  checkReplacement,
-  type Replacement,
-  type ReplacementCheck,
-  type ReplacementCheckError,
-  type ReplacementFacts,
-  type ReplacementIdentity,
-  ReplacementProductNotFound,
-  ReplacementStatus,
-  replace,
-  replacementChecks,
-  replacementProduct,
-  replaceOperation
-} from "./domain/card/CardReplacement.js"
 export {
   CardOperation,
   CardStatus,
@@ -69,23 +48,6 @@ export {
   terminalStatuses,
   transitionTable
 } from "./domain/card/CardStatus.js"
-export { encryptedCardNumber } from "./domain/card/EncryptedCardNumber.js"
-export {
-  luhnCheckDigit,
-  luhnValid,
-  type MaskedPan,
-  makePan,
-  maskPan,
-  type Pan,
-  PanDigits,
-  PanFromString
-} from "./domain/card/Pan.js"
-export {
-  CardReplacementRefused,
-  type ErrorTableRow,
-  ReplacementRefusal,
-  replacementErrorTable
-} from "./domain/card/ReplacementErrorTable.js"
 export {
   activateCard,
   blockCard,
@@ -94,7 +56,8 @@ export {
   lockCard,
   type ManagedCard,
   unlockCard
-} from "./domain/changeCardStatus.js"
+} from "./domain/card/changeCardStatus.js"
+export { encryptedCardNumber } from "./domain/card/EncryptedCardNumber.js"
 export {
   type Account,
   AccountNotFound,
@@ -103,13 +66,6 @@ export {
   type Customer,
   CustomerNotFound
 } from "./domain/customer/Customer.js"
-export {
-  hasReplacementSlot,
-  maxReplacementsPerWindow,
-  replacementsInWindow,
-  replacementWindowStart,
-  replacementWindowStartMillis
-} from "./domain/customer/ReplacementLimit.js"
 export {
   CancelCardOrderError,
   CardStatusError,
@@ -134,6 +90,7 @@ export {
   kindStatus,
   ModelError
 } from "./domain/ErrorModel.js"
+export type { AuditEvent, ChangeContext } from "./domain/ground/AuditEvent.js"
 export {
   AccountNo,
   Changer,
@@ -143,17 +100,19 @@ export {
   MobileNo,
   Reason,
   TenantId
-} from "./domain/Identifiers.js"
+} from "./domain/ground/Identifiers.js"
 export {
-  BulkOperation,
-  type BulkPlan,
-  type ManageAllCardsPorts,
-  ManageAllCardsRequest,
-  type ManageAllCardsResult,
-  manageAllCards,
-  planBulkOperation,
-  type SkippedCard
-} from "./domain/manageAllCards.js"
+  luhnCheckDigit,
+  luhnValid,
+  type MaskedPan,
+  makePan,
+  maskPan,
+  type Pan,
+  PanDigits,
+  PanFromString
+} from "./domain/ground/Pan.js"
+export { DuplicateKey, IdentifiersExhausted, StoreError, UniqueKey } from "./domain/ground/StoreError.js"
+export { type FieldIssue, ValidationError } from "./domain/ground/Validation.js"
 export {
   BranchId,
   type CardOrder,
@@ -165,7 +124,40 @@ export {
   OrderNotCancellable,
   OrderStatus,
   orderIdFor
-} from "./domain/order/CardOrder.js"
+} from "./domain/kit/CardOrder.js"
+export {
+  type CancelCardOrderPorts,
+  CancelCardOrderRequest,
+  type CancelCardOrderResult,
+  cancelCardOrder
+} from "./domain/kit/cancelCardOrder.js"
+export {
+  BulkOperation,
+  type BulkPlan,
+  type ManageAllCardsPorts,
+  ManageAllCardsRequest,
+  type ManageAllCardsResult,
+  manageAllCards,
+  planBulkOperation,
+  type SkippedCard
+} from "./domain/kit/manageAllCards.js"
+export {
+  checkKitInfo,
+  chooseProducts,
+  DuplicateCardType,
+  KitInfoCountOutOfRange,
+  SameProductUpgrade,
+  TierDowngrade,
+  type UpgradeRuleError
+} from "./domain/kit/UpgradePlan.js"
+export {
+  KitInfoEntry,
+  type UpgradeCardPorts,
+  UpgradeCardRequest,
+  type UpgradeCardResult,
+  type UpgradedKit,
+  upgradeCard
+} from "./domain/kit/upgradeCard.js"
 export { type PinVerifier, pinVerifier, verifierMatches } from "./domain/pin/PinVerifier.js"
 export {
   cardExpiryMmyy,
@@ -177,6 +169,14 @@ export {
   setPinEvent,
   TrivialPinRefused
 } from "./domain/pin/SetPinRules.js"
+export {
+  ExpiryDateMmyy,
+  PinBlockEnvelope,
+  type SetPinPorts,
+  SetPinRequest,
+  type SetPinResult,
+  setPin
+} from "./domain/pin/setPin.js"
 export { PinFromString, VerifyPinRequest, verifyPin } from "./domain/pin/verifyPin.js"
 export {
   Bin,
@@ -192,29 +192,38 @@ export {
   tierRank
 } from "./domain/product/Product.js"
 export {
-  checkKitInfo,
-  chooseProducts,
-  DuplicateCardType,
-  KitInfoCountOutOfRange,
-  SameProductUpgrade,
-  TierDowngrade,
-  type UpgradeRuleError
-} from "./domain/product/UpgradePlan.js"
+  checkReplacement,
+  type Replacement,
+  type ReplacementCheck,
+  type ReplacementCheckError,
+  type ReplacementFacts,
+  type ReplacementIdentity,
+  ReplacementProductNotFound,
+  ReplacementStatus,
+  replace,
+  replacementChecks,
+  replacementProduct,
+  replaceOperation
+} from "./domain/replacement/CardReplacement.js"
+export {
+  CardReplacementRefused,
+  type ErrorTableRow,
+  ReplacementRefusal,
+  replacementErrorTable
+} from "./domain/replacement/ReplacementErrorTable.js"
+export {
+  hasReplacementSlot,
+  maxReplacementsPerWindow,
+  replacementsInWindow,
+  replacementWindowStart,
+  replacementWindowStartMillis
+} from "./domain/replacement/ReplacementLimit.js"
 export {
   type ReplaceCardPorts,
   ReplaceCardRequest,
   type ReplaceCardResult,
   replaceCard
-} from "./domain/replaceCard.js"
-export { DuplicateKey, IdentifiersExhausted, StoreError, UniqueKey } from "./domain/StoreError.js"
-export {
-  ExpiryDateMmyy,
-  PinBlockEnvelope,
-  type SetPinPorts,
-  SetPinRequest,
-  type SetPinResult,
-  setPin
-} from "./domain/setPin.js"
+} from "./domain/replacement/replaceCard.js"
 export {
   type AccountPan,
   AccountPanDigits,
@@ -272,16 +281,7 @@ export {
   UpdateTokenRequest,
   WalletProviderIndicator
 } from "./domain/token/TokenUpdateRequest.js"
-export { type UpdateTokenPorts, updateToken } from "./domain/updateToken.js"
-export {
-  KitInfoEntry,
-  type UpgradeCardPorts,
-  UpgradeCardRequest,
-  type UpgradeCardResult,
-  type UpgradedKit,
-  upgradeCard
-} from "./domain/upgradeCard.js"
-export { type FieldIssue, ValidationError } from "./domain/Validation.js"
+export { type UpdateTokenPorts, updateToken } from "./domain/token/updateToken.js"
 export { AccountRanges } from "./ports/AccountRanges.js"
 export { AuditLog } from "./ports/AuditLog.js"
 export { CardIssuer, type IssuedIdentity } from "./ports/CardIssuer.js"

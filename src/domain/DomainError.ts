@@ -13,26 +13,26 @@ import { Schema } from "effect"
 import { InvalidPinBlock } from "../crypto/Errors.js"
 import { TenantKeyMissing } from "../ports/TenantKeys.js"
 import { CardNotFound, InvalidStatusTransition } from "./card/Card.js"
-import { ReplacementProductNotFound } from "./card/CardReplacement.js"
-import { CardReplacementRefused } from "./card/ReplacementErrorTable.js"
 import { AccountNotFound, CustomerNotFound } from "./customer/Customer.js"
-import { CardOrderNotFound, OrderBranchMismatch, OrderNotCancellable } from "./order/CardOrder.js"
-import { ExpiryDateMismatch, InvalidCardStatusForPin, TrivialPinRefused } from "./pin/SetPinRules.js"
-import { ProductNotFound, TierNotOnLadder } from "./product/Product.js"
+import { IdentifiersExhausted, StoreError } from "./ground/StoreError.js"
+import { ValidationError } from "./ground/Validation.js"
+import { CardOrderNotFound, OrderBranchMismatch, OrderNotCancellable } from "./kit/CardOrder.js"
 import {
   DuplicateCardType,
   KitInfoCountOutOfRange,
   SameProductUpgrade,
   TierDowngrade
-} from "./product/UpgradePlan.js"
-import { IdentifiersExhausted, StoreError } from "./StoreError.js"
+} from "./kit/UpgradePlan.js"
+import { ExpiryDateMismatch, InvalidCardStatusForPin, TrivialPinRefused } from "./pin/SetPinRules.js"
+import { ProductNotFound, TierNotOnLadder } from "./product/Product.js"
+import { ReplacementProductNotFound } from "./replacement/CardReplacement.js"
+import { CardReplacementRefused } from "./replacement/ReplacementErrorTable.js"
 import {
   AccountRangeMismatch,
   CardholderHasSeveralPans,
   TokenNotFound,
   TokenNotUpdatable
 } from "./token/TokenErrors.js"
-import { ValidationError } from "./Validation.js"
 
 /**
  * The failures of `activateCard`, `lockCard`, `unlockCard` and `blockCard`.

@@ -7,9 +7,9 @@
  */
 import { Schema, SchemaAST } from "effect"
 import { InvalidKey, InvalidPinInput, InvalidRandomSource } from "../crypto/Errors.js"
-import { type ReplacementRefusal, replacementErrorTable } from "./card/ReplacementErrorTable.js"
 import { DomainError } from "./DomainError.js"
-import { DuplicateKey } from "./StoreError.js"
+import { DuplicateKey } from "./ground/StoreError.js"
+import { type ReplacementRefusal, replacementErrorTable } from "./replacement/ReplacementErrorTable.js"
 
 /**
  * What went wrong, for a caller: the request is invalid; what it names is not found; a rule refuses

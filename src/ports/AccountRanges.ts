@@ -1,6 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
-import type { TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 import type { AccountPan } from "../domain/token/AccountPan.js"
 import type { AccountRange } from "../domain/token/AccountRange.js"
 

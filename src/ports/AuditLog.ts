@@ -1,7 +1,7 @@
 import { Context, type Effect } from "effect"
-import type { AuditEvent } from "../domain/audit/AuditEvent.js"
-import type { TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { AuditEvent } from "../domain/ground/AuditEvent.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * The append-only audit trail of a tenant.

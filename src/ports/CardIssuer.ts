@@ -1,7 +1,7 @@
 import { Context, type Effect } from "effect"
-import type { Pan } from "../domain/card/Pan.js"
-import type { KitNo, TenantId } from "../domain/Identifiers.js"
-import type { IdentifiersExhausted, StoreError } from "../domain/StoreError.js"
+import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
+import type { Pan } from "../domain/ground/Pan.js"
+import type { IdentifiersExhausted, StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * A new card's identity: its kitNo and its PAN.

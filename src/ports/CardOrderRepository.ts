@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
-import type { TenantId } from "../domain/Identifiers.js"
-import type { CardOrder, OrderId } from "../domain/order/CardOrder.js"
-import type { DuplicateKey, StoreError } from "../domain/StoreError.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { DuplicateKey, StoreError } from "../domain/ground/StoreError.js"
+import type { CardOrder, OrderId } from "../domain/kit/CardOrder.js"
 
 /**
  * Stores and fetches card orders, always within one tenant. `findByIdForUpdate` is the read a

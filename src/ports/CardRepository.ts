@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Card } from "../domain/card/Card.js"
-import type { AccountNo, EntityId, KitNo, TenantId } from "../domain/Identifiers.js"
-import type { DuplicateKey, StoreError } from "../domain/StoreError.js"
+import type { AccountNo, EntityId, KitNo, TenantId } from "../domain/ground/Identifiers.js"
+import type { DuplicateKey, StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * Stores and fetches cards, always within one tenant. It never decides: status rules live in the

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Account, Customer } from "../domain/customer/Customer.js"
-import type { AccountNo, EntityId, MobileNo, TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { AccountNo, EntityId, MobileNo, TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * Stores and fetches customers and their accounts, always within one tenant. `findAccountForUpdate`

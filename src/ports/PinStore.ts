@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
-import type { KitNo, TenantId } from "../domain/Identifiers.js"
+import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 import type { PinVerifier } from "../domain/pin/PinVerifier.js"
-import type { StoreError } from "../domain/StoreError.js"
 
 /**
  * The PIN verifier of each card, always within one tenant. It stores the keyed hash the domain

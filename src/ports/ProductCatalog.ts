@@ -1,7 +1,7 @@
 import { Context, type Effect } from "effect"
-import type { TenantId } from "../domain/Identifiers.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 import type { Product, TierLadder } from "../domain/product/Product.js"
-import type { StoreError } from "../domain/StoreError.js"
 
 /**
  * A tenant's card products and its tier ladder. It only fetches: which product an upgrade may

@@ -1,6 +1,6 @@
 import { Context, type Effect, type Redacted, Schema } from "effect"
-import type { TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * The purposes a tenant holds a secret key for. Each key serves one purpose only.

@@ -1,5 +1,5 @@
 import { Context, type Effect } from "effect"
-import type { StoreError } from "../domain/StoreError.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 
 /**
  * Runs an effect as one transaction, with what SQL gives and nothing more:

@@ -1,6 +1,6 @@
 import { Context, type Effect } from "effect"
-import type { TenantId } from "../domain/Identifiers.js"
-import type { StoreError } from "../domain/StoreError.js"
+import type { TenantId } from "../domain/ground/Identifiers.js"
+import type { StoreError } from "../domain/ground/StoreError.js"
 import type { TokenUniqueReference } from "../domain/token/Token.js"
 
 /**

@@ -5,16 +5,16 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { KitNo, type TenantId } from "../../domain/Identifiers.js"
+import { KitNo, type TenantId } from "../../domain/ground/Identifiers.js"
+import type { FieldIssue } from "../../domain/ground/Validation.js"
 import {
   BranchId,
   type CardOrder,
   DeliveryAddress,
   OrderId,
   OrderStatus
-} from "../../domain/order/CardOrder.js"
+} from "../../domain/kit/CardOrder.js"
 import { Product, TierType } from "../../domain/product/Product.js"
-import type { FieldIssue } from "../../domain/Validation.js"
 import { putOrders } from "./MemoryCardOrderRepository.js"
 import type { Tables } from "./MemoryDatabase.js"
 import { putCatalog } from "./MemoryProductCatalog.js"

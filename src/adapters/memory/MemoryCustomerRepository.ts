@@ -1,6 +1,6 @@
 import { Effect, Layer, Option } from "effect"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
-import type { AccountNo, TenantId } from "../../domain/Identifiers.js"
+import type { AccountNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"

@@ -7,20 +7,28 @@
  * @since 0.1.0
  */
 import { Context, Effect, type HashSet, Layer, type Redacted, type Result, Semaphore } from "effect"
-import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
-import type { EntityId, KitNo } from "../../domain/Identifiers.js"
-import type { CardOrder } from "../../domain/order/CardOrder.js"
+import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
+import type { EntityId, KitNo } from "../../domain/ground/Identifiers.js"
+import { StoreError } from "../../domain/ground/StoreError.js"
+import type { CardOrder } from "../../domain/kit/CardOrder.js"
 import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
-import { StoreError } from "../../domain/StoreError.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import { Log, LogData } from "./Log.js"
-import type { WalletNotification } from "./MemoryWalletNotifier.js"
 import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
+
+/**
+ * One notification the wallet provider is to receive.
+ *
+ * @category models
+ */
+export interface WalletNotification {
+  readonly tokenUniqueReferences: ReadonlyArray<TokenUniqueReference>
+}
 
 /**
  * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.

@@ -1,5 +1,5 @@
 import { Effect, Layer, Option } from "effect"
-import type { TenantId } from "../../domain/Identifiers.js"
+import type { TenantId } from "../../domain/ground/Identifiers.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import { ProductCatalog } from "../../ports/ProductCatalog.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"

@@ -5,16 +5,16 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
-import type { AuditEvent } from "../../domain/audit/AuditEvent.js"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
-import type { KitNo } from "../../domain/Identifiers.js"
-import type { CardOrder } from "../../domain/order/CardOrder.js"
+import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
+import type { KitNo } from "../../domain/ground/Identifiers.js"
+import type { CardOrder } from "../../domain/kit/CardOrder.js"
 import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Token } from "../../domain/token/Token.js"
 import * as Log from "./Log.js"
+import type { WalletNotification } from "./MemoryDatabase.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
-import type { WalletNotification } from "./MemoryWalletNotifier.js"
 import * as Table from "./Table.js"
 
 /**

@@ -4,7 +4,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import type { TenantId } from "../../domain/Identifiers.js"
+import type { TenantId } from "../../domain/ground/Identifiers.js"
+import type { FieldIssue } from "../../domain/ground/Validation.js"
 import { AccountPanFromString } from "../../domain/token/AccountPan.js"
 import { AccountRange, accountRangesOverlap } from "../../domain/token/AccountRange.js"
 import {
@@ -17,7 +18,6 @@ import {
   TokenUniqueReference
 } from "../../domain/token/Token.js"
 import { AuditInfoSchema } from "../../domain/token/TokenUpdateRequest.js"
-import type { FieldIssue } from "../../domain/Validation.js"
 import type { Tables } from "./MemoryDatabase.js"
 import { putTokens } from "./MemoryTokenRepository.js"
 import * as Table from "./Table.js"

@@ -1,5 +1,5 @@
 import { Effect, HashSet, Layer, Option, Redacted } from "effect"
-import type { TenantId } from "../../domain/Identifiers.js"
+import type { TenantId } from "../../domain/ground/Identifiers.js"
 import type { AccountPan } from "../../domain/token/AccountPan.js"
 import type { CardholderId, Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"

@@ -1,17 +1,7 @@
 import { Effect, Layer } from "effect"
-import type { TokenUniqueReference } from "../../domain/token/Token.js"
 import { WalletNotifier } from "../../ports/WalletNotifier.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
-
-/**
- * One notification the wallet provider is to receive.
- *
- * @category models
- */
-export interface WalletNotification {
-  readonly tokenUniqueReferences: ReadonlyArray<TokenUniqueReference>
-}
 
 /**
  * An outbox in the memory database: each notification is written in the caller's transaction, so

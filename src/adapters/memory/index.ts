@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Effect, Layer, Result } from "effect"
-import type { ValidationError } from "../../domain/Validation.js"
+import type { ValidationError } from "../../domain/ground/Validation.js"
 import type { AccountRanges } from "../../ports/AccountRanges.js"
 import type { AuditLog } from "../../ports/AuditLog.js"
 import type { CardIssuer } from "../../ports/CardIssuer.js"
@@ -38,11 +38,10 @@ import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 // The layer, its fixture and options, and what a host reads of the state besides the ports. The
 // database's own machinery (its tables, log and transactions) stays inside: a host reads and writes
 // through the ports, which keep tenants apart and every write inside `Transactor`.
-export type { FaultPlan, MemoryOptions } from "./MemoryDatabase.js"
+export type { FaultPlan, MemoryOptions, WalletNotification } from "./MemoryDatabase.js"
 export { MemoryFixture } from "./MemoryFixture.js"
 export { type MemorySnapshot, MemoryState, type TenantSnapshot } from "./MemoryState.js"
 export { TokenFixture } from "./MemoryTokenFixture.js"
-export type { WalletNotification } from "./MemoryWalletNotifier.js"
 
 /**
  * Every port this adapter provides.

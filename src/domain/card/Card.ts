@@ -4,8 +4,9 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import { type AuditEvent, type ChangeContext, type ContextFields, withContext } from "../audit/AuditEvent.js"
-import type { AccountNo, EntityId, KitNo } from "../Identifiers.js"
+import { type AuditEvent, type ChangeContext, type ContextFields, withContext } from "../ground/AuditEvent.js"
+import type { AccountNo, EntityId, KitNo } from "../ground/Identifiers.js"
+import { maskCardNumbers, maskPan, type Pan } from "../ground/Pan.js"
 import {
   type CardOperation,
   type CardStatus,
@@ -14,7 +15,6 @@ import {
   type LockableStatus,
   transitionTable
 } from "./CardStatus.js"
-import { maskCardNumbers, maskPan, type Pan } from "./Pan.js"
 
 /**
  * @category models

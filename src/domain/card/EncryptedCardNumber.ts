@@ -6,7 +6,7 @@
  */
 import type { Redacted } from "effect"
 import { hmacSha256Hex } from "../../crypto/index.js"
-import type { Pan } from "./Pan.js"
+import type { Pan } from "../ground/Pan.js"
 
 /**
  * DOMAIN.md §4: HMAC-SHA-256 of the PAN's digits (ASCII) under the tenant's `cardNumber` key,

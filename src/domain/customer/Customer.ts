@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { type DateTime, Schema } from "effect"
-import { maskCardNumbers } from "../card/Pan.js"
-import type { AccountNo, BranchId, EntityId, MobileNo } from "../Identifiers.js"
+import type { AccountNo, BranchId, EntityId, MobileNo } from "../ground/Identifiers.js"
+import { maskCardNumbers } from "../ground/Pan.js"
 
 /**
  * @category models

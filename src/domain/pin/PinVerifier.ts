@@ -5,7 +5,7 @@
  */
 import { Redacted } from "effect"
 import { hmacSha256Hex, macHexEquals } from "../../crypto/index.js"
-import type { KitNo } from "../Identifiers.js"
+import type { KitNo } from "../ground/Identifiers.js"
 
 /**
  * HMAC-SHA-256 of `kitNo ":" PIN` under the tenant's `pinStore` key, 64 lower-case hex digits, kept

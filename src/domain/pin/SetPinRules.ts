@@ -5,10 +5,10 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
 import type { Card } from "../card/Card.js"
 import { type CardStatus, CardStatus as CardStatusSchema } from "../card/CardStatus.js"
-import type { MaskedPan } from "../card/Pan.js"
+import { type AuditEvent, type ChangeContext, contextFields } from "../ground/AuditEvent.js"
+import type { MaskedPan } from "../ground/Pan.js"
 
 /**
  * The audit action of every Set PIN attempt.

@@ -8,8 +8,8 @@ import { PIN_PATTERN } from "../../crypto/index.js"
 import { PinStore } from "../../ports/PinStore.js"
 import { TenantKeys } from "../../ports/TenantKeys.js"
 import type { VerifyPinError } from "../DomainError.js"
-import { KitNo } from "../Identifiers.js"
-import { decodeTenantRequest } from "../Validation.js"
+import { KitNo } from "../ground/Identifiers.js"
+import { decodeTenantRequest } from "../ground/Validation.js"
 import { pinVerifier, verifierMatches } from "./PinVerifier.js"
 
 /**

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Redacted, Schema } from "effect"
-import type { MaskedPan } from "../card/Pan.js"
+import type { MaskedPan } from "../ground/Pan.js"
 
 /**
  * Seed 004: "Length 9 - 19 characters", digits only. Unlike a card's `PanDigits` there is no Luhn

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { pattern } from "../Identifiers.js"
+import { pattern } from "../ground/Identifiers.js"
 import type { AccountPan } from "./AccountPan.js"
 
 /**

@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { Option, Redacted, Result } from "effect"
-import type { AuditEvent } from "../audit/AuditEvent.js"
-import type { MaskedPan } from "../card/Pan.js"
+import type { AuditEvent } from "../ground/AuditEvent.js"
+import type { MaskedPan } from "../ground/Pan.js"
 import { type AccountPan, maskAccountPan, maskAccountPans } from "./AccountPan.js"
 import { type AccountRange, accountRangeContains } from "./AccountRange.js"
 import { type CardholderId, isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"

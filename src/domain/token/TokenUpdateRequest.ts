@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import { Effect, Schema } from "effect"
-import type { TenantId } from "../Identifiers.js"
-import { decodeTenantRequest, type FieldIssue, ValidationError } from "../Validation.js"
+import type { TenantId } from "../ground/Identifiers.js"
+import { decodeTenantRequest, type FieldIssue, ValidationError } from "../ground/Validation.js"
 import { type AccountPan, AccountPanFromString } from "./AccountPan.js"
 import {
   type AccountPanSequenceNumber,

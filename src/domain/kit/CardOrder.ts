@@ -4,11 +4,11 @@
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import { type AuditEvent, type ChangeContext, contextFields } from "../audit/AuditEvent.js"
-import { maskCardNumbers } from "../card/Pan.js"
-import type { BranchId, EntityId, KitNo } from "../Identifiers.js"
+import { type AuditEvent, type ChangeContext, contextFields } from "../ground/AuditEvent.js"
+import type { BranchId, EntityId, KitNo } from "../ground/Identifiers.js"
+import { maskCardNumbers } from "../ground/Pan.js"
 
-export { BranchId } from "../Identifiers.js"
+export { BranchId } from "../ground/Identifiers.js"
 
 const pattern = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))

@@ -14,7 +14,7 @@ import {
   type TierLadder,
   TierNotOnLadder,
   tierRank
-} from "./Product.js"
+} from "../product/Product.js"
 
 /**
  * DOMAIN.md §4: `kitInfo` holds 1 to 2 entries.

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { DateTime } from "effect"
-import type { Account } from "./Customer.js"
+import type { Account } from "../customer/Customer.js"
 
 /**
  * Seed 003: at most two replacements per account in any window of one month.

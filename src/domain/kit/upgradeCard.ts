@@ -5,26 +5,34 @@
  * @since 0.1.0
  */
 import { DateTime, Effect, Option, Schema } from "effect"
-import { AuditLog } from "../ports/AuditLog.js"
-import { CardIssuer } from "../ports/CardIssuer.js"
-import { CardOrderRepository } from "../ports/CardOrderRepository.js"
-import { CardRepository } from "../ports/CardRepository.js"
-import { CustomerRepository } from "../ports/CustomerRepository.js"
-import { ProductCatalog } from "../ports/ProductCatalog.js"
-import { TenantKeys } from "../ports/TenantKeys.js"
-import { Transactor } from "../ports/Transactor.js"
-import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "./audit/AuditEvent.js"
-import { type Card, CardNotFound, CardType, changeStatus } from "./card/Card.js"
-import { encryptedCardNumber } from "./card/EncryptedCardNumber.js"
-import { type MaskedPan, maskPan } from "./card/Pan.js"
-import { CustomerNotFound } from "./customer/Customer.js"
-import type { UpgradeCardError } from "./DomainError.js"
-import { type AccountNo, Changer, Channel, EntityId, KitNo, Reason, type TenantId } from "./Identifiers.js"
-import { type CardOrder, DeliveryAddress, type OrderId, orderIdFor } from "./order/CardOrder.js"
-import { expiryDate, PlasticCode, type Product, TierType } from "./product/Product.js"
-import { checkKitInfo, chooseProducts } from "./product/UpgradePlan.js"
-import { type DuplicateKey, StoreError } from "./StoreError.js"
-import { decodeTenantRequest } from "./Validation.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardIssuer } from "../../ports/CardIssuer.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { ProductCatalog } from "../../ports/ProductCatalog.js"
+import { TenantKeys } from "../../ports/TenantKeys.js"
+import { Transactor } from "../../ports/Transactor.js"
+import { type Card, CardNotFound, CardType, changeStatus } from "../card/Card.js"
+import { encryptedCardNumber } from "../card/EncryptedCardNumber.js"
+import { CustomerNotFound } from "../customer/Customer.js"
+import type { UpgradeCardError } from "../DomainError.js"
+import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "../ground/AuditEvent.js"
+import {
+  type AccountNo,
+  Changer,
+  Channel,
+  EntityId,
+  KitNo,
+  Reason,
+  type TenantId
+} from "../ground/Identifiers.js"
+import { type MaskedPan, maskPan } from "../ground/Pan.js"
+import { type DuplicateKey, StoreError } from "../ground/StoreError.js"
+import { decodeTenantRequest } from "../ground/Validation.js"
+import { expiryDate, PlasticCode, type Product, TierType } from "../product/Product.js"
+import { type CardOrder, DeliveryAddress, type OrderId, orderIdFor } from "./CardOrder.js"
+import { checkKitInfo, chooseProducts } from "./UpgradePlan.js"
 
 /**
  * One `kitInfo` entry of seed 000: the card asked for.

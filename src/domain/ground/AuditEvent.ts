@@ -4,8 +4,8 @@
  * @since 0.1.0
  */
 import { Clock, Effect } from "effect"
-import type { MaskedPan } from "../card/Pan.js"
-import type { Channel } from "../Identifiers.js"
+import type { Channel } from "./Identifiers.js"
+import type { MaskedPan } from "./Pan.js"
 
 /**
  * One recorded change (or attempt). The tenant is the log's partition, not a field.

@@ -5,19 +5,21 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Option, Redacted, Result, Schema } from "effect"
-import { decryptPinBlock, isTrivialPin } from "../crypto/index.js"
-import { AuditLog } from "../ports/AuditLog.js"
-import { CardRepository } from "../ports/CardRepository.js"
-import { PinStore } from "../ports/PinStore.js"
-import { TenantKeys } from "../ports/TenantKeys.js"
-import { TenantPolicy } from "../ports/TenantPolicy.js"
-import { Transactor } from "../ports/Transactor.js"
-import { auditTime, type ChangeContext } from "./audit/AuditEvent.js"
-import { type Card, CardNotFound } from "./card/Card.js"
-import { type MaskedPan, maskCardNumbers, maskPan } from "./card/Pan.js"
-import type { SetPinError } from "./DomainError.js"
-import { Changer, Channel, KitNo, TenantId } from "./Identifiers.js"
-import { type PinVerifier, pinVerifier } from "./pin/PinVerifier.js"
+import { decryptPinBlock, isTrivialPin } from "../../crypto/index.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { PinStore } from "../../ports/PinStore.js"
+import { TenantKeys } from "../../ports/TenantKeys.js"
+import { TenantPolicy } from "../../ports/TenantPolicy.js"
+import { Transactor } from "../../ports/Transactor.js"
+import { type Card, CardNotFound } from "../card/Card.js"
+import type { SetPinError } from "../DomainError.js"
+import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
+import { Changer, Channel, KitNo, TenantId } from "../ground/Identifiers.js"
+import { type MaskedPan, maskCardNumbers, maskPan } from "../ground/Pan.js"
+import type { StoreError } from "../ground/StoreError.js"
+import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
+import { type PinVerifier, pinVerifier } from "./PinVerifier.js"
 import {
   checkCardForPin,
   INTERNAL_ERROR,
@@ -25,9 +27,7 @@ import {
   SET_PIN,
   setPinEvent,
   TrivialPinRefused
-} from "./pin/SetPinRules.js"
-import type { StoreError } from "./StoreError.js"
-import { decodeTenantRequest, type ValidationError } from "./Validation.js"
+} from "./SetPinRules.js"
 
 /**
  * Seed 001 `expiryDate`: the card's expiry as MMYY, month 01–12 (`0729`).

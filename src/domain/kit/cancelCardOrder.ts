@@ -5,18 +5,18 @@
  * @since 0.1.0
  */
 import { Effect, Option, Result, Schema } from "effect"
-import { AuditLog } from "../ports/AuditLog.js"
-import { CardOrderRepository } from "../ports/CardOrderRepository.js"
-import { CardRepository } from "../ports/CardRepository.js"
-import { Transactor } from "../ports/Transactor.js"
-import type { AuditEvent } from "./audit/AuditEvent.js"
-import { auditTime } from "./audit/AuditEvent.js"
-import { type Card, CardNotFound, changeStatus } from "./card/Card.js"
-import type { CardStatus } from "./card/CardStatus.js"
-import type { CancelCardOrderError } from "./DomainError.js"
-import { Changer, Channel, Reason } from "./Identifiers.js"
-import { BranchId, CardOrderNotFound, cancelOrder, OrderId, type OrderStatus } from "./order/CardOrder.js"
-import { decodeTenantRequest } from "./Validation.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
+import { type Card, CardNotFound, changeStatus } from "../card/Card.js"
+import type { CardStatus } from "../card/CardStatus.js"
+import type { CancelCardOrderError } from "../DomainError.js"
+import type { AuditEvent } from "../ground/AuditEvent.js"
+import { auditTime } from "../ground/AuditEvent.js"
+import { Changer, Channel, Reason } from "../ground/Identifiers.js"
+import { decodeTenantRequest } from "../ground/Validation.js"
+import { BranchId, CardOrderNotFound, cancelOrder, OrderId, type OrderStatus } from "./CardOrder.js"
 
 /**
  * Seed 001's request: `orderId` and `branchId` of the original order, and the audit fields every

@@ -6,15 +6,15 @@
  * @since 0.1.0
  */
 import { DateTime, Result, Schema } from "effect"
-import { type AuditEvent, isoTimestamp } from "../audit/AuditEvent.js"
+import { type Card, type CardType, changeStatus, InvalidStatusTransition } from "../card/Card.js"
+import { type CardOperation, isAllowed } from "../card/CardStatus.js"
 import type { Account } from "../customer/Customer.js"
-import { hasReplacementSlot } from "../customer/ReplacementLimit.js"
-import type { Changer, Channel, KitNo } from "../Identifiers.js"
+import { type AuditEvent, isoTimestamp } from "../ground/AuditEvent.js"
+import type { Changer, Channel, KitNo } from "../ground/Identifiers.js"
+import { maskCardNumbers, maskPan, type Pan } from "../ground/Pan.js"
 import type { Product } from "../product/Product.js"
-import { type Card, type CardType, changeStatus, InvalidStatusTransition } from "./Card.js"
-import { type CardOperation, isAllowed } from "./CardStatus.js"
-import { maskCardNumbers, maskPan, type Pan } from "./Pan.js"
 import { CardReplacementRefused, type ReplacementRefusal } from "./ReplacementErrorTable.js"
+import { hasReplacementSlot } from "./ReplacementLimit.js"
 
 /**
  * Seed 003: "The update status must be one of the 3 end states for cards".

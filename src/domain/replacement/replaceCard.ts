@@ -5,26 +5,26 @@
  * @since 0.1.0
  */
 import { DateTime, Effect, Option, Result, Schema, SchemaGetter } from "effect"
-import { AuditLog } from "../ports/AuditLog.js"
-import { CardIssuer } from "../ports/CardIssuer.js"
-import { CardRepository } from "../ports/CardRepository.js"
-import { CustomerRepository } from "../ports/CustomerRepository.js"
-import { ProductCatalog } from "../ports/ProductCatalog.js"
-import { TenantPolicy } from "../ports/TenantPolicy.js"
-import { Transactor } from "../ports/Transactor.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardIssuer } from "../../ports/CardIssuer.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { ProductCatalog } from "../../ports/ProductCatalog.js"
+import { TenantPolicy } from "../../ports/TenantPolicy.js"
+import { Transactor } from "../../ports/Transactor.js"
+import { AccountNotFound } from "../customer/Customer.js"
+import type { ReplaceCardError } from "../DomainError.js"
+import { AccountNo, Changer, Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
+import { type DuplicateKey, StoreError } from "../ground/StoreError.js"
+import { decodeTenantRequest } from "../ground/Validation.js"
 import {
   checkReplacement,
   type ReplacementIdentity,
   ReplacementProductNotFound,
   replace,
   replacementProduct
-} from "./card/CardReplacement.js"
-import { CardReplacementRefused } from "./card/ReplacementErrorTable.js"
-import { AccountNotFound } from "./customer/Customer.js"
-import type { ReplaceCardError } from "./DomainError.js"
-import { AccountNo, Changer, Channel, KitNo, type TenantId } from "./Identifiers.js"
-import { type DuplicateKey, StoreError } from "./StoreError.js"
-import { decodeTenantRequest } from "./Validation.js"
+} from "./CardReplacement.js"
+import { CardReplacementRefused } from "./ReplacementErrorTable.js"
 
 const digits = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))

@@ -4,16 +4,16 @@
  * @since 0.1.0
  */
 import { Effect, Option, Schema } from "effect"
-import { AuditLog } from "../ports/AuditLog.js"
-import { CardRepository } from "../ports/CardRepository.js"
-import { Transactor } from "../ports/Transactor.js"
-import { auditTime } from "./audit/AuditEvent.js"
-import { CardNotFound, changeStatus } from "./card/Card.js"
-import type { CardOperation, CardStatus } from "./card/CardStatus.js"
-import { type MaskedPan, maskPan } from "./card/Pan.js"
-import type { CardStatusError } from "./DomainError.js"
-import { Changer, Channel, KitNo, Reason } from "./Identifiers.js"
-import { decodeTenantRequest } from "./Validation.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
+import type { CardStatusError } from "../DomainError.js"
+import { auditTime } from "../ground/AuditEvent.js"
+import { Changer, Channel, KitNo, Reason } from "../ground/Identifiers.js"
+import { type MaskedPan, maskPan } from "../ground/Pan.js"
+import { decodeTenantRequest } from "../ground/Validation.js"
+import { CardNotFound, changeStatus } from "./Card.js"
+import type { CardOperation, CardStatus } from "./CardStatus.js"
 
 /**
  * `{ kitNo, reason?, changer?, channel? }`, the fields of seed 002 for one card.

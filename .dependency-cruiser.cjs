@@ -1,0 +1,86 @@
+/**
+ * The dependency rule of docs/architecture.md, checked by `npm run lint` (`depcruise src`).
+ * @type {import("dependency-cruiser").IConfiguration}
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      severity: "error",
+      comment: "No module imports itself back through others, type-only imports included.",
+      from: {},
+      to: { circular: true }
+    },
+    {
+      name: "core-imports-no-adapter",
+      severity: "error",
+      comment: "The domain, the ports, crypto and the public surface never import an adapter.",
+      from: { path: "^src/(domain|ports|crypto|index\\.ts)" },
+      to: { path: "^src/adapters/" }
+    },
+    {
+      name: "core-imports-no-node",
+      severity: "error",
+      comment:
+        "The domain, the ports and crypto never import node:* (time from Clock, randomness from ports).",
+      from: { path: "^src/(domain|ports|crypto)/" },
+      to: { dependencyTypes: ["core"] }
+    },
+    {
+      name: "crypto-imports-noble-and-effect-only",
+      severity: "error",
+      comment: "crypto is pure: @noble/* and effect, and its own modules.",
+      from: { path: "^src/crypto/" },
+      to: { pathNot: ["^src/crypto/", "node_modules/(@noble/[^/]+|effect)/"] }
+    },
+    {
+      name: "ground-imports-no-feature",
+      severity: "error",
+      comment:
+        "The ground modules (identifiers, PANs and masking, validation, store errors, audit events) import nothing else of the domain.",
+      from: { path: "^src/domain/ground/" },
+      to: { path: "^src/(domain/(?!ground/)|ports/)" }
+    },
+    {
+      name: "models-import-no-feature",
+      severity: "error",
+      comment: "The shared models (card, customer, product) never import a feature.",
+      from: { path: "^src/domain/(card|customer|product)/" },
+      to: { path: "^src/domain/(kit|replacement|pin|token)/" }
+    },
+    {
+      name: "features-import-no-other-feature",
+      severity: "error",
+      comment:
+        "A feature (kit, replacement, pin, token) imports the ground, the models and the error model, never another feature.",
+      from: { path: "^src/domain/(kit|replacement|pin|token)/" },
+      to: { path: "^src/domain/(kit|replacement|pin|token)/", pathNot: "^src/domain/$1/" }
+    },
+    {
+      name: "ports-declare-shapes",
+      severity: "error",
+      comment:
+        "Ports import domain types and effect only: no use case, no adapter, no crypto implementation.",
+      from: { path: "^src/ports/" },
+      to: { path: "^src/(adapters|testing)/" }
+    },
+    {
+      name: "nothing-imports-testing-but-tests",
+      severity: "error",
+      comment: "card-lifecycle/testing is for hosts' tests; the library itself never imports it.",
+      from: { path: "^src/(?!testing/)" },
+      to: { path: "^src/testing/" }
+    }
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      extensions: [".ts", ".js"]
+    },
+    reporterOptions: { text: { highlightFocused: true } }
+  }
+}
