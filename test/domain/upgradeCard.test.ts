@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto"
 import { Effect, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { CardOrderRepository, OrderId, TenantId, upgradeCard } from "../../src/index.js"
+import { CardOrderRepository, cancelCardOrder, OrderId, TenantId, upgradeCard } from "../../src/index.js"
 import { BIN, cardFixture, customerWith, TENANT_A } from "../support/builders.js"
 import {
   CARD_NUMBER_KEY_HEX,
@@ -54,7 +54,8 @@ describe("upgradeCard", () => {
     const [kit] = result.kitInfo
     const [seedKit] = SEED_000_RESULT.kitInfo
     expect(result.kitInfo).toHaveLength(1)
-    expect(Object.keys(kit!).sort()).toEqual(Object.keys(seedKit!).sort())
+    // every field of the seed, and one beside them: the order placed for the PHYSICAL card
+    expect(Object.keys(kit!).sort()).toEqual([...Object.keys(seedKit!), "orderId"].sort())
     for (const [field, value] of Object.entries(seedKit!)) {
       expect(typeof (kit as unknown as Record<string, unknown>)[field], field).toBe(typeof value)
     }
@@ -72,7 +73,28 @@ describe("upgradeCard", () => {
     })
     expect(kit!.cardNumber).toMatch(/^608040X{6}[0-9]{4}$/)
     expect(kit!.encryptedCardNumber).toMatch(/^[0-9a-f]{64}$/)
+    expect(kit!.orderId).toBe(`ORD${kit!.kitNo}`)
     expect(result.entityId).toBe(ENTITY)
+  })
+
+  it("returns the id of the order it placed, which cancelCardOrder takes; a VIRTUAL card has none", async () => {
+    const program = Effect.gen(function* () {
+      const result = yield* upgradeCard(
+        TENANT_A,
+        upgradeTo(entryFor(productOf("SILVER", "PHYSICAL")), entryFor(productOf("SILVER", "VIRTUAL")))
+      )
+      const physical = result.kitInfo.find((k) => k.cardType === "PHYSICAL")!
+      const virtual = result.kitInfo.find((k) => k.cardType === "VIRTUAL")!
+      const cancelled = yield* cancelCardOrder(TENANT_A, { orderId: physical.orderId, branchId: "BR001" })
+      return { physical, virtual, cancelled }
+    })
+    const { physical, virtual, cancelled } = successOf((await runOn(upgradeFixture(), program)).outcome)
+    expect("orderId" in virtual).toBe(false)
+    expect(cancelled).toMatchObject({
+      orderId: physical.orderId,
+      kitNo: physical.kitNo,
+      orderStatus: "CANCELLED"
+    })
   })
 
   it("replaces the old card and stores the new one ASSIGNED on the same account", async () => {

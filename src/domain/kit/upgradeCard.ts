@@ -91,6 +91,11 @@ export interface UpgradedKit {
   readonly networkType: string
   readonly productId: string
   readonly productName: string
+  /**
+   * Not in seed 000: the id of the card order placed for a PHYSICAL card, which `cancelCardOrder`
+   * takes. Absent for a VIRTUAL card, which is not ordered.
+   */
+  readonly orderId?: string
 }
 
 /**
@@ -195,6 +200,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
       const events: Array<AuditEvent> = [replaced.event]
       const kitInfo: Array<UpgradedKit> = []
       for (const product of products) {
+        let orderId: string | undefined
         const { kitNo, pan } = yield* issuer.issue(tenantId, product.bin)
         const expDate = expiryDate(now, product.validityYears)
         const cardNumber = maskPan(pan)
@@ -230,6 +236,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
             createdAt: context.at
           }
           newOrders.push(order)
+          orderId = order.orderId
           events.push({
             at: context.at,
             action: "ORDER_CARD",
@@ -253,7 +260,8 @@ export const upgradeCard = Effect.fnUntraced(function* (
           kitNo,
           networkType: product.networkType,
           productId: product.productId,
-          productName: product.productName
+          productName: product.productName,
+          ...(orderId === undefined ? {} : { orderId })
         })
       }
       yield* cards.updateAll(tenantId, [replaced.card])
