@@ -38,6 +38,22 @@ import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 // The layer, its fixture and options, and what a host reads of the state besides the ports. The
 // database's own machinery (its tables, log and transactions) stays inside: a host reads and writes
 // through the ports, which keep tenants apart and every write inside `Transactor`.
+export {
+  type AccountFixture,
+  type CardFixture,
+  type CustomerFixture,
+  cardFixture,
+  customerFixture,
+  defaultBin,
+  defaultCatalog,
+  defaultTierLadder,
+  fixture,
+  type ProductFixture,
+  panForSerial,
+  randomKeyHex,
+  type TenantFixture,
+  tenantFixture
+} from "./FixtureBuilder.js"
 export type { FaultPlan, MemoryOptions, WalletNotification } from "./MemoryDatabase.js"
 export { MemoryFixture } from "./MemoryFixture.js"
 export { type MemorySnapshot, MemoryState, type TenantSnapshot } from "./MemoryState.js"
