@@ -10,7 +10,8 @@
  */
 import { ManagedRuntime } from "effect"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
-import { luhnCheckDigit, manageAllCards } from "../src/index.js"
+import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
+import { manageAllCards } from "../src/index.js"
 import { line, type PlainCard, ratio } from "./harness.js"
 
 const TENANT = "ACME_BANK"

@@ -5,7 +5,8 @@
  */
 import { Effect, ManagedRuntime } from "effect"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
-import { luhnCheckDigit, replaceCard } from "../src/index.js"
+import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
+import { replaceCard } from "../src/index.js"
 import { line, type PlainCard, ratio, us } from "./harness.js"
 
 const TENANT = "BENCH_BANK"

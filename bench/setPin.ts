@@ -7,17 +7,8 @@
 import { Effect, ManagedRuntime, Redacted } from "effect"
 import { DEMO_KIT_NO, DEMO_PAN, DEMO_TENANT, demoFixture } from "../examples/demoFixture.js"
 import { layer } from "../src/adapters/memory/index.js"
-import {
-  decryptPinBlock,
-  encryptPinBlock,
-  isTrivialPin,
-  KitNo,
-  type PinVerifier,
-  pinVerifier,
-  setPin,
-  verifierMatches,
-  verifyPin
-} from "../src/index.js"
+import { type PinVerifier, pinVerifier, verifierMatches } from "../src/domain/pin/PinVerifier.js"
+import { decryptPinBlock, encryptPinBlock, isTrivialPin, KitNo, setPin, verifyPin } from "../src/index.js"
 import { effectRound, line, ratio, syncRound, timeAlternating, timeSync, us } from "./harness.js"
 
 const OPS = Number(process.env.OPS ?? 5_000)

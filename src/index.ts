@@ -1,6 +1,13 @@
 /**
  * card-lifecycle: the domain core of a card-issuing platform, as Effect programs over ports.
- * Adapters have their own entry points (`card-lifecycle/memory`).
+ *
+ * What a host uses, and nothing else: the use cases with their request schemas, result types, ports
+ * and error unions; every error class and the error model's table; the models and identifiers; the
+ * ports; the PIN-block formats and the Set PIN V2 envelope. The rules' internals (the replacement
+ * checks, the window arithmetic, event builders, field kernels) stay in their modules. Adapters and
+ * test support have their own entry points (`card-lifecycle/memory`, `card-lifecycle/testing`).
+ * The surface is recorded in `api/` and checked by `test/api.test.ts`: a change to it is a visible
+ * diff.
  *
  * @since 0.1.0
  */
@@ -16,23 +23,19 @@ export {
   Format1,
   Format3,
   Format4,
-  hmacSha256Hex,
   InvalidKey,
   InvalidPinBlock,
   InvalidPinInput,
   InvalidRandomSource,
   isTrivialPin,
-  macHexEquals,
   type PinBlockFormat,
   type RandomSource,
   type Secret
 } from "./crypto/index.js"
 export {
-  applyOperation,
   type Card,
   CardNotFound,
   CardType,
-  changeStatus,
   ExpDate,
   InvalidStatusTransition
 } from "./domain/card/Card.js"
@@ -57,7 +60,6 @@ export {
   type ManagedCard,
   unlockCard
 } from "./domain/card/changeCardStatus.js"
-export { encryptedCardNumber } from "./domain/card/EncryptedCardNumber.js"
 export {
   type Account,
   AccountNotFound,
@@ -83,14 +85,14 @@ export {
   type ErrorRow,
   errorCodes,
   errorKindOf,
-  errorRow,
   errorTable,
-  errorTableMarkdown,
   httpStatusOf,
-  kindStatus,
   ModelError
 } from "./domain/ErrorModel.js"
-export type { AuditEvent, ChangeContext } from "./domain/ground/AuditEvent.js"
+export type {
+  AuditEvent,
+  ChangeContext
+} from "./domain/ground/AuditEvent.js"
 export {
   AccountNo,
   Changer,
@@ -102,28 +104,32 @@ export {
   TenantId
 } from "./domain/ground/Identifiers.js"
 export {
-  luhnCheckDigit,
   luhnValid,
   type MaskedPan,
   makePan,
   maskPan,
   type Pan,
-  PanDigits,
-  PanFromString
+  PanDigits
 } from "./domain/ground/Pan.js"
-export { DuplicateKey, IdentifiersExhausted, StoreError, UniqueKey } from "./domain/ground/StoreError.js"
-export { type FieldIssue, ValidationError } from "./domain/ground/Validation.js"
+export {
+  DuplicateKey,
+  IdentifiersExhausted,
+  StoreError,
+  UniqueKey
+} from "./domain/ground/StoreError.js"
+export {
+  type FieldIssue,
+  ValidationError
+} from "./domain/ground/Validation.js"
 export {
   BranchId,
   type CardOrder,
   CardOrderNotFound,
-  cancelOrder,
   DeliveryAddress,
   OrderBranchMismatch,
   OrderId,
   OrderNotCancellable,
-  OrderStatus,
-  orderIdFor
+  OrderStatus
 } from "./domain/kit/CardOrder.js"
 export {
   type CancelCardOrderPorts,
@@ -133,17 +139,13 @@ export {
 } from "./domain/kit/cancelCardOrder.js"
 export {
   BulkOperation,
-  type BulkPlan,
   type ManageAllCardsPorts,
   ManageAllCardsRequest,
   type ManageAllCardsResult,
   manageAllCards,
-  planBulkOperation,
   type SkippedCard
 } from "./domain/kit/manageAllCards.js"
 export {
-  checkKitInfo,
-  chooseProducts,
   DuplicateCardType,
   KitInfoCountOutOfRange,
   SameProductUpgrade,
@@ -158,15 +160,10 @@ export {
   type UpgradedKit,
   upgradeCard
 } from "./domain/kit/upgradeCard.js"
-export { type PinVerifier, pinVerifier, verifierMatches } from "./domain/pin/PinVerifier.js"
+export type { PinVerifier } from "./domain/pin/PinVerifier.js"
 export {
-  cardExpiryMmyy,
-  checkCardForPin,
   ExpiryDateMismatch,
   InvalidCardStatusForPin,
-  pinSettableStatuses,
-  SET_PIN,
-  setPinEvent,
   TrivialPinRefused
 } from "./domain/pin/SetPinRules.js"
 export {
@@ -177,47 +174,29 @@ export {
   type SetPinResult,
   setPin
 } from "./domain/pin/setPin.js"
-export { PinFromString, VerifyPinRequest, verifyPin } from "./domain/pin/verifyPin.js"
+export {
+  type VerifyPinPorts,
+  VerifyPinRequest,
+  verifyPin
+} from "./domain/pin/verifyPin.js"
 export {
   Bin,
-  expiryDate,
-  findProduct,
   PlasticCode,
   Product,
   ProductNotFound,
   type ProductVariant,
   type TierLadder,
   TierNotOnLadder,
-  TierType,
-  tierRank
+  TierType
 } from "./domain/product/Product.js"
 export {
-  checkReplacement,
-  type Replacement,
-  type ReplacementCheck,
-  type ReplacementCheckError,
-  type ReplacementFacts,
-  type ReplacementIdentity,
   ReplacementProductNotFound,
-  ReplacementStatus,
-  replace,
-  replacementChecks,
-  replacementProduct,
-  replaceOperation
+  ReplacementStatus
 } from "./domain/replacement/CardReplacement.js"
 export {
   CardReplacementRefused,
-  type ErrorTableRow,
-  ReplacementRefusal,
-  replacementErrorTable
+  ReplacementRefusal
 } from "./domain/replacement/ReplacementErrorTable.js"
-export {
-  hasReplacementSlot,
-  maxReplacementsPerWindow,
-  replacementsInWindow,
-  replacementWindowStart,
-  replacementWindowStartMillis
-} from "./domain/replacement/ReplacementLimit.js"
 export {
   type ReplaceCardPorts,
   ReplaceCardRequest,
@@ -227,18 +206,14 @@ export {
 export {
   type AccountPan,
   AccountPanDigits,
-  AccountPanFromString,
-  makeAccountPan,
-  maskAccountPan,
-  maskAccountPans
+  maskAccountPan
 } from "./domain/token/AccountPan.js"
-export { AccountRange, accountRangeContains, accountRangesOverlap } from "./domain/token/AccountRange.js"
+export { AccountRange } from "./domain/token/AccountRange.js"
 export {
   AccountPanSequenceNumber,
   type AuditInfo,
   CardholderId,
   ExpirationDate,
-  isUpdatable,
   ProductConfigurationId,
   type Token,
   type TokenComment,
@@ -246,8 +221,7 @@ export {
   type TokenProvisioning,
   TokenStatus,
   TokenUniqueReference,
-  type TokenWallet,
-  tokenStatusDescription
+  type TokenWallet
 } from "./domain/token/Token.js"
 export {
   AccountRangeMismatch,
@@ -255,43 +229,43 @@ export {
   TokenNotFound,
   TokenNotUpdatable
 } from "./domain/token/TokenErrors.js"
-export {
-  type TokenObject,
-  type TokenResponse,
-  type TokensUpdatedResponse,
-  toTokenObject,
-  type UpdateTokenResult
+export type {
+  TokenObject,
+  TokenResponse,
+  TokensUpdatedResponse,
+  UpdateTokenResult
 } from "./domain/token/TokenResponse.js"
+export type { SkippedToken } from "./domain/token/TokenUpdate.js"
 export {
-  type NewAccountPanFacts,
-  noNewAccountPan,
-  planTokenUpdate,
-  type SkippedToken,
-  type TokenUpdatePlan,
-  UPDATE_TOKEN
-} from "./domain/token/TokenUpdate.js"
-export {
-  AuditInfoSchema,
   CommentText,
-  crossFieldIssues,
-  decodeTokenUpdate,
-  type TokenChange,
-  type TokenSelector,
-  type TokenUpdateCommand,
   UpdateTokenRequest,
   WalletProviderIndicator
 } from "./domain/token/TokenUpdateRequest.js"
-export { type UpdateTokenPorts, updateToken } from "./domain/token/updateToken.js"
+export {
+  type UpdateTokenPorts,
+  updateToken
+} from "./domain/token/updateToken.js"
 export { AccountRanges } from "./ports/AccountRanges.js"
 export { AuditLog } from "./ports/AuditLog.js"
-export { CardIssuer, type IssuedIdentity } from "./ports/CardIssuer.js"
+export {
+  CardIssuer,
+  type IssuedIdentity
+} from "./ports/CardIssuer.js"
 export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
 export { PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
-export { KeyPurpose, TenantKeyMissing, TenantKeys } from "./ports/TenantKeys.js"
-export { defaultPolicy, type Policy, TenantPolicy } from "./ports/TenantPolicy.js"
+export {
+  KeyPurpose,
+  TenantKeyMissing,
+  TenantKeys
+} from "./ports/TenantKeys.js"
+export {
+  defaultPolicy,
+  type Policy,
+  TenantPolicy
+} from "./ports/TenantPolicy.js"
 export { TokenRepository } from "./ports/TokenRepository.js"
 export { Transactor } from "./ports/Transactor.js"
 export { WalletNotifier } from "./ports/WalletNotifier.js"

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { errorTableMarkdown, mermaidStateDiagram } from "../src/index.js"
+import { errorTableMarkdown } from "../src/domain/ErrorModel.js"
+import { mermaidStateDiagram } from "../src/index.js"
 
 describe("docs/card-lifecycle.md", () => {
   it("holds the state diagram generated from the transition table", () => {

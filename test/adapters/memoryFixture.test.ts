@@ -1,7 +1,8 @@
 import { DateTime, Effect, Result, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { ExpDate, expiryDate } from "../../src/index.js"
+import { expiryDate } from "../../src/domain/product/Product.js"
+import { ExpDate } from "../../src/index.js"
 import {
   cardFixture,
   customerWith,

@@ -8,6 +8,7 @@
 import { DateTime, Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import type { MemoryFixture } from "../../src/adapters/memory/index.js"
+import { makeAccountPan } from "../../src/domain/token/AccountPan.js"
 import {
   AccountNo,
   AccountPanDigits,
@@ -20,7 +21,6 @@ import {
   CustomerRepository,
   EntityId,
   KitNo,
-  makeAccountPan,
   OrderId,
   type Token,
   TokenRepository,

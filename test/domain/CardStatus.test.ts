@@ -1,8 +1,9 @@
 import { Effect, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
+import { applyOperation } from "../../src/domain/card/Card.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   activateCard,
-  applyOperation,
   blockCard,
   type Card,
   CardOperation,
@@ -12,7 +13,6 @@ import {
   isTerminal,
   KitNo,
   lockCard,
-  luhnCheckDigit,
   luhnValid,
   makePan,
   PanDigits,

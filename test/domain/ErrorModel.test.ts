@@ -7,6 +7,8 @@ import { Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as CryptoErrors from "../../src/crypto/Errors.js"
+import { errorRow } from "../../src/domain/ErrorModel.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   AccountNotFound,
   AccountRangeMismatch,
@@ -22,7 +24,6 @@ import {
   ExpiryDateMismatch,
   errorCodes,
   errorKindOf,
-  errorRow,
   errorTable,
   httpStatusOf,
   IdentifiersExhausted,
@@ -33,7 +34,6 @@ import {
   InvalidRandomSource,
   InvalidStatusTransition,
   KitInfoCountOutOfRange,
-  luhnCheckDigit,
   ModelError,
   OrderBranchMismatch,
   OrderNotCancellable,

@@ -1,16 +1,16 @@
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
+import { changeStatus } from "../../src/domain/card/Card.js"
+import { planBulkOperation } from "../../src/domain/kit/manageAllCards.js"
 import {
   AuditLog,
   type Card,
   CardRepository,
   CardStatus,
   CustomerNotFound,
-  changeStatus,
   EntityId,
   KitNo,
   manageAllCards,
-  planBulkOperation,
   StoreError,
   TenantId,
   ValidationError

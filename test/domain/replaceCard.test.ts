@@ -6,16 +6,10 @@ import { DateTime, Effect, Redacted, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
-  AuditLog,
-  CardIssuer,
-  KitNo,
-  luhnValid,
-  replaceCard,
   replacementsInWindow,
-  replacementWindowStart,
-  StoreError,
-  TenantId
-} from "../../src/index.js"
+  replacementWindowStart
+} from "../../src/domain/replacement/ReplacementLimit.js"
+import { AuditLog, CardIssuer, KitNo, luhnValid, replaceCard, StoreError, TenantId } from "../../src/index.js"
 import { NOW, panFor, TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,

@@ -4,7 +4,9 @@
  */
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { type ReplacementRefusal, replacementChecks, replacementErrorTable } from "../../src/index.js"
+import { replacementChecks } from "../../src/domain/replacement/CardReplacement.js"
+import { replacementErrorTable } from "../../src/domain/replacement/ReplacementErrorTable.js"
+import type { ReplacementRefusal } from "../../src/index.js"
 import { TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,

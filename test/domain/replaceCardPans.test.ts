@@ -8,7 +8,8 @@ import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import { AuditLog, luhnCheckDigit, TenantId } from "../../src/index.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
+import { AuditLog, TenantId } from "../../src/index.js"
 import { NOW, TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,

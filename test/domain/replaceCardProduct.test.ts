@@ -4,7 +4,8 @@
  */
 import { Effect, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { type Card, luhnValid, type Product, replacementProduct } from "../../src/index.js"
+import { replacementProduct } from "../../src/domain/replacement/CardReplacement.js"
+import { type Card, luhnValid, type Product } from "../../src/index.js"
 import { panFor, TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,

@@ -1,7 +1,8 @@
 import { inspect } from "node:util"
 import { Effect, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { KitNo, lockCard, PinStore, pinVerifier, setPin, TenantId, verifyPin } from "../../src/index.js"
+import { pinVerifier } from "../../src/domain/pin/PinVerifier.js"
+import { KitNo, lockCard, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
 import { referenceFormat0 } from "../crypto/support.js"
 import {
   AT,

@@ -6,12 +6,11 @@ import { inspect } from "node:util"
 import { Effect, Layer, Option, Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
+import { makeAccountPan } from "../../src/domain/token/AccountPan.js"
+import { accountRangeContains, accountRangesOverlap } from "../../src/domain/token/AccountRange.js"
 import {
   AccountPanDigits,
   AccountRange,
-  accountRangeContains,
-  accountRangesOverlap,
-  makeAccountPan,
   maskAccountPan,
   TenantId,
   TokenRepository,

@@ -6,6 +6,7 @@ import { inspect } from "node:util"
 import { Effect, Option, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   AuditLog,
   activateCard,
@@ -14,7 +15,6 @@ import {
   EntityId,
   KitNo,
   lockCard,
-  luhnCheckDigit,
   StoreError,
   TenantId,
   Transactor,

@@ -9,7 +9,7 @@ import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import { replacementWindowStart } from "../../src/index.js"
+import { replacementWindowStart } from "../../src/domain/replacement/ReplacementLimit.js"
 import { TENANT_A, TENANT_B } from "../support/builders.js"
 import { accountOf, activeCard, attempt, holder, request, runOn, tenantOf } from "../support/replacement.js"
 

@@ -6,16 +6,8 @@ import { inspect } from "node:util"
 import { Cause, Effect, Layer, Logger, Option, Redacted, References, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import {
-  isTrivialPin,
-  KitNo,
-  luhnCheckDigit,
-  PinStore,
-  setPin,
-  TenantId,
-  TenantKeys,
-  verifyPin
-} from "../../src/index.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
+import { isTrivialPin, KitNo, PinStore, setPin, TenantId, TenantKeys, verifyPin } from "../../src/index.js"
 import { pinArb as anyPinArb, digits, flipBit, referenceFormat0 } from "../crypto/support.js"
 import { testLayer } from "../support/builders.js"
 import {

@@ -6,7 +6,8 @@
 import { Cause, Effect, Exit } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { decodeTokenUpdate, updateToken, ValidationError } from "../../src/index.js"
+import { decodeTokenUpdate } from "../../src/domain/token/TokenUpdateRequest.js"
+import { updateToken, ValidationError } from "../../src/index.js"
 import { TENANT_A, testLayer } from "../support/builders.js"
 import {
   AUDIT_INFO,

@@ -7,10 +7,10 @@ import { Effect, Exit, Option, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { MemoryOptions } from "../../src/adapters/memory/index.js"
+import { decodeTokenUpdate } from "../../src/domain/token/TokenUpdateRequest.js"
 import {
   AuditLog,
   CardholderHasSeveralPans,
-  decodeTokenUpdate,
   TenantId,
   TokenRepository,
   TokenUniqueReference,

@@ -4,7 +4,7 @@
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import { layer, type MemoryFixture, type MemoryOptions } from "../../src/adapters/memory/index.js"
-import { luhnCheckDigit } from "../../src/index.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 
 export const TENANT_A = "ACME_BANK"
 export const TENANT_B = "GLOBEX_FIN"

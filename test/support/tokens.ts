@@ -9,15 +9,15 @@ import {
   type MemoryPorts,
   MemoryState
 } from "../../src/adapters/memory/index.js"
+import { toTokenObject } from "../../src/domain/token/TokenResponse.js"
+import { decodeTokenUpdate } from "../../src/domain/token/TokenUpdateRequest.js"
 import {
   AuditLog,
-  decodeTokenUpdate,
   type FieldIssue,
   TenantId,
   type Token,
   TokenRepository,
   TokenUniqueReference,
-  toTokenObject,
   type UpdateTokenRequest,
   type UpdateTokenResult,
   updateToken

@@ -30,6 +30,11 @@ export const PinFromString = Schema.RedactedFromValue(
 export const VerifyPinRequest = Schema.Struct({ kitNo: KitNo, pin: PinFromString })
 export type VerifyPinRequest = typeof VerifyPinRequest.Encoded
 
+/**
+ * @category models
+ */
+export type VerifyPinPorts = PinStore | TenantKeys
+
 const decode = decodeTenantRequest(VerifyPinRequest)
 
 /**
@@ -45,7 +50,7 @@ const decode = decodeTenantRequest(VerifyPinRequest)
 export const verifyPin = Effect.fnUntraced(function* (
   tenant: string,
   request: unknown
-): Effect.fn.Return<boolean, VerifyPinError, PinStore | TenantKeys> {
+): Effect.fn.Return<boolean, VerifyPinError, VerifyPinPorts> {
   const { tenant: tenantId, request: command } = yield* decode(tenant, request)
   const candidate = yield* Effect.ensuring(
     Effect.map((yield* TenantKeys).keyFor(tenantId, "pinStore"), (key) =>
