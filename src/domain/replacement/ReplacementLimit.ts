@@ -31,7 +31,7 @@ const DAY = 86_400_000
  * so non-decreasing; the two meet at day L, 00:00 (27 March 23:59:59.999 → 27 February 23:59:59.999,
  * 28 March 00:00 → 28 February 00:00), so S moves on without a jump back. Across the boundary into
  * the next month (first instant m′ ≥ m + 28 days), S(now) ≤ m − 1 day for every now in the month,
- * and S(m′) = min(m, m′ − 1 day) = m, the first instant of the month: S moves forward.
+ * and S(m′) = min(m, m′ − 1 day) = m, the first instant of the month just ended: S moves forward.
  *
  * Never later than the plain calendar month: the calendar start C(now), the same day and time of the
  * previous month with the day clamped to L, is min(p + (now − m), p + (L − 1) days + time of day),
@@ -43,7 +43,7 @@ const DAY = 86_400_000
  * S(t) ≥ S(x), so the check at x counted them; it admits only below two, so the window holds at most
  * two. Every calendar-month window (C(t), t] lies inside (S(t), t], so it holds at most two as well:
  * the rule errs strict, refusing a few requests the plain calendar month would take (28 March 10:00
- * counts all of 28 February), never admitting one it would refuse.
+ * counts all of 28 February), never letting one calendar month hold a third.
  *
  * @category models
  */
