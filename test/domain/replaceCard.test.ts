@@ -223,25 +223,69 @@ describe("replaceCard", () => {
   })
 })
 
-describe("the limit: two replacements in (now − 1 calendar month, now], UTC", () => {
-  // `start` is the window's exclusive start: now − 1 calendar month, or, on a day the previous month
-  // lacks, the end of that month's last day
+describe("the limit: two replacements in (S(now), now], UTC, S about one calendar month before", () => {
+  // `start` is the window's exclusive start S(now): the same day and time one month before; from the
+  // previous month's last day-of-month on, 00:00 of that last day
   const starts = [
     { when: "15 July", now: "2026-07-15T10:30:00.000Z", start: "2026-06-15T10:30:00.000Z" },
-    { when: "28 March (no clamp)", now: "2026-03-28T10:00:00.000Z", start: "2026-02-28T10:00:00.000Z" },
-    { when: "29 March 00:00 (clamped)", now: "2026-03-29T00:00:00.000Z", start: "2026-02-28T23:59:59.999Z" },
-    { when: "31 March (clamped)", now: "2026-03-31T10:00:00.000Z", start: "2026-02-28T23:59:59.999Z" },
-    { when: "31 March of a leap year", now: "2024-03-31T10:00:00.000Z", start: "2024-02-29T23:59:59.999Z" },
+    { when: "1 March", now: "2026-03-01T10:00:00.000Z", start: "2026-02-01T10:00:00.000Z" },
+    {
+      when: "27 March, the day before February's last day-of-month",
+      now: "2026-03-27T23:59:59.999Z",
+      start: "2026-02-27T23:59:59.999Z"
+    },
+    {
+      when: "28 March 00:00, February's last day-of-month",
+      now: "2026-03-28T00:00:00.000Z",
+      start: "2026-02-28T00:00:00.000Z"
+    },
+    { when: "28 March 10:00", now: "2026-03-28T10:00:00.000Z", start: "2026-02-28T00:00:00.000Z" },
+    { when: "29 March 00:00", now: "2026-03-29T00:00:00.000Z", start: "2026-02-28T00:00:00.000Z" },
+    { when: "31 March", now: "2026-03-31T10:00:00.000Z", start: "2026-02-28T00:00:00.000Z" },
     { when: "29 February", now: "2024-02-29T10:00:00.000Z", start: "2024-01-29T10:00:00.000Z" },
     {
-      when: "31 May (clamped to 30 April)",
-      now: "2026-05-31T12:00:00.000Z",
-      start: "2026-04-30T23:59:59.999Z"
+      when: "28 March after a 29-day February",
+      now: "2024-03-28T10:00:00.000Z",
+      start: "2024-02-28T10:00:00.000Z"
     },
+    {
+      when: "29 March after a 29-day February",
+      now: "2024-03-29T10:00:00.000Z",
+      start: "2024-02-29T00:00:00.000Z"
+    },
+    {
+      when: "30 March after a 29-day February",
+      now: "2024-03-30T00:00:00.000Z",
+      start: "2024-02-29T00:00:00.000Z"
+    },
+    {
+      when: "31 March after a 29-day February",
+      now: "2024-03-31T23:59:59.999Z",
+      start: "2024-02-29T00:00:00.000Z"
+    },
+    { when: "29 February 2028", now: "2028-02-29T23:59:59.999Z", start: "2028-01-29T23:59:59.999Z" },
+    { when: "29 March 2028", now: "2028-03-29T12:00:00.000Z", start: "2028-02-29T00:00:00.000Z" },
+    {
+      when: "30 April (March has 31 days)",
+      now: "2026-04-30T12:00:00.000Z",
+      start: "2026-03-30T12:00:00.000Z"
+    },
+    {
+      when: "30 May, April's last day-of-month",
+      now: "2026-05-30T12:00:00.000Z",
+      start: "2026-04-30T00:00:00.000Z"
+    },
+    { when: "31 May", now: "2026-05-31T12:00:00.000Z", start: "2026-04-30T00:00:00.000Z" },
+    {
+      when: "31 August (July has 31 days)",
+      now: "2026-08-31T12:00:00.000Z",
+      start: "2026-07-31T00:00:00.000Z"
+    },
+    { when: "31 December", now: "2026-12-31T12:00:00.000Z", start: "2026-11-30T00:00:00.000Z" },
     {
       when: "31 January (across 31 December)",
       now: "2027-01-31T08:00:00.000Z",
-      start: "2026-12-31T08:00:00.000Z"
+      start: "2026-12-31T00:00:00.000Z"
     },
     {
       when: "1 January (across 1 December)",
@@ -254,39 +298,46 @@ describe("the limit: two replacements in (now − 1 calendar month, now], UTC", 
       at: Date.parse(now)
     }).then((out) => out.answer)
 
-  it.each(starts)("on $when, the window opens after $start", ({ now, start }) => {
+  it.each(starts)("on $when ($now), the window opens after $start", ({ now, start }) => {
     expect(DateTime.formatIso(replacementWindowStart(DateTime.makeUnsafe(now)))).toBe(start)
   })
 
   it.each(starts)(
-    "on $when, a replacement exactly at $start is outside the window",
+    "on $when ($now), a replacement exactly at $start is outside the window",
     async ({ now, start }) => {
       expect(await limitAt(now, [start])).toBe("OK")
     }
   )
 
-  it.each(starts)("on $when, a replacement a millisecond after $start is inside", async ({ now, start }) => {
-    expect(await limitAt(now, [isoAt(Date.parse(start) + 1)])).toEqual(LIMIT)
+  it.each(starts)(
+    "on $when ($now), a replacement a millisecond after $start is inside",
+    async ({ now, start }) => {
+      expect(await limitAt(now, [isoAt(Date.parse(start) + 1)])).toEqual(LIMIT)
+    }
+  )
+
+  it("from the previous month's last day-of-month on, that whole day counts: 28 February 00:00:00.001 on 31 March 23:59", async () => {
+    expect(await limitAt("2026-03-28T00:00:00.000Z", ["2026-02-28T23:59:59.999Z"])).toEqual(LIMIT)
+    expect(await limitAt("2026-03-31T23:59:00.000Z", ["2026-02-28T00:00:00.001Z"])).toEqual(LIMIT)
   })
 
-  it("on a clamped day the whole clamped day is outside: 31 March ignores 28 February 23:00", async () => {
-    expect(await limitAt("2026-03-31T10:00:00.000Z", ["2026-02-28T23:00:00.000Z"])).toBe("OK")
+  it("the start never moves back: 27 February 23:00, out on 27 March 23:30, stays out on 28 and 31 March", async () => {
+    for (const now of ["2026-03-27T23:30:00.000Z", "2026-03-28T00:00:00.000Z", "2026-03-31T23:59:59.999Z"])
+      expect(await limitAt(now, ["2026-02-27T23:00:00.000Z"])).toBe("OK")
   })
 
-  it("the start never moves back: 28 February 05:00, out on 28 March 10:00, stays out on 29 March", async () => {
-    expect(await limitAt("2026-03-28T10:00:00.000Z", ["2026-02-28T05:00:00.000Z"])).toBe("OK")
-    expect(await limitAt("2026-03-29T00:00:00.000Z", ["2026-02-28T05:00:00.000Z"])).toBe("OK")
-  })
-
-  it("28 February 10:00, 1 March and 28 March 10:00 all pass, and the window ending 31 March 09:59:59.999 holds two", async () => {
+  it("errs strict: after 28 February 10:00 and 1 March 12:00, 28–31 March are refused, 1 April is allowed", async () => {
     const out = await runOn(
       bank({}, [activeCard(1), activeCard(2), activeCard(3)]),
       Effect.gen(function* () {
         const answers = []
         for (const [serial, at] of [
           [1, "2026-02-28T10:00:00.000Z"],
-          [2, "2026-03-01T00:00:00.000Z"],
-          [3, "2026-03-28T10:00:00.000Z"]
+          [2, "2026-03-01T12:00:00.000Z"],
+          // the calendar month ending here, (28 February 10:00, 28 March 10:00], holds only one
+          [3, "2026-03-28T10:00:00.000Z"],
+          [3, "2026-03-31T23:59:59.999Z"],
+          [3, "2026-04-01T00:00:00.000Z"]
         ] as const) {
           yield* TestClock.setTime(Date.parse(at))
           answers.push((yield* attempt(TENANT_A, request(ACCOUNT, serial))).answer)
@@ -294,9 +345,8 @@ describe("the limit: two replacements in (now − 1 calendar month, now], UTC", 
         return { answers, account: yield* accountOf(TENANT_A, ACCOUNT) }
       })
     )
-    expect(out.answers).toEqual(["OK", "OK", "OK"])
-    const windowEnd = DateTime.makeUnsafe("2026-03-31T09:59:59.999Z")
-    expect(replacementsInWindow(out.account, windowEnd)).toBe(2)
+    expect(out.answers).toEqual(["OK", "OK", LIMIT, LIMIT, "OK"])
+    expect(replacementsInWindow(out.account, DateTime.makeUnsafe("2026-04-01T00:00:00.000Z"))).toBe(2)
   })
 
   it("allows the third replacement one day after the window slides past the first", async () => {
@@ -332,16 +382,28 @@ describe("the limit: two replacements in (now − 1 calendar month, now], UTC", 
       allowed: "2024-03-01T12:00:00.000Z"
     },
     {
-      across: "31 December → January",
+      across: "31 December → January (all of 31 December counts on 31 January)",
       history: ["2026-12-31T08:00:00.000Z", "2027-01-10T08:00:00.000Z"],
-      refused: "2027-01-30T08:00:00.000Z",
-      allowed: "2027-01-31T08:00:00.000Z"
+      refused: "2027-01-31T23:59:59.999Z",
+      allowed: "2027-02-01T00:00:00.000Z"
     },
     {
-      across: "the end of March (clamped)",
-      history: ["2026-02-28T23:00:00.000Z", "2026-03-10T08:00:00.000Z"],
-      refused: "2026-03-28T22:00:00.000Z",
-      allowed: "2026-03-29T00:00:00.000Z"
+      across: "the end of March (all of 28 February counts from 28 March on)",
+      history: ["2026-02-28T00:00:00.001Z", "2026-03-10T08:00:00.000Z"],
+      refused: "2026-03-31T23:59:59.999Z",
+      allowed: "2026-04-01T00:00:00.000Z"
+    },
+    {
+      across: "the end of August (all of 31 July counts on 31 August)",
+      history: ["2026-07-31T00:00:00.001Z", "2026-08-10T08:00:00.000Z"],
+      refused: "2026-08-31T23:59:59.999Z",
+      allowed: "2026-09-01T00:00:00.000Z"
+    },
+    {
+      across: "30 March → 30 April (March has 31 days: the time of day is kept)",
+      history: ["2026-03-30T12:00:00.000Z", "2026-04-10T08:00:00.000Z"],
+      refused: "2026-04-30T11:59:59.999Z",
+      allowed: "2026-04-30T12:00:00.000Z"
     }
   ]
 

@@ -20,18 +20,35 @@ const END_STATES = ["DAMAGED", "CANCELLED", "LOST_OR_STOLEN"] as const
 
 const DAY = 86_400_000
 
-/**
- * The test's own reading of DOMAIN.md §5's window start, written from the calendar, not from the
- * code: the same day and time one month before; on a day that month lacks, the end of its last day.
- */
-const monthBefore = (millis: number): number => {
+/** The calendar's parts of an instant (UTC), and the number of days of the month before it. */
+const partsOf = (millis: number) => {
   const d = new Date(millis)
   const [year, month, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()]
-  const daysBefore = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return day <= daysBefore
-    ? Date.UTC(year, month - 1, day) + (millis - Date.UTC(year, month, day))
-    : Date.UTC(year, month - 1, daysBefore, 23, 59, 59, 999)
+  const timeOfDay = millis - Date.UTC(year, month, day)
+  return { year, month, day, timeOfDay, daysBefore: new Date(Date.UTC(year, month, 0)).getUTCDate() }
 }
+
+/**
+ * The plain calendar month before `millis`: the same day and time of the previous month, the day
+ * clamped to that month's length (31 March 10:00 → 28 February 10:00).
+ */
+const calendarMonthBefore = (millis: number): number => {
+  const { year, month, day, timeOfDay, daysBefore } = partsOf(millis)
+  return Date.UTC(year, month - 1, Math.min(day, daysBefore)) + timeOfDay
+}
+
+/**
+ * The test's own reading of DOMAIN.md §5's window start S, written from the calendar, not from the
+ * code: the same day and time one month before; from the previous month's last day-of-month on,
+ * 00:00 of that last day.
+ */
+const monthBefore = (millis: number): number => {
+  const { year, month, day, daysBefore } = partsOf(millis)
+  return day < daysBefore ? calendarMonthBefore(millis) : Date.UTC(year, month - 1, daysBefore)
+}
+
+/** The code's window start. */
+const start = (at: number) => DateTime.toEpochMillis(replacementWindowStart(DateTime.makeUnsafe(at)))
 
 const oneAccount = (
   fixtureOfA: Parameters<typeof holder>[2] = {},
@@ -45,14 +62,16 @@ const oneAccount = (
   }) satisfies MemoryFixture
 
 /**
- * Instants from 2023 to 2028, each run around one month's start (so that three attempts fall in one
- * month often): leap Februaries (2024, 2028), clamped days (29–31 March, 31 May…) and December →
- * January among them. Most fall on the last days of the month before, the first days of the month,
- * or its last days (where it is longer than the month before, the clamped days), just after
- * midnight, mid-morning or at a day's last millisecond; the rest anywhere near, or anywhere at all.
+ * Instants from 2023 to 2029, each run around one month's start (so that three attempts fall in one
+ * month often): leap Februaries (2024, 2028), the days from the previous month's last day-of-month
+ * on (28–31 March, 30–31 May, 31 August…) and December → January among them. Most fall on the last
+ * days of the month before, the first days of the month, or its last days (where S stands at 00:00
+ * of the month before's last day), just after midnight, mid-morning or at a day's last millisecond;
+ * the rest anywhere near, or anywhere at all.
  */
+const anyInstant = fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2030, 0, 1) - 1 })
 const firstOfMonth = fc
-  .record({ year: fc.integer({ min: 2023, max: 2028 }), month: fc.integer({ min: 0, max: 11 }) })
+  .record({ year: fc.integer({ min: 2023, max: 2029 }), month: fc.integer({ min: 0, max: 11 }) })
   .map(({ year, month }) => Date.UTC(year, month, 1))
 const instantNear = (anchor: number) =>
   fc.oneof(
@@ -66,7 +85,7 @@ const instantNear = (anchor: number) =>
         .map(([days, time]) => anchor + days * DAY + time)
     },
     { weight: 1, arbitrary: fc.integer({ min: anchor - 40 * DAY, max: anchor + 40 * DAY }) },
-    { weight: 1, arbitrary: fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2029, 0, 1) }) }
+    { weight: 1, arbitrary: anyInstant }
   )
 
 interface Attempt {
@@ -75,16 +94,24 @@ interface Attempt {
   readonly status: (typeof END_STATES)[number]
 }
 const cards = Array.from({ length: CARDS }, (_, i) => activeCard(i + 1))
-/** Attempts in any order of time: a clock set back (or skewed hosts) included. */
+/**
+ * Attempts in any order of time (a clock set back, or skewed hosts), or half of the time in the order
+ * of time, as most clocks go: the order in which a start that moves back lets a third one in.
+ */
 const attempts: fc.Arbitrary<ReadonlyArray<Attempt>> = firstOfMonth.chain((anchor) =>
-  fc.array(
-    fc.record({
-      at: instantNear(anchor),
-      serial: fc.integer({ min: 1, max: CARDS }),
-      status: fc.constantFrom(...END_STATES)
-    }),
-    { minLength: 1, maxLength: 14 }
-  )
+  fc
+    .tuple(
+      fc.array(
+        fc.record({
+          at: instantNear(anchor),
+          serial: fc.integer({ min: 1, max: CARDS }),
+          status: fc.constantFrom(...END_STATES)
+        }),
+        { minLength: 1, maxLength: 14 }
+      ),
+      fc.boolean()
+    )
+    .map(([list, inOrder]) => (inOrder ? [...list].sort((a, b) => a.at - b.at) : list))
 )
 
 /** Each attempt at its instant, in order: the answers, and the account's history at the end. */
@@ -102,22 +129,65 @@ const runAttempts = (list: ReadonlyArray<Attempt>) =>
     })
   )
 
-describe("the monthly limit, for any sequence of attempts at random times", () => {
-  it("the window's start is the calendar's, and never moves back as now moves forward", () => {
+/** Two instants, earlier first: often close together around a month's end, or anywhere in 2023–2029. */
+const instantPairs = fc.oneof(
+  firstOfMonth.chain((anchor) =>
+    fc
+      .tuple(
+        instantNear(anchor),
+        fc.oneof(
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 2 * DAY }),
+          fc.integer({ min: 0, max: 40 * DAY })
+        )
+      )
+      .map(([t, later]) => [t, t + later] as const)
+  ),
+  fc.tuple(anyInstant, anyInstant).map(([t, u]) => [Math.min(t, u), Math.max(t, u)] as const)
+)
+
+describe("the window's start S, for any instant", () => {
+  it("is DOMAIN.md's: the same day and time a month before, or 00:00 of the previous month's last day", () => {
     fc.assert(
-      fc.property(
-        firstOfMonth.chain((anchor) => fc.tuple(instantNear(anchor), fc.integer({ min: 0, max: 40 * DAY }))),
-        ([t, later]) => {
-          const start = (at: number) =>
-            DateTime.toEpochMillis(replacementWindowStart(DateTime.makeUnsafe(at)))
-          expect(start(t)).toBe(monthBefore(t))
-          expect(start(t)).toBeLessThanOrEqual(start(t + later))
-        }
-      ),
+      fc.property(firstOfMonth.chain(instantNear), (t) => {
+        expect(start(t)).toBe(monthBefore(t))
+      }),
       { numRuns: 2_000 }
     )
   })
 
+  it("never moves back as now moves forward", () => {
+    fc.assert(
+      fc.property(instantPairs, ([t, u]) => {
+        expect(start(t)).toBeLessThanOrEqual(start(u))
+      }),
+      { numRuns: 5_000 }
+    )
+  })
+
+  it("is never later than the plain calendar month, and before now", () => {
+    fc.assert(
+      fc.property(firstOfMonth.chain(instantNear), (t) => {
+        expect(start(t)).toBeLessThanOrEqual(calendarMonthBefore(t))
+        expect(start(t)).toBeLessThan(t)
+      }),
+      { numRuns: 2_000 }
+    )
+  })
+
+  it("is less than one day earlier than the plain calendar month, and equal to it before the previous month's last day-of-month", () => {
+    fc.assert(
+      fc.property(firstOfMonth.chain(instantNear), (t) => {
+        const { day, daysBefore } = partsOf(t)
+        expect(calendarMonthBefore(t) - start(t)).toBeLessThan(DAY)
+        if (day < daysBefore) expect(start(t)).toBe(calendarMonthBefore(t))
+      }),
+      { numRuns: 2_000 }
+    )
+  })
+})
+
+describe("the monthly limit, for any sequence of attempts at random times", () => {
   it("answers as the model: an ended card is refused, else at most two after the window's start", async () => {
     await fc.assert(
       fc.asyncProperty(attempts, async (list) => {
@@ -143,28 +213,36 @@ describe("the monthly limit, for any sequence of attempts at random times", () =
     )
   })
 
-  it("ANY window (start(t), t] holds at most two successes, for every instant t", async () => {
+  it("ANY window (S(t), t], and ANY plain calendar month (C(t), t], holds at most two successes", async () => {
     await fc.assert(
       fc.asyncProperty(attempts, async (list) => {
         const { history } = await runAttempts(list)
-        // Which t to check. Within one UTC day the model's start moves with t (the same time a month
-        // before) or stands still (a clamped day), so it never decreases inside a day; that is all
-        // this uses, not monotonicity across days, which is what is under test. On a day [d, d + 1
-        // day) a window ending at t holds either a success s* at or after d (then take the latest,
-        // s* ≤ t: start(s*) ≤ start(t), so the window ending at s* holds all of them) or only
-        // successes before d (then they lie in (start(d), d]). So the successes and every midnight
-        // cover every window; midnights more than 32 days after every success see none.
+        // Which t to check. Within one UTC day both starts, the model's S and the calendar's C, move
+        // with t (the same time a month before) or S stands still (00:00 of the previous month's last
+        // day), so neither decreases inside a day; that is all this uses, not monotonicity across
+        // days, which is under test above. For either start B, on a day [d, d + 1 day) a window
+        // (B(t), t] holds either a success at or after d (then take the latest, s* ≤ t:
+        // B(s*) ≤ B(t), so the window ending at s* holds all of them) or only successes before d
+        // (then they lie in (B(d), d]). So the successes and every midnight cover every window;
+        // midnights more than 32 days after every success see none.
         const ends = new Set(history)
         for (const s of history) {
           const midnight = Math.floor(s / DAY) * DAY
           for (let d = 0; d <= 32; d++) ends.add(midnight + d * DAY)
         }
-        for (const t of ends) {
-          const inWindow = history.filter((s) => s > monthBefore(t) && s <= t)
-          expect(inWindow.length, `window ending ${new Date(t).toISOString()}`).toBeLessThanOrEqual(2)
-        }
+        for (const t of ends)
+          for (const [window, opensAfter] of [
+            ["S", monthBefore],
+            ["calendar month", calendarMonthBefore]
+          ] as const) {
+            const inWindow = history.filter((s) => s > opensAfter(t) && s <= t)
+            expect(
+              inWindow.length,
+              `${window} window ending ${new Date(t).toISOString()}`
+            ).toBeLessThanOrEqual(2)
+          }
       }),
-      { numRuns: 200 }
+      { numRuns: 500 }
     )
   })
 })

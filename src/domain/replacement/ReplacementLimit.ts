@@ -1,6 +1,6 @@
 /**
  * Seed 003's limit: "Card can be replace a maximum of two times within the span of a month", per
- * account, over a sliding window of one calendar month.
+ * account, over a sliding window of one calendar month that errs strict.
  *
  * @since 0.1.0
  */
@@ -14,25 +14,36 @@ import type { Account } from "../customer/Customer.js"
  */
 export const maxReplacementsPerWindow = 2
 
+const DAY = 86_400_000
+
 /**
- * The exclusive start of the window that ends at `now` (epoch millis): DOMAIN.md §5's
- * (now − 1 calendar month, now], UTC, the day clamped. On a day the previous month has, the window
- * opens at the same day and time of that month. On a clamped day (now's day-of-month does not exist
- * in the previous month: 29–31 March, 31 May…) it opens at the END of the clamped day, the previous
- * month's last instant: on 31 March 09:59 after 28 February 23:59:59.999.
+ * The exclusive start S(now) of the window (S(now), now] that ends at `now` (epoch millis), UTC:
+ * DOMAIN.md §5. Let L be the number of days of the previous month. Before day L of now's month, S is
+ * the same day and time of the previous month. From day L on (28–31 March after a 28-day February,
+ * 30–31 May, 31 August…), S is 00:00:00.000 of the previous month's last day: on 31 March 10:00 it
+ * is 28 February 00:00, on 31 August it is 31 July 00:00; on 30 April (March has 31 days) the plain
+ * rule holds, 30 March at the same time.
  *
- * Why the end of the clamped day, not its time of day: the start must never move backwards as now
- * moves forwards, or a request admitted against its own window can leave a later window holding
- * three (28 Feb 10:00, 1 Mar and 28 Mar 10:00 would all pass, and the window ending 31 Mar 09:59:59.999
- * would hold the three).
+ * In one formula: within a month whose first instant is m, the previous month's first instant p
+ * (so m = p + L days), S(now) = min(p + (now − m), m − 1 day). UTC days all last 86,400,000 ms.
  *
- * Monotone: within one month M (first instant m, the previous month's first instant p), the start is
- * min(p + (now − m), m − 1): the minimum of a function increasing in now and a constant, so
- * non-decreasing. From the last instant of M to the first of the next month it moves from at most
- * m − 1 to m. So start(t) is non-decreasing in t, and the classic sliding-window argument gives ≤ 2
- * in every window: take any window (start(t), t] and, of the successes in it, the one admitted last,
- * at x ≤ t. When x was admitted, the others were already recorded and lie after start(t) ≥ start(x),
- * so the check at x counted them; it admits only below two, so the window holds at most two.
+ * Non-decreasing: within one month, S is the minimum of a function increasing in now and a constant,
+ * so non-decreasing; the two meet at day L, 00:00 (27 March 23:59:59.999 → 27 February 23:59:59.999,
+ * 28 March 00:00 → 28 February 00:00), so S moves on without a jump back. Across the boundary into
+ * the next month (first instant m′ ≥ m + 28 days), S(now) ≤ m − 1 day for every now in the month,
+ * and S(m′) = min(m, m′ − 1 day) = m, the first instant of the month just ended: S moves forward.
+ *
+ * Never later than the plain calendar month: the calendar start C(now), the same day and time of the
+ * previous month with the day clamped to L, is min(p + (now − m), p + (L − 1) days + time of day),
+ * which is ≥ S(now), and exceeds it by less than one day (by the time of day, from day L on). So the
+ * window (C(now), now] lies inside (S(now), now], and S(now) ≤ m − 1 day < now.
+ *
+ * At most two in every window: take any window (S(t), t] and, of the successes in it, the one admitted
+ * last, at x ≤ t. When x was admitted, the others were already recorded and lie after
+ * S(t) ≥ S(x), so the check at x counted them; it admits only below two, so the window holds at most
+ * two. Every calendar-month window (C(t), t] lies inside (S(t), t], so it holds at most two as well:
+ * the rule errs strict, refusing a few requests the plain calendar month would take (28 March 10:00
+ * counts all of 28 February), never letting one calendar month hold a third.
  *
  * @category models
  */
@@ -42,7 +53,7 @@ export const replacementWindowStartMillis = (now: number): number => {
   date.setUTCDate(1)
   const monthStart = date.setUTCHours(0, 0, 0, 0)
   const previousMonthStart = date.setUTCMonth(date.getUTCMonth() - 1)
-  return Math.min(previousMonthStart + (now - monthStart), monthStart - 1)
+  return Math.min(previousMonthStart + (now - monthStart), monthStart - DAY)
 }
 
 /**
