@@ -117,7 +117,7 @@ const windowStart = (now: number): number => {
   date.setUTCDate(1)
   const monthStart = date.setUTCHours(0, 0, 0, 0)
   const previousMonthStart = date.setUTCMonth(date.getUTCMonth() - 1)
-  return Math.min(previousMonthStart + (now - monthStart), monthStart - 1)
+  return Math.min(previousMonthStart + (now - monthStart), monthStart - 86_400_000)
 }
 
 const maskPan = (pan: string) => pan.slice(0, 6) + "X".repeat(pan.length - 10) + pan.slice(-4)
