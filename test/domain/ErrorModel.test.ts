@@ -66,7 +66,7 @@ const examples: ReadonlyArray<ModelError> = [
   new CardNotFound({ kitNo: KIT }),
   new InvalidStatusTransition({ kitNo: KIT, status: "BLOCKED", operation: "UNLOCK" }),
   new StoreError({ operation: "CardRepository.findByKitNo", retryable: true }),
-  new CustomerNotFound({ selector: "mobileNo", value: "9876543210" }),
+  new CustomerNotFound({ selector: "entityId", value: "676165" }),
   new KitInfoCountOutOfRange({ count: 3 }),
   new DuplicateCardType({ cardType: "PHYSICAL" }),
   new ProductNotFound({ tierType: "GOLD", cardType: "VIRTUAL", plasticCode: "P01" }),
@@ -85,15 +85,14 @@ const examples: ReadonlyArray<ModelError> = [
   new ExpiryDateMismatch({ kitNo: KIT }),
   new InvalidPinBlock(),
   new TrivialPinRefused({ kitNo: KIT }),
-  new TokenNotFound({ selector: "tokenUniqueReference", value: TUR }),
-  new TokenNotUpdatable({ tokenUniqueReference: TUR, status: "DELETED" }),
+  new TokenNotFound({ selector: "currentAccountPan", value: "541234XXXXXX0001" }),
+  new TokenNotUpdatable({ status: "DELETED" }),
   new AccountRangeMismatch({
     tokenUniqueReference: TUR,
     currentAccountPan: "541234XXXXXX0001",
     newAccountPan: "541299XXXXXX0002"
   }),
   new CardholderHasSeveralPans({
-    cardholderId: "CH-1",
     accountPans: [
       { accountPan: "541234XXXXXX0001", tokenUniqueReferences: ["TUR1"] },
       { accountPan: "541234XXXXXX0002", tokenUniqueReferences: ["TUR2", "TUR3"] }

@@ -39,14 +39,18 @@ describe("the account range (seed 004: same Account Range only)", () => {
       requestFor({ newAccountPan: FOREIGN_PAN })
     )
     const error = errorOf(exit)
+    // by tokenUniqueReference: the caller named the token, and its reference is not repeated
     expect(error).toEqual(
       new AccountRangeMismatch({
-        tokenUniqueReference: TUR,
         currentAccountPan: "541234XXXXXX1234",
         newAccountPan: "549999XXXXXX1234"
       })
     )
-    expect(error.message).not.toContain(PAN)
+    expect(error.message).toBe(
+      "The new account PAN 549999XXXXXX1234 is not in the account range of 541234XXXXXX1234, the current " +
+        "PAN of the token; nothing was changed. Use a new PAN from the same account range."
+    )
+    expect(JSON.stringify(error)).not.toContain(TUR)
     expect([unchanged, events]).toEqual([true, []])
   })
 

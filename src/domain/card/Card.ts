@@ -6,7 +6,8 @@
 import { Result, Schema } from "effect"
 import { type AuditEvent, type ChangeContext, type ContextFields, withContext } from "../ground/AuditEvent.js"
 import type { AccountNo, EntityId, KitNo } from "../ground/Identifiers.js"
-import { maskCardNumbers, maskPan, type Pan } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
+import { maskPan, type Pan } from "../ground/Pan.js"
 import {
   type CardOperation,
   type CardStatus,

@@ -5,7 +5,7 @@
  */
 import { type DateTime, Schema } from "effect"
 import type { AccountNo, BranchId, EntityId, MobileNo } from "../ground/Identifiers.js"
-import { maskCardNumbers } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 
 /**
  * @category models
@@ -67,7 +67,9 @@ export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("Acco
 }
 
 /**
- * No customer matches the selector in the tenant.
+ * No customer matches the selector in the tenant. An entityId is repeated, any run of 12 or more
+ * digits in it masked like a PAN; a mobile number is not repeated at all: it is a run of up to 15
+ * digits, which masking would garble, and the caller knows the one it sent.
  *
  * @category errors
  */
@@ -75,15 +77,24 @@ export class CustomerNotFound extends Schema.TaggedError<CustomerNotFound>()("Cu
   code: Schema.tag("CUSTOMER_NOT_FOUND"),
   message: Schema.String,
   selector: Schema.Literals(["entityId", "mobileNo"]),
-  value: Schema.String
+  /** The entityId sent, masked; absent for a mobileNo. */
+  value: Schema.optionalKey(Schema.String)
 }) {
-  // the value is the caller's text: one that holds a card number is kept masked
-  constructor(props: { readonly selector: "entityId" | "mobileNo"; readonly value: string }) {
-    const value = maskCardNumbers(props.value)
-    super({
-      selector: props.selector,
-      value,
-      message: `No customer with ${props.selector} ${value} exists for this tenant.`
-    })
+  constructor(
+    props:
+      | { readonly selector: "entityId"; readonly value: string }
+      // a mobileNo given here (or decoded from the wire) is left out
+      | { readonly selector: "mobileNo"; readonly value?: string }
+  ) {
+    const value = props.selector === "entityId" ? maskCardNumbers(props.value) : undefined
+    super(
+      value === undefined
+        ? { selector: "mobileNo", message: "No customer with this mobileNo exists for this tenant." }
+        : {
+            selector: "entityId",
+            value,
+            message: `No customer with entityId ${value} exists for this tenant.`
+          }
+    )
   }
 }

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema, SchemaGetter } from "effect"
-import { maskCardNumbers } from "./Pan.js"
+import { maskCardNumbers } from "./Masking.js"
 
 /**
  * A string that must match `regExp`; a refusal states `rule`, never the value (it may hold a PAN).

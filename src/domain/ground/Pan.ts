@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { Redacted, Schema } from "effect"
+import { maskDigits } from "./Masking.js"
 
 /**
  * ISO/IEC 7812-1 Annex B: the Luhn (mod 10) check over every digit, check digit included.
@@ -83,26 +84,9 @@ export type MaskedPan = string & { readonly MaskedPan: unique symbol }
 /**
  * @category constructors
  */
-export const maskPan = (pan: Pan): MaskedPan => {
-  const digits = Redacted.value(pan)
-  return (digits.slice(0, 6) + "X".repeat(digits.length - 10) + digits.slice(-4)) as MaskedPan
-}
+export const maskPan = (pan: Pan): MaskedPan => maskDigits(Redacted.value(pan)) as MaskedPan
 
 /**
  * @category constructors
  */
 export const makePan = (digits: PanDigits): Pan => Redacted.make(digits, { label: "PAN" })
-
-/**
- * Masks every run of 12 or more digits in caller-supplied text (spaces and dashes between digits
- * included), as `maskPan` masks a PAN. An identifier field is free text to the caller: if a PAN is
- * sent as a kitNo, a cardholderId or a key, the errors and audit events that name it still show it
- * masked only.
- *
- * @category constructors
- */
-export const maskCardNumbers = (text: string): string =>
-  text.replace(/[0-9](?:[ -]?[0-9]){11,}/g, (run) => {
-    const digits = run.replace(/[ -]/g, "")
-    return digits.slice(0, 6) + "X".repeat(digits.length - 10) + digits.slice(-4)
-  })

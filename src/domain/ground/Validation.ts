@@ -6,6 +6,7 @@
  */
 import { Effect, Result, Schema, SchemaIssue } from "effect"
 import { TenantId } from "./Identifiers.js"
+import { maskDigitRuns } from "./Masking.js"
 
 /**
  * @category models
@@ -38,13 +39,14 @@ export class ValidationError extends Schema.TaggedError<ValidationError>()("Vali
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /**
- * A path names fields, but an unknown key is caller data: a long digit run in it could be a PAN
- * sent as a key, so it is masked like one.
+ * A path names fields, but an unknown key is caller data: a run of 9 or more digits in it (an account
+ * PAN has 9, DOMAIN.md §8), whatever separates them, could be a card number sent as a key, so it is
+ * masked like one (`maskDigitRuns`).
  */
 const pathSegment = (segment: unknown): string =>
-  String(typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment).replace(
-    /[0-9](?:[ -]?[0-9]){8,}/g,
-    (digits) => digits.replace(/[0-9]/g, "X")
+  maskDigitRuns(
+    String(typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment),
+    9
   )
 
 const toValidationError = (prefix: ReadonlyArray<PropertyKey>) => (error: Schema.SchemaError) =>

@@ -6,7 +6,7 @@
 import { Result, Schema } from "effect"
 import { type AuditEvent, type ChangeContext, contextFields } from "../ground/AuditEvent.js"
 import type { BranchId, EntityId, KitNo } from "../ground/Identifiers.js"
-import { maskCardNumbers } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 
 export { BranchId } from "../ground/Identifiers.js"
 
@@ -73,7 +73,8 @@ export class CardOrderNotFound extends Schema.TaggedError<CardOrderNotFound>()("
 }
 
 /**
- * Seed 001: both the orderId and the branchId must match the original order.
+ * Seed 001: both the orderId and the branchId must match the original order. Both are the caller's
+ * text, kept with any run of 12 or more digits masked like a PAN.
  *
  * @category errors
  */
@@ -84,16 +85,19 @@ export class OrderBranchMismatch extends Schema.TaggedError<OrderBranchMismatch>
   branchId: Schema.String
 }) {
   constructor(props: { readonly orderId: string; readonly branchId: string }) {
+    const orderId = maskCardNumbers(props.orderId)
+    const branchId = maskCardNumbers(props.branchId)
     super({
-      orderId: props.orderId,
-      branchId: props.branchId,
-      message: `Card order ${props.orderId} was not placed at branch ${props.branchId}; send the branchId of the original order.`
+      orderId,
+      branchId,
+      message: `Card order ${orderId} was not placed at branch ${branchId}; send the branchId of the original order.`
     })
   }
 }
 
 /**
- * Seed 001, DOMAIN.md §7: only a RECEIVED order can be cancelled.
+ * Seed 001, DOMAIN.md §7: only a RECEIVED order can be cancelled. The orderId is masked as in
+ * {@link CardOrderNotFound}.
  *
  * @category errors
  */
@@ -104,10 +108,11 @@ export class OrderNotCancellable extends Schema.TaggedError<OrderNotCancellable>
   status: OrderStatus
 }) {
   constructor(props: { readonly orderId: string; readonly status: OrderStatus }) {
+    const orderId = maskCardNumbers(props.orderId)
     super({
-      orderId: props.orderId,
+      orderId,
       status: props.status,
-      message: `Card order ${props.orderId} cannot be cancelled: its status is ${props.status}; only a RECEIVED order can be.`
+      message: `Card order ${orderId} cannot be cancelled: its status is ${props.status}; only a RECEIVED order can be.`
     })
   }
 }

@@ -6,6 +6,7 @@
  */
 import { Result, Schema } from "effect"
 import type { Card } from "../card/Card.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 import {
   findProduct,
   type Product,
@@ -52,7 +53,8 @@ export class DuplicateCardType extends Schema.TaggedError<DuplicateCardType>()("
 }
 
 /**
- * DOMAIN.md §4: a lower tier is refused.
+ * DOMAIN.md §4: a lower tier is refused. The kitNo and the tiers are kept as text, a run of 12 or
+ * more digits masked like a PAN (the kitNo is the one the caller sent).
  *
  * @category errors
  */
@@ -68,17 +70,21 @@ export class TierDowngrade extends Schema.TaggedError<TierDowngrade>()("TierDown
     readonly currentTier: string
     readonly requestedTier: string
   }) {
+    const kitNo = maskCardNumbers(props.kitNo)
+    const currentTier = maskCardNumbers(props.currentTier)
+    const requestedTier = maskCardNumbers(props.requestedTier)
     super({
-      kitNo: props.kitNo,
-      currentTier: props.currentTier,
-      requestedTier: props.requestedTier,
-      message: `Card ${props.kitNo} is ${props.currentTier}; ${props.requestedTier} is a lower tier, and an upgrade never lowers the tier.`
+      kitNo,
+      currentTier,
+      requestedTier,
+      message: `Card ${kitNo} is ${currentTier}; ${requestedTier} is a lower tier, and an upgrade never lowers the tier.`
     })
   }
 }
 
 /**
- * DOMAIN.md §4: within the same tier, only a different product is an upgrade.
+ * DOMAIN.md §4: within the same tier, only a different product is an upgrade. The kitNo and the
+ * productId are masked as in {@link TierDowngrade}.
  *
  * @category errors
  */
@@ -89,10 +95,12 @@ export class SameProductUpgrade extends Schema.TaggedError<SameProductUpgrade>()
   productId: Schema.String
 }) {
   constructor(props: { readonly kitNo: string; readonly productId: string }) {
+    const kitNo = maskCardNumbers(props.kitNo)
+    const productId = maskCardNumbers(props.productId)
     super({
-      kitNo: props.kitNo,
-      productId: props.productId,
-      message: `Card ${props.kitNo} already is product ${props.productId}; ask for a higher tier or another product of the same tier.`
+      kitNo,
+      productId,
+      message: `Card ${kitNo} already is product ${productId}; ask for a higher tier or another product of the same tier.`
     })
   }
 }

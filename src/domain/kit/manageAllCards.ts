@@ -163,8 +163,7 @@ const findCustomer = Effect.fnUntraced(function* (
   let found: Customer | undefined
   if (request.mobileNo !== undefined) {
     const byMobile = yield* customers.findByMobileNo(tenant, request.mobileNo)
-    if (Option.isNone(byMobile))
-      return yield* new CustomerNotFound({ selector: "mobileNo", value: request.mobileNo })
+    if (Option.isNone(byMobile)) return yield* new CustomerNotFound({ selector: "mobileNo" })
     found = byMobile.value
   }
   if (request.entityId !== undefined) {

@@ -8,6 +8,7 @@ import { Result, Schema } from "effect"
 import type { Card } from "../card/Card.js"
 import { type CardStatus, CardStatus as CardStatusSchema } from "../card/CardStatus.js"
 import { type AuditEvent, type ChangeContext, contextFields } from "../ground/AuditEvent.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 import type { MaskedPan } from "../ground/Pan.js"
 
 /**
@@ -44,7 +45,8 @@ export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>(
 ])
 
 /**
- * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card.
+ * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card. The kitNo, here and in the
+ * errors below, is the one the caller sent: a run of 12 or more digits in it is masked like a PAN.
  *
  * @category errors
  */
@@ -58,10 +60,11 @@ export class InvalidCardStatusForPin extends Schema.TaggedError<InvalidCardStatu
   }
 ) {
   constructor(props: { readonly kitNo: string; readonly status: CardStatus }) {
+    const kitNo = maskCardNumbers(props.kitNo)
     super({
-      kitNo: props.kitNo,
+      kitNo,
       status: props.status,
-      message: `Card ${props.kitNo} cannot take a PIN while it is ${props.status}; only ASSIGNED, ACTIVE or LOCKED cards can.`
+      message: `Card ${kitNo} cannot take a PIN while it is ${props.status}; only ASSIGNED, ACTIVE or LOCKED cards can.`
     })
   }
 }
@@ -78,7 +81,7 @@ export class ExpiryDateMismatch extends Schema.TaggedError<ExpiryDateMismatch>()
   kitNo: Schema.String
 }) {
   constructor(props: { readonly kitNo: string }) {
-    super({ kitNo: props.kitNo, message: "The expiry date does not match the card." })
+    super({ kitNo: maskCardNumbers(props.kitNo), message: "The expiry date does not match the card." })
   }
 }
 
@@ -95,7 +98,7 @@ export class TrivialPinRefused extends Schema.TaggedError<TrivialPinRefused>()("
 }) {
   constructor(props: { readonly kitNo: string }) {
     super({
-      kitNo: props.kitNo,
+      kitNo: maskCardNumbers(props.kitNo),
       message:
         "The PIN is one digit repeated or a straight run of digits, which this tenant does not accept; choose another PIN."
     })

@@ -16,7 +16,8 @@ import { type Card, CardNotFound } from "../card/Card.js"
 import type { SetPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
 import { Changer, Channel, KitNo, TenantId } from "../ground/Identifiers.js"
-import { type MaskedPan, maskCardNumbers, maskPan } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
+import { type MaskedPan, maskPan } from "../ground/Pan.js"
 import type { StoreError } from "../ground/StoreError.js"
 import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
 import { type PinVerifier, pinVerifier } from "./PinVerifier.js"
@@ -189,7 +190,7 @@ const conclude = (tenant: TenantId, context: ChangeContext, failure: Failure) =>
     const { kitNo, cardNumber } = failure.subject
     const outcome = failure._tag === "SetPinRefusal" ? failure.error.code : INTERNAL_ERROR
     const written = audit.append(tenant, [setPinEvent(kitNo, outcome, cardNumber, context)])
-    const line = { tenant, kitNo, outcome }
+    const line = { tenant: maskCardNumbers(tenant), kitNo, outcome }
     return failure._tag === "SetPinRefusal"
       ? written.pipe(
           Effect.andThen(Effect.logDebug(SET_PIN, line, failure.error)),
@@ -239,7 +240,11 @@ const refuseRequest = Effect.fnUntraced(function* (
   }
   yield* Effect.logDebug(
     SET_PIN,
-    { ...(tenantId === undefined ? {} : { tenant: tenantId }), kitNo: subject, outcome: error.code },
+    {
+      ...(tenantId === undefined ? {} : { tenant: maskCardNumbers(tenantId) }),
+      kitNo: subject,
+      outcome: error.code
+    },
     error
   )
   return yield* Effect.fail(error)
@@ -278,6 +283,8 @@ export const setPin = Effect.fnUntraced(function* (
     Effect.catch((failure) =>
       conclude(tenantId, context, failure._tag === "StoreError" ? refused(requested, failure) : failure)
     ),
-    Effect.tap((result) => Effect.logDebug(SET_PIN, { tenant: tenantId, kitNo: result.kitNo, outcome: "OK" }))
+    Effect.tap((result) =>
+      Effect.logDebug(SET_PIN, { tenant: maskCardNumbers(tenantId), kitNo: result.kitNo, outcome: "OK" })
+    )
   )
 })

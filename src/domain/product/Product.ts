@@ -5,6 +5,7 @@
  */
 import { DateTime, Schema } from "effect"
 import { CardType } from "../card/Card.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 
 const pattern = (regExp: RegExp, rule: string) =>
   Schema.String.check(Schema.isPattern(regExp, { message: rule }))
@@ -75,6 +76,8 @@ export interface ProductVariant {
 
 /**
  * DOMAIN.md §4: each entry's tierType, cardType and plasticCode must name a product in the catalog.
+ * `tierType` and `plasticCode` are the caller's text, 1-32 letters, digits, `_` or `-`: a card number
+ * fits in that, so a run of 12 or more digits in either is masked like a PAN.
  *
  * @category errors
  */
@@ -86,17 +89,20 @@ export class ProductNotFound extends Schema.TaggedError<ProductNotFound>()("Prod
   plasticCode: Schema.String
 }) {
   constructor(props: { readonly tierType: string; readonly cardType: string; readonly plasticCode: string }) {
+    const tierType = maskCardNumbers(props.tierType)
+    const plasticCode = maskCardNumbers(props.plasticCode)
     super({
-      tierType: props.tierType,
+      tierType,
       cardType: props.cardType,
-      plasticCode: props.plasticCode,
-      message: `No product of this tenant is a ${props.tierType} ${props.cardType} card on plastic ${props.plasticCode}; check kitInfo against the catalog.`
+      plasticCode,
+      message: `No product of this tenant is a ${tierType} ${props.cardType} card on plastic ${plasticCode}; check kitInfo against the catalog.`
     })
   }
 }
 
 /**
- * DOMAIN.md §4: tiers are compared on the tenant's ladder; a tier that is not on it cannot be.
+ * DOMAIN.md §4: tiers are compared on the tenant's ladder; a tier that is not on it cannot be. The
+ * tier is the catalog's or the card's, masked as {@link ProductNotFound} masks one.
  *
  * @category errors
  */
@@ -106,9 +112,10 @@ export class TierNotOnLadder extends Schema.TaggedError<TierNotOnLadder>()("Tier
   tierType: Schema.String
 }) {
   constructor(props: { readonly tierType: string }) {
+    const tierType = maskCardNumbers(props.tierType)
     super({
-      tierType: props.tierType,
-      message: `Tier ${props.tierType} is not on this tenant's tier ladder, so no upgrade can be judged against it; add it to the ladder.`
+      tierType,
+      message: `Tier ${tierType} is not on this tenant's tier ladder, so no upgrade can be judged against it; add it to the ladder.`
     })
   }
 }

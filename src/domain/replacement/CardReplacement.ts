@@ -11,7 +11,8 @@ import { type CardOperation, isAllowed } from "../card/CardStatus.js"
 import type { Account } from "../customer/Customer.js"
 import { type AuditEvent, isoTimestamp } from "../ground/AuditEvent.js"
 import type { Changer, Channel, KitNo } from "../ground/Identifiers.js"
-import { maskCardNumbers, maskPan, type Pan } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
+import { maskPan, type Pan } from "../ground/Pan.js"
 import type { Product } from "../product/Product.js"
 import { CardReplacementRefused, type ReplacementRefusal } from "./ReplacementErrorTable.js"
 import { hasReplacementSlot } from "./ReplacementLimit.js"
@@ -194,11 +195,12 @@ export class ReplacementProductNotFound extends Schema.TaggedError<ReplacementPr
 ) {
   constructor(props: { readonly kitNo: string; readonly tierType: string; readonly cardType: string }) {
     const kitNo = maskCardNumbers(props.kitNo)
+    const tierType = maskCardNumbers(props.tierType)
     super({
       kitNo,
-      tierType: props.tierType,
+      tierType,
       cardType: props.cardType,
-      message: `Card ${kitNo} cannot be replaced: no product of this tenant is a ${props.tierType} ${props.cardType} card. Add one to the catalog; meanwhile BLOCK the card if it is lost or stolen.`
+      message: `Card ${kitNo} cannot be replaced: no product of this tenant is a ${tierType} ${props.cardType} card. Add one to the catalog; meanwhile BLOCK the card if it is lost or stolen.`
     })
   }
 }

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { maskCardNumbers } from "../ground/Pan.js"
+import { maskCardNumbers } from "../ground/Masking.js"
 
 /**
  * The rules a replacement can break, one per row of the error table.

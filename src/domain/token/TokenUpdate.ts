@@ -8,7 +8,7 @@ import type { AuditEvent } from "../ground/AuditEvent.js"
 import type { MaskedPan } from "../ground/Pan.js"
 import { type AccountPan, maskAccountPan, maskAccountPans } from "./AccountPan.js"
 import { type AccountRange, accountRangeContains } from "./AccountRange.js"
-import { type CardholderId, isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"
+import { isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"
 import { AccountRangeMismatch, CardholderHasSeveralPans, TokenNotUpdatable } from "./TokenErrors.js"
 import type { TokenChange, TokenUpdateCommand } from "./TokenUpdateRequest.js"
 
@@ -152,9 +152,13 @@ const updateOne = (token: Token, command: TokenUpdateCommand, newPan: NewAccount
   return { token: next, event }
 }
 
-/** Seed 004: the new PAN must share the current PAN's account range (`range` is the new PAN's). */
+/**
+ * Seed 004: the new PAN must share the current PAN's account range (`range` is the new PAN's). The
+ * token is named only when the caller did not name it (an update by PAN or cardholderId).
+ */
 const checkRange = (
   token: Token,
+  command: TokenUpdateCommand,
   newAccountPan: AccountPan,
   range: Option.Option<AccountRange>
 ): Result.Result<void, AccountRangeMismatch> =>
@@ -162,7 +166,8 @@ const checkRange = (
     ? Result.void
     : Result.fail(
         new AccountRangeMismatch({
-          tokenUniqueReference: token.tokenUniqueReference,
+          tokenUniqueReference:
+            command.selector.by === "tokenUniqueReference" ? undefined : token.tokenUniqueReference,
           currentAccountPan: maskAccountPan(token.accountPan),
           newAccountPan: maskAccountPan(newAccountPan)
         })
@@ -172,10 +177,7 @@ const checkRange = (
  * Seed 004: a cardholderId selects "all tokens mapped to a single Account PAN". A new PAN, expiry or
  * sequence number belongs to one card: it cannot be applied to the tokens of two.
  */
-const checkOnePan = (
-  updatable: ReadonlyArray<Token>,
-  cardholderId: CardholderId
-): Result.Result<void, CardholderHasSeveralPans> => {
+const checkOnePan = (updatable: ReadonlyArray<Token>): Result.Result<void, CardholderHasSeveralPans> => {
   const byPan = new Map<string, { accountPan: MaskedPan; tokenUniqueReferences: Array<string> }>()
   for (const token of updatable) {
     const digits = Redacted.value(token.accountPan)
@@ -188,7 +190,7 @@ const checkOnePan = (
   }
   return byPan.size <= 1
     ? Result.void
-    : Result.fail(new CardholderHasSeveralPans({ cardholderId, accountPans: [...byPan.values()] }))
+    : Result.fail(new CardholderHasSeveralPans({ accountPans: [...byPan.values()] }))
 }
 
 /**
@@ -211,19 +213,14 @@ export const planTokenUpdate = (
   const change = command.change
   // the product configuration is the token's own, so it may change across a cardholder's PANs
   if (command.selector.by === "cardholderId" && change.kind === "accountPanMapping") {
-    const onePan = checkOnePan(
-      found.filter((token) => isUpdatable(token.status)),
-      command.selector.cardholderId
-    )
+    const onePan = checkOnePan(found.filter((token) => isUpdatable(token.status)))
     if (Result.isFailure(onePan)) return Result.fail(onePan.failure)
   }
   for (const token of found) {
     if (!isUpdatable(token.status)) {
       // DOMAIN.md §8: by TUR a token in another state is an error; by PAN or cardholder it is left alone
       if (command.selector.by === "tokenUniqueReference") {
-        return Result.fail(
-          new TokenNotUpdatable({ tokenUniqueReference: token.tokenUniqueReference, status: token.status })
-        )
+        return Result.fail(new TokenNotUpdatable({ status: token.status }))
       }
       skipped.push({
         tokenUniqueReference: token.tokenUniqueReference,
@@ -233,7 +230,7 @@ export const planTokenUpdate = (
       continue
     }
     if (change.kind === "accountPanMapping" && change.newAccountPan !== undefined) {
-      const inRange = checkRange(token, change.newAccountPan, newPan.range)
+      const inRange = checkRange(token, command, change.newAccountPan, newPan.range)
       if (Result.isFailure(inRange)) return Result.fail(inRange.failure)
     }
     const one = updateOne(token, command, newPan, at)

@@ -35,7 +35,7 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
     case "tokenUniqueReference": {
       const found = yield* tokens.findByReferenceForUpdate(tenant, selector.tokenUniqueReference)
       if (Option.isSome(found)) return [found.value] as ReadonlyArray<Token>
-      return yield* new TokenNotFound({ selector: selector.by, value: selector.tokenUniqueReference })
+      return yield* new TokenNotFound({ selector: selector.by })
     }
     case "currentAccountPan": {
       const found = yield* tokens.findByPanForUpdate(tenant, selector.currentAccountPan)
@@ -48,7 +48,7 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
     case "cardholderId": {
       const found = yield* tokens.findByCardholderForUpdate(tenant, selector.cardholderId)
       if (found.length > 0) return found
-      return yield* new TokenNotFound({ selector: selector.by, value: selector.cardholderId })
+      return yield* new TokenNotFound({ selector: selector.by })
     }
   }
 })
