@@ -6,7 +6,9 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { maskCardNumbers, maskDigitRuns, maskDigits } from "../../src/domain/ground/Masking.js"
-import { luhnCheckDigit, makePan, maskAccountPans, maskPan, PanDigits } from "../../src/index.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
+import { maskAccountPans } from "../../src/domain/token/AccountPan.js"
+import { makePan, maskPan, PanDigits } from "../../src/index.js"
 
 const PAN = "4111111111111111"
 

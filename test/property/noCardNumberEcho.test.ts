@@ -14,12 +14,12 @@ import { Cause, Effect, Exit, Option } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { type MemoryFixture, type MemoryPorts, MemoryState } from "../../src/adapters/memory/index.js"
+import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   activateCard,
   blockCard,
   cancelCardOrder,
   lockCard,
-  luhnCheckDigit,
   manageAllCards,
   replaceCard,
   setPin,
