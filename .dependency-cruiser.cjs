@@ -70,6 +70,14 @@ module.exports = {
       comment: "card-lifecycle/testing is for hosts' tests; the library itself never imports it.",
       from: { path: "^src/(?!testing/)" },
       to: { path: "^src/testing/" }
+    },
+    {
+      name: "test-tools-only-in-testing",
+      severity: "error",
+      comment:
+        "vitest and fast-check are optional peer dependencies, for card-lifecycle/testing alone: no other module imports them.",
+      from: { path: "^src/(?!testing/)" },
+      to: { path: "node_modules/(vitest|@vitest/[^/]+|@effect/vitest|fast-check)/" }
     }
   ],
   options: {

@@ -3,7 +3,9 @@ import { defineConfig } from "tsup"
 export default defineConfig({
   entry: {
     index: "src/index.ts",
-    memory: "src/adapters/memory/index.ts"
+    memory: "src/adapters/memory/index.ts",
+    // for hosts' tests; imports vitest and fast-check, which the other entries never do
+    testing: "src/testing/index.ts"
   },
   format: ["esm", "cjs"],
   dts: true,
@@ -13,7 +15,7 @@ export default defineConfig({
   platform: "node",
   // dependencies and peer dependencies are resolved by the host, never bundled
   skipNodeModulesBundle: true,
-  // one copy of each module for both entries, in CJS as in ESM: a class imported through
-  // `card-lifecycle` and `card-lifecycle/memory` is the same class
+  // one copy of each module for all entries, in CJS as in ESM: a class imported through
+  // `card-lifecycle`, `card-lifecycle/memory` and `card-lifecycle/testing` is the same class
   splitting: true
 })

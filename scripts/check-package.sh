@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Packs the library and uses the tarball from a scratch project, through `import` and `require`,
-# for both entries: proves the `exports` map, the CJS and ESM builds, and that dist/ resolves its
-# dependencies from the host's node_modules.
+# for the main entry and card-lifecycle/memory: proves the `exports` map, the CJS and ESM builds, and
+# that dist/ resolves its dependencies from the host's node_modules. Then runs, with the scratch
+# project's own vitest, the port contract of card-lifecycle/testing against the memory adapter and a
+# property over its arbitraries, as a host runs them against its adapter; any failing test fails
+# the script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 node="$root/node_modules/.bin/node"
@@ -9,10 +12,13 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
 tarball="$(cd "$root" && npm pack --silent --pack-destination "$scratch" | tail -n 1)"
-effect_version="$("$node" -p "require('$root/node_modules/effect/package.json').version")"
+version_of() { "$node" -p "require('$root/node_modules/$1/package.json').version"; }
 cd "$scratch"
 echo '{ "name": "scratch", "private": true }' > package.json
-npm install --silent --no-audit --no-fund "./$tarball" "effect@$effect_version" >/dev/null
+# the versions this repository tests with: effect as a peer, vitest and fast-check as the optional
+# peers card-lifecycle/testing needs
+npm install --silent --no-audit --no-fund "./$tarball" "effect@$(version_of effect)" \
+  "vitest@$(version_of vitest)" "fast-check@$(version_of fast-check)" >/dev/null
 
 cat > esm.mjs <<'JS'
 import { Effect } from "effect"
@@ -53,11 +59,44 @@ JS
 cat > types.mts <<'TS'
 import type { ManagedCard } from "card-lifecycle"
 import type { MemoryPorts } from "card-lifecycle/memory"
-export type Check = [ManagedCard, MemoryPorts]
+import { Arbitraries, type MakeLayer, type Ports } from "card-lifecycle/testing"
+export type Check = [ManagedCard, MemoryPorts, MakeLayer, Ports]
+export const cards = Arbitraries.customerFixtures({ maxCustomers: 2 })
 TS
+
+cat > vitest.config.mjs <<'JS'
+export default { test: { include: ["*.test.mjs"], testTimeout: 60_000 } }
+JS
+
+cat > contract.test.mjs <<'JS'
+import { Effect } from "effect"
+import fc from "fast-check"
+import { expect, it } from "vitest"
+import { layer, MemoryState } from "card-lifecycle/memory"
+import { Arbitraries, portsContract } from "card-lifecycle/testing"
+
+portsContract("memory adapter from the tarball", (fixture) => layer(fixture))
+
+it("stores every tenant and card of a fixture from Arbitraries.fixture", async () => {
+  await fc.assert(
+    fc.asyncProperty(Arbitraries.fixture(), async (fixture) => {
+      const state = await Effect.runPromise(
+        Effect.provide(Effect.flatMap(MemoryState, (s) => s.snapshot), layer(fixture))
+      )
+      for (const [tenant, { customers = [] }] of Object.entries(fixture.tenants)) {
+        const cards = customers.flatMap((c) => (c.accounts ?? []).flatMap((a) => a.cards ?? []))
+        expect(state[tenant].cards.map((c) => c.kitNo).sort()).toEqual(cards.map((c) => c.kitNo).sort())
+      }
+    }),
+    { numRuns: 50 }
+  )
+})
+JS
 
 "$node" esm.mjs
 "$node" cjs.cjs
 "$node" "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck types.mts
 echo "types:   ok"
+NO_COLOR=1 "$node" node_modules/vitest/vitest.mjs run > vitest.log 2>&1 || { cat vitest.log; exit 1; }
+echo "vitest:  $(sed -E 's/\x1b\[[0-9;]*m//g' vitest.log | grep -E '^ *(Test Files|Tests) ' | sed -E 's/^ +//; s/ +/ /g' | paste -sd ';' -)"
 echo "packed:  $(tar -tzf "$tarball" | sed 's#^package/##' | grep -v '^dist/' | tr '\n' ' ')+ dist/ ($(tar -tzf "$tarball" | grep -c '^package/dist/') files)"

@@ -8,7 +8,6 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as CryptoErrors from "../../src/crypto/Errors.js"
 import { errorRow } from "../../src/domain/ErrorModel.js"
-import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   AccountNotFound,
   AccountRangeMismatch,
@@ -50,6 +49,7 @@ import {
   TrivialPinRefused,
   ValidationError
 } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 
 const KIT = "4240181595"
 const ORDER = "ORD4240181595"
@@ -255,7 +255,7 @@ describe("the error table", () => {
 })
 
 /** A Luhn-valid 16-digit PAN. */
-const pan = fc.stringMatching(/^[0-9]{15}$/).map((body) => body + luhnCheckDigit(body))
+const pan = Arbitraries.pan({ minLength: 16, maxLength: 16 })
 
 /** A kitNo as a caller may send it: any text around a PAN, written plain or in groups of 4. */
 const kitNoWithPan = fc

@@ -8,8 +8,8 @@ import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import { AuditLog, TenantId } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 import { NOW, TENANT_A } from "../support/builders.js"
 import {
   ACCOUNT,
@@ -33,14 +33,7 @@ const anyStatus = fc.oneof(
 )
 
 /** Luhn-valid card numbers of `min` to `max` digits, without a leading zero. */
-const luhnPan = (min: number, max: number) =>
-  fc
-    .integer({ min: min - 1, max: max - 1 })
-    .chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }))
-    .map((digits) => {
-      const body = (digits[0] === 0 ? [4, ...digits.slice(1)] : digits).join("")
-      return body + luhnCheckDigit(body)
-    })
+const luhnPan = (minLength: number, maxLength: number) => Arbitraries.pan({ minLength, maxLength })
 
 /** Every way an error can be shown: none may hold the clear number. */
 const renderings = (failure: { readonly message: string } | undefined) =>

@@ -17,6 +17,7 @@ import {
   unlockCard,
   upgradeCard
 } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 import { cardFixture, customerWith, TENANT_A } from "../support/builders.js"
 import {
   CARD_NUMBER_KEY_HEX,
@@ -39,17 +40,7 @@ const tenantA = TenantId.make(TENANT_A)
 
 // ---- manageAllCards ------------------------------------------------------------------------------
 
-const cardState = fc.constantFrom(
-  { status: "ASSIGNED" },
-  { status: "ACTIVE" },
-  { status: "LOCKED", lockedFrom: "ASSIGNED" },
-  { status: "LOCKED", lockedFrom: "ACTIVE" },
-  { status: "BLOCKED" },
-  { status: "REPLACED" },
-  { status: "DAMAGED" },
-  { status: "CANCELLED" },
-  { status: "LOST_OR_STOLEN" }
-) as fc.Arbitrary<Parameters<typeof cardFixture>[2]>
+const cardState = Arbitraries.cardState()
 
 const customerCards = fc
   .array(cardState, { maxLength: 12 })

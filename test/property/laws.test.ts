@@ -6,7 +6,6 @@ import { inspect } from "node:util"
 import { Effect, Option, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import {
   AuditLog,
   activateCard,
@@ -20,6 +19,7 @@ import {
   Transactor,
   unlockCard
 } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
 
 import { differences, sameState, snapshot } from "../support/state.js"
@@ -30,13 +30,7 @@ const operation = fc.integer({ min: 0, max: useCases.length - 1 })
 const terminal = fc.constantFrom("BLOCKED", "REPLACED", "DAMAGED", "CANCELLED", "LOST_OR_STOLEN" as const)
 
 /** Luhn-valid PANs of every allowed length, on any prefix. */
-const pan = fc
-  .integer({ min: 11, max: 18 })
-  .chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }))
-  .map((digits) => {
-    const body = (digits[0] === 0 ? [4, ...digits.slice(1)] : digits).join("")
-    return body + luhnCheckDigit(body)
-  })
+const pan = Arbitraries.pan()
 
 const oneCard = (
   status: "ASSIGNED" | "ACTIVE" | "BLOCKED" | "REPLACED" | "DAMAGED" | "CANCELLED" | "LOST_OR_STOLEN",

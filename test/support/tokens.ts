@@ -22,27 +22,36 @@ import {
   type UpdateTokenResult,
   updateToken
 } from "../../src/index.js"
+import {
+  type AccountRangeFixture,
+  RANGE,
+  type TokenFixture,
+  TUR,
+  tokenFixture
+} from "../../src/testing/contract/tokenFixture.js"
 import { NOW, TENANT_A, TENANT_B, testLayer } from "./builders.js"
 import { sameState, snapshot } from "./state.js"
 
-type TenantFixture = MemoryFixture["tenants"][string]
-export type TokenFixture = NonNullable<TenantFixture["tokens"]>[number]
-export type AccountRangeFixture = NonNullable<TenantFixture["accountRanges"]>[number]
+// seed 004's example token, which the port contract stores too
+export {
+  ACCOUNT_PAN_EXPIRATION,
+  type AccountRangeFixture,
+  CARDHOLDER,
+  DIGITIZED_AT,
+  PAN,
+  PAN_REFERENCE,
+  RANGE,
+  TOKEN_EXPIRATION,
+  type TokenFixture,
+  TUR,
+  tokenFixture
+} from "../../src/testing/contract/tokenFixture.js"
 
-/** Seed 004's example values. */
-export const TUR = "DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9c"
-export const PAN = "5412345678901234"
+/** Seed 004's other example values. */
 export const NEW_PAN = "5412345678908888"
 export const EXPIRATION = "1215"
-/** The example token's own expiry, which no update changes. */
-export const TOKEN_EXPIRATION = "0928"
-/** The expiry of the example token's account PAN before an update. */
-export const ACCOUNT_PAN_EXPIRATION = "0827"
-/** The example token's `primaryAccountNumberUniqueReference`: the token service's name for PAN. */
-export const PAN_REFERENCE = "FPANRL00000000010906ca58f5eb4e1a2f6b0d"
 export const SEQUENCE = "3"
 export const PRODUCT_CONFIG = "ANYGOLD101"
-export const CARDHOLDER = "20000587525"
 export const COMMENT = "Update gold artwork"
 export const AUDIT_INFO = {
   userId: "agent-7",
@@ -53,51 +62,10 @@ export const AUDIT_INFO = {
 
 /** A PAN of the same tenant outside the example's account range. */
 export const FOREIGN_PAN = "5499990000001234"
-/** The example PANs' account range: the 6-digit prefix 541234. */
-export const RANGE: AccountRangeFixture = { low: "541234", high: "541234" }
 export const FOREIGN_RANGE: AccountRangeFixture = { low: "549999", high: "549999" }
-export const DIGITIZED_AT = "2025-12-01T08:00:00.000Z"
 
 /** A 48-character tokenUniqueReference, distinct per serial. */
 export const turFor = (serial: number): string => `DWSPMC${String(serial).padStart(42, "0")}`
-
-/** An ACTIVE token on the example PAN, held by the example cardholder, in an Apple Pay wallet. */
-export const tokenFixture = (
-  tokenUniqueReference: string,
-  overrides: Partial<TokenFixture> = {}
-): TokenFixture => ({
-  tokenUniqueReference,
-  accountPan: PAN,
-  panUniqueReference: PAN_REFERENCE,
-  cardholderId: CARDHOLDER,
-  tokenSuffix: "4321",
-  expirationDate: TOKEN_EXPIRATION,
-  accountPanExpirationDate: ACCOUNT_PAN_EXPIRATION,
-  accountPanSequenceNumber: "1",
-  productConfigurationId: "ANYSILV01",
-  statusDateTime: DIGITIZED_AT,
-  wallet: {
-    walletId: "103",
-    tokenRequestorId: "50110030273",
-    tokenRequestorName: "APPLE PAY",
-    tokenRequestorConsumerFacingEntityName: "Apple Pay",
-    paymentAppInstanceId: "PAI0000000001"
-  },
-  devices: [{ deviceId: "D0001", deviceName: "Ada's phone", deviceType: "PHONE", secureElementId: "SE0001" }],
-  provisioning: {
-    correlationId: "COR0001",
-    digitizationRequestDateTime: DIGITIZED_AT,
-    finalTokenizationDecision: "APPROVED",
-    provisioningStatusCode: "S",
-    provisioningStatusDescription: "Provisioning successful",
-    storageTechnology: "DEVICE_MEMORY",
-    tokenActivatedDateTime: DIGITIZED_AT,
-    tokenAssuranceLevel: "2",
-    tokenType: "CLOUD",
-    tokenDeletedFromConsumerApp: "false"
-  },
-  ...overrides
-})
 
 /** Tenants with their tokens; every tenant gets the example account range unless told otherwise. */
 export const tokenFixtureOf = (

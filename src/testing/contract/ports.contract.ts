@@ -1,7 +1,9 @@
 /**
- * The contract every adapter keeps: the same suite runs against the memory adapter now, and against
- * each later adapter (PostgreSQL). It speaks only through the ports; the adapter is handed a
- * fixture to store before each test.
+ * The contract every adapter keeps: the same suite runs against the memory adapter and against each
+ * host's own adapter. It speaks only through the ports; the adapter is handed a fixture to store
+ * before each test.
+ *
+ * @since 0.1.0
  */
 import { cardsContract } from "./cards.contract.js"
 import { catalogContract } from "./catalog.contract.js"
@@ -15,6 +17,14 @@ import { transactorContract } from "./transactor.contract.js"
 
 export type { MakeLayer, Ports } from "./support.js"
 
+/**
+ * The whole port contract: registers, with vitest's `describe` and `it`, every test of every part
+ * (cards and audit, customers, transactions, the issuer, orders and catalog, keys and policy, reads
+ * for update, concurrent use cases), each suite named after `name`. Call it at the top level of a
+ * test file. Every run of a test builds `makeLayer(fixture)` anew, for that run's fixture.
+ *
+ * @category contracts
+ */
 export const portsContract = (name: string, makeLayer: MakeLayer) => {
   cardsContract(name, makeLayer)
   customersContract(name, makeLayer)

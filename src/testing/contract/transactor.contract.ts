@@ -5,9 +5,19 @@
  */
 import { Deferred, Effect, Fiber, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { AuditLog, CardRepository, KitNo, StoreError, Transactor } from "../../src/index.js"
+import { KitNo } from "../../domain/ground/Identifiers.js"
+import { StoreError } from "../../domain/ground/StoreError.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, card, event, type MakeLayer, runner } from "./support.js"
 
+/**
+ * The contract of Transactor: all of a transaction's writes or none, uncommitted writes private, a nested
+ * transaction a savepoint. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const transactorContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

@@ -5,27 +5,22 @@
  */
 import { Effect, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import {
-  AccountNo,
-  type Card,
-  CardIssuer,
-  CardRepository,
-  EntityId,
-  type IssuedIdentity,
-  KitNo,
-  luhnValid,
-  StoreError,
-  Transactor
-} from "../../src/index.js"
-import { panFor } from "../support/builders.js"
+import { panForSerial } from "../../adapters/memory/FixtureBuilder.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import type { Card } from "../../domain/card/Card.js"
+import { AccountNo, EntityId, KitNo } from "../../domain/ground/Identifiers.js"
+import { luhnValid } from "../../domain/ground/Pan.js"
+import { StoreError } from "../../domain/ground/StoreError.js"
+import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, type MakeLayer, runner } from "./support.js"
 
 const ENTITY = "E1"
 const ACCOUNT = 1
 /** The memory issuer's first serial: its first candidate kitNo is taken, so it must pass over it. */
 const TAKEN_KIT = "4240200000"
-const TAKEN_PAN = panFor(1)
+const TAKEN_PAN = panForSerial(1)
 const BINS = ["608040", "65243100"] as const
 
 const fixture: MemoryFixture = {
@@ -95,6 +90,12 @@ const expectUnique = (cards: ReadonlyArray<Card>) => {
   expect(new Set(cards.map((c) => Redacted.value(c.pan))).size).toBe(cards.length)
 }
 
+/**
+ * The contract of CardIssuer: inside the caller's transaction, kitNos and Luhn-valid PANs on the BIN, never
+ * twice and never an existing card's; a rolled-back issue keeps nothing. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const issuerContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

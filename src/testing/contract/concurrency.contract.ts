@@ -6,47 +6,70 @@
  */
 import { Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import type { MemoryFixture } from "../../src/adapters/memory/index.js"
 import {
-  type AuditEvent,
-  AuditLog,
-  CardOrderRepository,
-  CardRepository,
-  CustomerRepository,
-  cancelCardOrder,
-  EntityId,
-  lockCard,
-  manageAllCards,
-  replaceCard,
-  TenantId,
-  unlockCard,
-  upgradeCard
-} from "../../src/index.js"
-import { CARD_NUMBER_KEY_HEX } from "../support/kitManager.js"
-import { activeCard, holder, isoAt, kitNoOf, request, tenantOf } from "../support/replacement.js"
+  type AccountFixture,
+  type CardFixture,
+  type CustomerFixture,
+  cardFixture,
+  defaultCatalog,
+  tenantFixture
+} from "../../adapters/memory/FixtureBuilder.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
+import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
+import { EntityId, TenantId } from "../../domain/ground/Identifiers.js"
+import { cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
+import { manageAllCards } from "../../domain/kit/manageAllCards.js"
+import { upgradeCard } from "../../domain/kit/upgradeCard.js"
+import { replaceCard } from "../../domain/replacement/replaceCard.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { A, type MakeLayer, type Ports, runner } from "./support.js"
 
 const DAY = 86_400_000
 
+/** The kitNo of the card with this serial; the fixture builder derives its PAN from it. */
+const kitNoOf = (serial: number): string => String(4_240_180_000 + serial)
+
+/** Customer `E<n>` with account `n` holding the cards of these serials, ACTIVE unless told. */
+const holder = (
+  n: number,
+  serials: ReadonlyArray<number>,
+  account: Partial<AccountFixture> = {},
+  card: Partial<CardFixture> = {}
+): CustomerFixture => ({
+  entityId: `E${n}`,
+  mobileNo: `9${String(n).padStart(9, "0")}`,
+  branchId: "BR001",
+  accounts: [{ accountNo: n, ...account, cards: serials.map((serial) => cardFixture(kitNoOf(serial), card)) }]
+})
+
+/** Seed 003's request: replace the card of `serial` on account `n`, LOST_OR_STOLEN unless told. */
+const replacement = (n: number, serial: number, fields: { readonly newLoyaltyId?: string } = {}) => ({
+  correlationId: String(n),
+  oldLoyaltyId: Number(kitNoOf(serial)),
+  status: "LOST_OR_STOLEN",
+  ...fields
+})
+
 const fixture = (): MemoryFixture => {
   // the contract runs on the real clock: one replacement yesterday leaves one slot this month
-  const yesterday = isoAt(Date.now() - DAY)
+  const yesterday = new Date(Date.now() - DAY).toISOString()
   return {
     tenants: {
-      [A]: {
-        ...tenantOf([
-          holder(1, [activeCard(1), activeCard(4)]),
-          holder(2, [activeCard(6)]),
-          holder(3, [activeCard(7), activeCard(8), activeCard(9), activeCard(10)], {
-            replacements: [yesterday]
-          }),
-          holder(4, [activeCard(11)]),
-          holder(5, [activeCard(12), activeCard(13)]),
-          holder(6, [activeCard(5, { status: "ASSIGNED" })])
-        ]),
-        keys: { cardNumber: CARD_NUMBER_KEY_HEX },
-        orders: [{ orderId: "ORD5", kitNo: kitNoOf(5), branchId: "BR001", createdAt: yesterday }]
-      }
+      [A]: tenantFixture(
+        [
+          holder(1, [1, 4]),
+          holder(2, [6]),
+          holder(3, [7, 8, 9, 10], { replacements: [yesterday] }),
+          holder(4, [11]),
+          holder(5, [12, 13]),
+          holder(6, [5], {}, { status: "ASSIGNED" })
+        ],
+        { orders: [{ orderId: "ORD5", kitNo: kitNoOf(5), branchId: "BR001", createdAt: yesterday }] }
+      )
     }
   }
 }
@@ -79,6 +102,9 @@ const all = (effects: ReadonlyArray<Effect.Effect<unknown, { readonly code: stri
     )
   })
 
+/** The catalog's GOLD PHYSICAL product, which the upgrades ask for. */
+const GOLD_PHYSICAL = defaultCatalog.find((p) => p.tierType === "GOLD" && p.cardType === "PHYSICAL")!
+
 const wins = (results: ReadonlyArray<Result.Result<unknown, unknown>>) =>
   results.filter(Result.isSuccess).length
 
@@ -100,6 +126,13 @@ const statusOf = (entityId: string) =>
     (cards) => Object.fromEntries(cards.map((c) => [c.kitNo, c.status]))
   )
 
+/**
+ * The contract of The use cases racing on the same rows (LOCK and UNLOCK, bulk and single operations, the last
+ * replacement of the month, one newLoyaltyId, upgrades, order cancellations) behave as in some
+ * serial order. Runs on the real clock. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 
@@ -144,7 +177,7 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
     it("replacements racing for the account's last slot of the month: exactly one wins", async () => {
       const { answers, status } = await run(
         Effect.gen(function* () {
-          const results = yield* all([7, 8, 9, 10].map((serial) => replaceCard(A, request(3, serial))))
+          const results = yield* all([7, 8, 9, 10].map((serial) => replaceCard(A, replacement(3, serial))))
           return {
             answers: results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)),
             status: yield* statusOf("E3")
@@ -161,8 +194,8 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
       const answers = await run(
         Effect.gen(function* () {
           const results = yield* all([
-            replaceCard(A, request(2, 6, { newLoyaltyId: "7000000001" })),
-            replaceCard(A, request(4, 11, { newLoyaltyId: "7000000001" }))
+            replaceCard(A, replacement(2, 6, { newLoyaltyId: "7000000001" })),
+            replaceCard(A, replacement(4, 11, { newLoyaltyId: "7000000001" }))
           ])
           return results.map((r) => (Result.isSuccess(r) ? "OK" : r.failure.code)).sort()
         }),
@@ -180,7 +213,7 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
               upgradeCard(A, {
                 entityId: "E1",
                 kitNo,
-                kitInfo: [{ cardType: "PHYSICAL", plasticCode: "4570", tierType: "GOLD" }]
+                kitInfo: [{ cardType: "PHYSICAL", plasticCode: GOLD_PHYSICAL.plasticCode, tierType: "GOLD" }]
               })
             )
           )

@@ -4,9 +4,19 @@
  */
 import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import { AccountNo, AuditLog, CardRepository, EntityId, KitNo, Transactor } from "../../src/index.js"
+import { AccountNo, EntityId, KitNo } from "../../domain/ground/Identifiers.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, B, card, event, type MakeLayer, runner } from "./support.js"
 
+/**
+ * The contract of CardRepository and AuditLog: rows round-trip by kitNo, customer and account in kitNo order,
+ * a taken kitNo or PAN is a `DuplicateKey` that stores nothing of the batch, tenants stay apart, and
+ * audit events come back in the order appended. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const cardsContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

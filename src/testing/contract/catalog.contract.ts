@@ -4,21 +4,15 @@
  */
 import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import {
-  BranchId,
-  type CardOrder,
-  CardOrderRepository,
-  CardRepository,
-  CustomerRepository,
-  EntityId,
-  KitNo,
-  OrderId,
-  type Product,
-  ProductCatalog,
-  TenantId,
-  Transactor
-} from "../../src/index.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { BranchId, EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
+import { type CardOrder, OrderId } from "../../domain/kit/CardOrder.js"
+import type { Product } from "../../domain/product/Product.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { ProductCatalog } from "../../ports/ProductCatalog.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, B, card, customer, type MakeLayer, runner } from "./support.js"
 
 const order = (orderId: string, kitNo: string, fields: Partial<CardOrder> = {}): CardOrder => ({
@@ -79,6 +73,12 @@ const catalogFixture: MemoryFixture = {
   }
 }
 
+/**
+ * The contract of CardOrderRepository and ProductCatalog: orders round-trip by orderId, products and tier
+ * ladders are read per tenant, and no tenant sees another's. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const catalogContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

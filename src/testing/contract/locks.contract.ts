@@ -7,29 +7,21 @@
  */
 import { DateTime, Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
-import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import { makeAccountPan } from "../../src/domain/token/AccountPan.js"
-import {
-  AccountNo,
-  AccountPanDigits,
-  AuditLog,
-  type Card,
-  CardholderId,
-  type CardOrder,
-  CardOrderRepository,
-  CardRepository,
-  CustomerRepository,
-  EntityId,
-  KitNo,
-  OrderId,
-  type Token,
-  TokenRepository,
-  TokenUniqueReference,
-  Transactor
-} from "../../src/index.js"
-import { cardFixture } from "../support/builders.js"
-import { CARDHOLDER, PAN, RANGE, TUR, tokenFixture } from "../support/tokens.js"
+import { cardFixture } from "../../adapters/memory/FixtureBuilder.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import type { Card } from "../../domain/card/Card.js"
+import { AccountNo, EntityId, KitNo } from "../../domain/ground/Identifiers.js"
+import { type CardOrder, OrderId } from "../../domain/kit/CardOrder.js"
+import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
+import { CardholderId, type Token, TokenUniqueReference } from "../../domain/token/Token.js"
+import { AuditLog } from "../../ports/AuditLog.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { TokenRepository } from "../../ports/TokenRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, type MakeLayer, runner } from "./support.js"
+import { CARDHOLDER, PAN, RANGE, TUR, tokenFixture } from "./tokenFixture.js"
 
 const RACERS = 12
 const ENTITY = "E1"
@@ -48,7 +40,7 @@ const fixture: MemoryFixture = {
           accounts: [
             {
               accountNo: ACCOUNT,
-              cards: [cardFixture(K1, 1, { status: "ACTIVE" }), cardFixture("K2", 2, { status: "ACTIVE" })]
+              cards: [cardFixture(K1), cardFixture("K2")]
             }
           ]
         }
@@ -108,6 +100,12 @@ const race = <S, E, R>(read: Effect.Effect<S, E, R>, write: (seen: S) => Effect.
 const alternating = (first: string, other: string) =>
   Array.from({ length: RACERS }, (_, i) => (i % 2 === 0 ? first : other))
 
+/**
+ * The contract of The `…ForUpdate` reads of CardRepository, CustomerRepository, CardOrderRepository and
+ * TokenRepository: transactions that read a row for update and write it take turns. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const locksContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

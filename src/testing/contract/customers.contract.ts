@@ -5,15 +5,11 @@
  */
 import { DateTime, Effect, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  type Account,
-  AccountNo,
-  CustomerRepository,
-  EntityId,
-  MobileNo,
-  StoreError,
-  Transactor
-} from "../../src/index.js"
+import type { Account } from "../../domain/customer/Customer.js"
+import { AccountNo, EntityId, MobileNo } from "../../domain/ground/Identifiers.js"
+import { StoreError } from "../../domain/ground/StoreError.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { Transactor } from "../../ports/Transactor.js"
 import { A, B, customer, type MakeLayer, runner } from "./support.js"
 
 const account = (accountNo: number, entityId: string, fields: Partial<Account> = {}): Account => ({
@@ -31,6 +27,12 @@ const replacedAt = (...instants: ReadonlyArray<string>) => instants.map((i) => D
 const plain = (found: Option.Option<Account>) =>
   Option.map(found, (a) => ({ ...a, replacements: a.replacements.map(DateTime.formatIso) }))
 
+/**
+ * The contract of CustomerRepository: customers by entityId and mobileNo, accounts with every field, within
+ * their tenant only, nothing stored by a failed transaction. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const customersContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

@@ -4,15 +4,10 @@
  */
 import { Effect, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import type { MemoryFixture } from "../../src/adapters/memory/index.js"
-import {
-  defaultPolicy,
-  type KeyPurpose,
-  TenantId,
-  TenantKeyMissing,
-  TenantKeys,
-  TenantPolicy
-} from "../../src/index.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { TenantId } from "../../domain/ground/Identifiers.js"
+import { type KeyPurpose, TenantKeyMissing, TenantKeys } from "../../ports/TenantKeys.js"
+import { defaultPolicy, TenantPolicy } from "../../ports/TenantPolicy.js"
 import { A, B, type MakeLayer, runner } from "./support.js"
 
 /** A distinct 32-byte key per (tenant, purpose): every byte is `seed`. */
@@ -26,6 +21,12 @@ const fixture: MemoryFixture = {
   }
 }
 
+/**
+ * The contract of TenantKeys and TenantPolicy: one key per tenant and purpose, `TenantKeyMissing` when not
+ * provisioned; the default policy unless the tenant overrides it. Registers its tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
 export const settingsContract = (name: string, makeLayer: MakeLayer) => {
   const run = runner(makeLayer)
 

@@ -1,0 +1,361 @@
+/**
+ * The arbitraries of card-lifecycle/testing give what the library accepts: every identifier decodes
+ * with its schema, every fixture with `layer` (all of its cards stored), every request with its use
+ * case's schema, and the use cases take the requests made for a fixture's cards without a
+ * ValidationError.
+ */
+import { Effect, Redacted, Result } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import {
+  type CustomerFixture,
+  defaultCatalog,
+  layer,
+  type MemoryFixture,
+  MemoryState,
+  type TenantFixture
+} from "../../src/adapters/memory/index.js"
+import { CardType, ExpDate } from "../../src/domain/card/Card.js"
+import { CardOperation, CardStatus, LockableStatus } from "../../src/domain/card/CardStatus.js"
+import { CardStatusRequest, lockCard } from "../../src/domain/card/changeCardStatus.js"
+import {
+  AccountNo,
+  BranchId,
+  EntityId,
+  KitNo,
+  MobileNo,
+  TenantId
+} from "../../src/domain/ground/Identifiers.js"
+import { PanDigits } from "../../src/domain/ground/Pan.js"
+import { decodeWith } from "../../src/domain/ground/Validation.js"
+import { OrderId } from "../../src/domain/kit/CardOrder.js"
+import { CancelCardOrderRequest, cancelCardOrder } from "../../src/domain/kit/cancelCardOrder.js"
+import { ManageAllCardsRequest, manageAllCards } from "../../src/domain/kit/manageAllCards.js"
+import { UpgradeCardRequest, upgradeCard } from "../../src/domain/kit/upgradeCard.js"
+import { ReplaceCardRequest, replaceCard } from "../../src/domain/replacement/replaceCard.js"
+import { Arbitraries } from "../../src/testing/index.js"
+
+/** The value decodes with the schema, excess fields refused; else the test fails with every issue. */
+const decodes = <S extends Parameters<typeof decodeWith>[0]>(schema: S, value: unknown): void => {
+  const result = Effect.runSync(Effect.result(decodeWith(schema)(value)))
+  if (Result.isFailure(result)) throw new Error(`${JSON.stringify(value)}: ${result.failure.message}`)
+}
+
+const cardsOf = (customers: ReadonlyArray<CustomerFixture>) =>
+  customers.flatMap((c) => (c.accounts ?? []).flatMap((a) => a.cards ?? []))
+
+/** Builds `layer` over the fixture (which decodes it) and reads back every tenant's state. */
+const stored = (fixture: MemoryFixture) =>
+  Effect.runPromise(
+    Effect.provide(
+      Effect.flatMap(MemoryState, (state) => state.snapshot),
+      layer(fixture)
+    )
+  )
+
+/** A use case's outcome: "OK", or the tag of its error. */
+const outcomeOf = (program: Effect.Effect<unknown, { readonly _tag: string }>) =>
+  Effect.runPromise(Effect.result(program)).then((r) => (Result.isSuccess(r) ? "OK" : r.failure._tag))
+
+const TENANT = "ACME_BANK"
+
+/** The tenant, its first customer's first card made ACTIVE. */
+const withFirstCardActive = (tenant: TenantFixture): TenantFixture => {
+  const [customer, ...customers] = tenant.customers ?? []
+  const [account, ...accounts] = customer?.accounts ?? []
+  const [first, ...cards] = account?.cards ?? []
+  if (customer === undefined || account === undefined || first === undefined)
+    throw new Error("expected a customer with a card")
+  const { lockedFrom: _, ...active } = { ...first, status: "ACTIVE" as const }
+  return {
+    ...tenant,
+    customers: [
+      { ...customer, accounts: [{ ...account, cards: [active, ...cards] }, ...accounts] },
+      ...customers
+    ]
+  }
+}
+
+const withCard = Arbitraries.customerFixture({ maxAccounts: 2, maxCards: 3 }).filter(
+  (c) => (c.accounts?.[0]?.cards?.length ?? 0) > 0
+)
+
+describe("identifiers", () => {
+  const cases = [
+    ["tenantId", Arbitraries.tenantId(), TenantId],
+    ["entityId", Arbitraries.entityId(), EntityId],
+    ["kitNo", Arbitraries.kitNo(), KitNo],
+    ["loyaltyId", Arbitraries.loyaltyId(), KitNo],
+    ["mobileNo", Arbitraries.mobileNo(), MobileNo],
+    ["accountNo", Arbitraries.accountNo(), AccountNo],
+    ["branchId", Arbitraries.branchId(), BranchId],
+    ["orderId", Arbitraries.orderId(), OrderId],
+    ["pan", Arbitraries.pan(), PanDigits],
+    ["cardStatus", Arbitraries.cardStatus(), CardStatus],
+    ["cardOperation", Arbitraries.cardOperation(), CardOperation],
+    ["expDate", Arbitraries.expDate(), ExpDate]
+  ] as const
+  for (const [name, arbitrary, schema] of cases) {
+    it(`${name} decodes with its schema`, () => {
+      fc.assert(
+        fc.property(arbitrary as fc.Arbitrary<unknown>, (value) => decodes(schema, value)),
+        { numRuns: 300 }
+      )
+    })
+  }
+
+  it("loyaltyId survives the trip through a JSON number", () => {
+    fc.assert(
+      fc.property(Arbitraries.loyaltyId(), (id) => {
+        expect(String(Number(id))).toBe(id)
+      })
+    )
+  })
+})
+
+describe("pan", () => {
+  it("gives Luhn-valid PANs of 12-19 digits without a leading zero", () => {
+    fc.assert(
+      fc.property(Arbitraries.pan(), (pan) => {
+        expect(pan).toMatch(/^[1-9][0-9]{11,18}$/)
+        decodes(PanDigits, pan)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("keeps to the BIN and the lengths asked for", () => {
+    const asked = fc
+      .record({
+        bin: fc.stringMatching(/^[0-9]{6}$|^[0-9]{8}$/),
+        minLength: fc.integer({ min: 12, max: 19 })
+      })
+      .chain(({ bin, minLength }) =>
+        fc.record({
+          bin: fc.constant(bin),
+          minLength: fc.constant(minLength),
+          maxLength: fc.integer({ min: minLength, max: 19 })
+        })
+      )
+    fc.assert(
+      fc.property(
+        asked.chain((c) => fc.tuple(fc.constant(c), Arbitraries.pan(c))),
+        ([{ bin, minLength, maxLength }, pan]) => {
+          expect(pan.startsWith(bin)).toBe(true)
+          expect(pan.length).toBeGreaterThanOrEqual(minLength)
+          expect(pan.length).toBeLessThanOrEqual(maxLength)
+          decodes(PanDigits, pan)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("refuses a BIN that is not digits, or leaves no length", () => {
+    expect(() => Arbitraries.pan({ bin: "60804A" })).toThrow(RangeError)
+    expect(() => Arbitraries.pan({ bin: "608040", minLength: 20 })).toThrow(RangeError)
+    expect(() => Arbitraries.pan({ minLength: 16, maxLength: 15 })).toThrow(RangeError)
+  })
+})
+
+describe("cards", () => {
+  it("cardState gives lockedFrom exactly with LOCKED, and reaches every status", () => {
+    const seen = new Set<string>()
+    fc.assert(
+      fc.property(Arbitraries.cardState(), ({ status, lockedFrom }) => {
+        seen.add(`${status}/${lockedFrom}`)
+        decodes(CardStatus, status)
+        expect(status === "LOCKED").toBe(lockedFrom !== undefined)
+        if (lockedFrom !== undefined) decodes(LockableStatus, lockedFrom)
+      }),
+      { numRuns: 300 }
+    )
+    expect(seen.size).toBe(9)
+  })
+
+  it("card gives Card models whose every field decodes", () => {
+    fc.assert(
+      fc.property(Arbitraries.card(), (card) => {
+        decodes(KitNo, card.kitNo)
+        decodes(EntityId, card.entityId)
+        decodes(AccountNo, card.accountNo)
+        decodes(CardType, card.cardType)
+        decodes(ExpDate, card.expDate)
+        decodes(CardStatus, card.status)
+        decodes(PanDigits, Redacted.value(card.pan))
+        expect(Redacted.isRedacted(card.pan)).toBe(true)
+        expect(card.status === "LOCKED").toBe(card.lockedFrom !== undefined)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("cardFixture gives cards that a tenant's fixture stores", async () => {
+    await fc.assert(
+      fc.asyncProperty(Arbitraries.cardFixture(), async (card) => {
+        const state = await stored({
+          tenants: {
+            [TENANT]: {
+              customers: [
+                {
+                  entityId: "E1",
+                  mobileNo: "9876543210",
+                  branchId: "BR1",
+                  accounts: [{ accountNo: 1, cards: [card] }]
+                }
+              ]
+            }
+          }
+        })
+        expect(state[TENANT]?.cards.map((c) => c.kitNo)).toEqual([card.kitNo])
+      })
+    )
+  })
+})
+
+describe("customers and fixtures", () => {
+  it("customerFixtures decode with layer, every card stored", async () => {
+    await fc.assert(
+      fc.asyncProperty(Arbitraries.customerFixtures({ maxCustomers: 6, maxCards: 4 }), async (customers) => {
+        const state = await stored({ tenants: { [TENANT]: { customers } } })
+        expect(state[TENANT]?.customers).toHaveLength(customers.length)
+        expect(state[TENANT]?.cards).toHaveLength(cardsOf(customers).length)
+      })
+    )
+  })
+
+  it("customerFixtures keep PANs unique on a BIN that leaves few of them", async () => {
+    // a 15-digit prefix leaves 1 PAN of 16 digits, 10 of 17, 100 of 18: drawn freely, they collide
+    const narrow = [{ ...defaultCatalog[0]!, bin: "608040000000000" }]
+    await fc.assert(
+      fc.asyncProperty(Arbitraries.customerFixtures({ catalog: narrow, maxCards: 3 }), async (customers) => {
+        const state = await stored({ tenants: { [TENANT]: { customers } } })
+        expect(state[TENANT]?.cards).toHaveLength(cardsOf(customers).length)
+      })
+    )
+  })
+
+  it("fixture decodes with layer: every tenant, customer and card stored", async () => {
+    await fc.assert(
+      fc.asyncProperty(Arbitraries.fixture({ maxTenants: 3 }), async (fixture) => {
+        const state = await stored(fixture)
+        for (const [tenant, content] of Object.entries(fixture.tenants)) {
+          decodes(TenantId, tenant)
+          expect(state[tenant]?.customers).toHaveLength(content.customers?.length ?? 0)
+          expect(state[tenant]?.cards).toHaveLength(cardsOf(content.customers ?? []).length)
+        }
+      })
+    )
+  })
+})
+
+describe("requests", () => {
+  it("cardStatusRequest, manageAllCardsRequest, replaceCardRequest and cancelCardOrderRequest decode with their schemas", () => {
+    fc.assert(
+      fc.property(
+        Arbitraries.cardStatusRequest(),
+        Arbitraries.manageAllCardsRequest(),
+        Arbitraries.replaceCardRequest(),
+        Arbitraries.cancelCardOrderRequest(),
+        (status, bulk, replacement, cancellation) => {
+          decodes(CardStatusRequest, status)
+          decodes(ManageAllCardsRequest, bulk)
+          expect("entityId" in bulk || "mobileNo" in bulk).toBe(true)
+          decodes(ReplaceCardRequest, replacement)
+          decodes(CancelCardOrderRequest, cancellation)
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("a status change or a bulk operation on a fixture's customer is never refused as invalid input", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        withCard.chain((customer) =>
+          fc.tuple(
+            fc.constant(customer),
+            Arbitraries.cardStatusRequest({ kitNo: customer.accounts![0]!.cards![0]!.kitNo }),
+            Arbitraries.manageAllCardsRequest({ customer })
+          )
+        ),
+        async ([customer, single, bulk]) => {
+          const ports = layer({ tenants: { [TENANT]: { customers: [customer] } } })
+          const outcomes = await Promise.all([
+            outcomeOf(Effect.provide(lockCard(TENANT, single), ports)),
+            outcomeOf(Effect.provide(manageAllCards(TENANT, bulk), ports))
+          ])
+          expect(outcomes[0]).toMatch(/^(OK|InvalidStatusTransition)$/)
+          expect(outcomes[1]).toBe("OK")
+        }
+      )
+    )
+  })
+
+  it("upgradeCardRequest for a fixture's ACTIVE card is carried out", async () => {
+    const tenantWithCard = Arbitraries.tenantFixture({ minCustomers: 1, maxCustomers: 1 })
+      .filter((t) => (t.customers?.[0]?.accounts?.[0]?.cards?.length ?? 0) > 0)
+      .map(withFirstCardActive)
+    await fc.assert(
+      fc.asyncProperty(
+        tenantWithCard.chain((tenant) => {
+          const customer = tenant.customers![0]!
+          const card = customer.accounts![0]!.cards![0]!
+          return fc.tuple(
+            fc.constant(tenant),
+            Arbitraries.upgradeCardRequest({ ...card, entityId: customer.entityId })
+          )
+        }),
+        async ([tenant, request]) => {
+          decodes(UpgradeCardRequest, request)
+          const ports = layer({ tenants: { [TENANT]: tenant } })
+          expect(await outcomeOf(Effect.provide(upgradeCard(TENANT, request), ports))).toBe("OK")
+        }
+      )
+    )
+  })
+
+  it("upgradeCardRequest refuses a card no product upgrades", () => {
+    const card = { entityId: "E1", kitNo: "K1", productId: "X", tierType: "DIAMOND" }
+    expect(() => Arbitraries.upgradeCardRequest(card)).toThrow(RangeError)
+  })
+
+  it("replaceCardRequest for a fixture's account and card passes validation", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        Arbitraries.customerFixture({ kitNo: Arbitraries.loyaltyId() })
+          .filter((c) => (c.accounts?.[0]?.cards?.length ?? 0) > 0)
+          .chain((customer) => {
+            const account = customer.accounts![0]!
+            return fc.tuple(
+              fc.constant(customer),
+              Arbitraries.replaceCardRequest({
+                accountNo: account.accountNo,
+                kitNo: account.cards![0]!.kitNo
+              })
+            )
+          }),
+        async ([customer, request]) => {
+          const fixture = { tenants: { [TENANT]: { customers: [customer] } } }
+          const outcome = await outcomeOf(Effect.provide(replaceCard(TENANT, request), layer(fixture)))
+          expect(outcome).not.toBe("ValidationError")
+        }
+      )
+    )
+    expect(() => Arbitraries.replaceCardRequest({ kitNo: "K1" })).toThrow(RangeError)
+  })
+
+  it("cancelCardOrderRequest for an order passes validation, and names that order", async () => {
+    const forOrder = fc
+      .record({ orderId: Arbitraries.orderId(), branchId: Arbitraries.branchId() })
+      .chain((order) => fc.tuple(fc.constant(order), Arbitraries.cancelCardOrderRequest(order)))
+    await fc.assert(
+      fc.asyncProperty(forOrder, async ([order, request]) => {
+        expect(request).toMatchObject(order)
+        // an empty store: the request gets as far as looking the order up
+        const outcome = await outcomeOf(Effect.provide(cancelCardOrder(TENANT, request), layer()))
+        expect(outcome).toBe("CardOrderNotFound")
+      })
+    )
+  })
+})
