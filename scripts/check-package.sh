@@ -99,4 +99,6 @@ JS
 echo "types:   ok"
 NO_COLOR=1 "$node" node_modules/vitest/vitest.mjs run > vitest.log 2>&1 || { cat vitest.log; exit 1; }
 echo "vitest:  $(sed -E 's/\x1b\[[0-9;]*m//g' vitest.log | grep -E '^ *(Test Files|Tests) ' | sed -E 's/^ +//; s/ +/ /g' | paste -sd ';' -)"
+# the examples of README.md and docs/embedding.md, as written, against the installed tarball
+"$node" "$root/node_modules/tsx/dist/cli.mjs" "$root/scripts/examples.ts" "$scratch"
 echo "packed:  $(tar -tzf "$tarball" | sed 's#^package/##' | grep -v '^dist/' | tr '\n' ' ')+ dist/ ($(tar -tzf "$tarball" | grep -c '^package/dist/') files)"
