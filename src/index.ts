@@ -112,7 +112,15 @@ export {
   PanFromString
 } from "./domain/ground/Pan.js"
 export { DuplicateKey, IdentifiersExhausted, StoreError, UniqueKey } from "./domain/ground/StoreError.js"
-export { type FieldIssue, ValidationError } from "./domain/ground/Validation.js"
+export {
+  boundedArray,
+  boundedStruct,
+  type FieldIssue,
+  MAX_KEYS,
+  MAX_REPORTED_ISSUES,
+  ValidationError,
+  validationError
+} from "./domain/ground/Validation.js"
 export {
   BranchId,
   type CardOrder,
@@ -152,6 +160,7 @@ export {
 } from "./domain/kit/UpgradePlan.js"
 export {
   KitInfoEntry,
+  MAX_KIT_INFO_ENTRIES,
   type UpgradeCardPorts,
   UpgradeCardRequest,
   type UpgradeCardResult,
@@ -171,6 +180,7 @@ export {
 } from "./domain/pin/SetPinRules.js"
 export {
   ExpiryDateMmyy,
+  MAX_PIN_BLOCK_CHARS,
   PinBlockEnvelope,
   type SetPinPorts,
   SetPinRequest,

@@ -96,10 +96,10 @@ describe("upgradeCard refuses", () => {
     expect(await refusal(request)).toEqual(new DuplicateCardType({ cardType: "PHYSICAL" }))
   })
 
-  it("more than two entries", async () => {
+  it("more than two entries, as a bad kitInfo field", async () => {
     const gold = entryFor(productOf("GOLD", "PHYSICAL"))
     expect(await refusal(upgradeTo(gold, entryFor(productOf("GOLD", "VIRTUAL")), gold))).toEqual(
-      new KitInfoCountOutOfRange({ count: 3 })
+      new ValidationError({ issues: [{ path: "kitInfo", message: "must hold at most 2 entries" }] })
     )
   })
 
