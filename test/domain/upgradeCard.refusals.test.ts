@@ -103,6 +103,16 @@ describe("upgradeCard refuses", () => {
     )
   })
 
+  it("a 5 MB kitInfo of a million nulls, with one small error and no entry decoded", async () => {
+    const body = `{"entityId":"676165","kitNo":"4561789","kitInfo":[${"null,".repeat(999_999)}null]}`
+    expect(body.length).toBeGreaterThan(5_000_000)
+    const error = await refusal(JSON.parse(body))
+    expect(error).toEqual(
+      new ValidationError({ issues: [{ path: "kitInfo", message: "must hold at most 2 entries" }] })
+    )
+    expect(JSON.stringify(error).length).toBeLessThan(256)
+  })
+
   it("an empty kitInfo", async () => {
     expect(await refusal(upgradeTo())).toEqual(new KitInfoCountOutOfRange({ count: 0 }))
   })
