@@ -143,10 +143,15 @@ const badRequest = fc.constantFrom(...shapes).chain((shape) =>
   fc.record({
     shape: fc.constant(shape),
     bad: fc.subarray([...shape.bad]),
-    unknown: fc.uniqueArray(
-      fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.stringMatching(/^[0-9]{9,40}$/)),
-      { maxLength: 45 }
-    )
+    // as many unknown keys as the whole range asks for: fast-check's arrays are short by default
+    unknown: fc
+      .integer({ min: 0, max: 45 })
+      .chain((n) =>
+        fc.uniqueArray(
+          fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.stringMatching(/^[0-9]{9,40}$/)),
+          { minLength: n, maxLength: n }
+        )
+      )
   })
 )
 
