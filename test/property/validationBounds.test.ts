@@ -186,4 +186,29 @@ describe("a ValidationError's size", () => {
       { numRuns: 300 }
     )
   })
+
+  it("shows an unknown key cut after 32 characters, masked as masking the whole key would mask it", async () => {
+    // the model: every run of 9 or more digits (a space or dash between two of them) masked in the
+    // whole key, then the first 32 characters kept
+    const model = (key: string) => {
+      const masked = key.replace(/[0-9](?:[ -]?[0-9]){8,}/g, (run) => run.replace(/[0-9]/g, "X"))
+      return key.length <= 32 ? masked : `${masked.slice(0, 32)}…`
+    }
+    const piece = fc.oneof(
+      fc.stringMatching(/^[0-9]{1,30}$/),
+      fc.constantFrom(" ", "-", "x", "--", "  "),
+      fc.string({ maxLength: 8 })
+    )
+    const key = fc.array(piece, { minLength: 1, maxLength: 30 }).map((pieces) => pieces.join(""))
+    await fc.assert(
+      fc.asyncProperty(
+        key.filter((k) => k !== "" && k !== "kitNo" && k !== "__proto__"),
+        async (unknownKey) => {
+          const error = await errorOf(lockCard as UseCase, { kitNo: "4240181652", [unknownKey]: null })
+          expect(error.issues).toEqual([{ path: model(unknownKey), message: UNKNOWN_KEY }])
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
 })

@@ -136,16 +136,18 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1({
 
 /**
  * A path names fields, but an unknown key is caller data: a long digit run in it could be a PAN
- * sent as a key, so it is masked like one, and a long key is cut. The first 256 characters are
- * enough to mask whatever of a run the first {@link MAX_SEGMENT} show.
+ * sent as a key, so it is masked like one, and a long key is cut after {@link MAX_SEGMENT}
+ * characters. A run that reaches into those shows its 9th digit within 16 more characters (one
+ * space or dash between each two digits at most), so only that window is masked.
  */
 const pathSegment = (segment: unknown): string => {
-  const masked = String(
+  const text = String(
     typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment
   )
-    .slice(0, 256)
+  const masked = text
+    .slice(0, MAX_SEGMENT + 16)
     .replace(/[0-9](?:[ -]?[0-9]){8,}/g, (digits) => digits.replace(/[0-9]/g, "X"))
-  return masked.length <= MAX_SEGMENT ? masked : `${masked.slice(0, MAX_SEGMENT)}…`
+  return text.length <= MAX_SEGMENT ? masked : `${masked.slice(0, MAX_SEGMENT)}…`
 }
 
 const issuesOf =
