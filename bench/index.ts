@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the library, in one process, printing figures and ratios.
  * `npm run bench -- lifecycle pin` runs only the named ones.
  */
+import { benchDecode } from "./decode.js"
 import { line, ratio, us } from "./harness.js"
 import { benchLifecycle } from "./lifecycle.js"
 import { benchManageAllCards } from "./manageAllCards.js"
@@ -27,7 +28,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   manageAllCards: benchManageAllCards,
   replaceCard: benchReplaceCard,
   pin: benchEnvelope,
-  setPin: benchSetPin
+  setPin: benchSetPin,
+  decode: benchDecode
 }
 
 const main = async () => {

@@ -154,6 +154,7 @@ export {
 } from "./domain/kit/UpgradePlan.js"
 export {
   KitInfoEntry,
+  MAX_KIT_INFO_ENTRIES,
   type UpgradeCardPorts,
   UpgradeCardRequest,
   type UpgradeCardResult,
@@ -168,6 +169,7 @@ export {
 } from "./domain/pin/SetPinRules.js"
 export {
   ExpiryDateMmyy,
+  MAX_PIN_BLOCK_CHARS,
   PinBlockEnvelope,
   type SetPinPorts,
   SetPinRequest,

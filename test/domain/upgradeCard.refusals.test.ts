@@ -96,11 +96,21 @@ describe("upgradeCard refuses", () => {
     expect(await refusal(request)).toEqual(new DuplicateCardType({ cardType: "PHYSICAL" }))
   })
 
-  it("more than two entries", async () => {
+  it("more than two entries, as a bad kitInfo field", async () => {
     const gold = entryFor(productOf("GOLD", "PHYSICAL"))
     expect(await refusal(upgradeTo(gold, entryFor(productOf("GOLD", "VIRTUAL")), gold))).toEqual(
-      new KitInfoCountOutOfRange({ count: 3 })
+      new ValidationError({ issues: [{ path: "kitInfo", message: "must hold at most 2 entries" }] })
     )
+  })
+
+  it("a 5 MB kitInfo of a million nulls, with one small error and no entry decoded", async () => {
+    const body = `{"entityId":"676165","kitNo":"4561789","kitInfo":[${"null,".repeat(999_999)}null]}`
+    expect(body.length).toBeGreaterThan(5_000_000)
+    const error = await refusal(JSON.parse(body))
+    expect(error).toEqual(
+      new ValidationError({ issues: [{ path: "kitInfo", message: "must hold at most 2 entries" }] })
+    )
+    expect(JSON.stringify(error).length).toBeLessThan(256)
   })
 
   it("an empty kitInfo", async () => {

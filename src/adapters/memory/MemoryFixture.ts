@@ -9,7 +9,7 @@ import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { AccountRegistration, AccountStatus } from "../../domain/customer/Customer.js"
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { PanFromString } from "../../domain/ground/Pan.js"
-import { decodeWith, ValidationError } from "../../domain/ground/Validation.js"
+import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
@@ -184,5 +184,5 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
       tables = tokens.tables
       issues.push(...tokens.issues)
     }
-    return issues.length === 0 ? Effect.succeed(tables) : Effect.fail(new ValidationError({ issues }))
+    return issues.length === 0 ? Effect.succeed(tables) : Effect.fail(validationError(issues))
   })

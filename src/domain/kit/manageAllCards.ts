@@ -96,19 +96,10 @@ const DIFFERENT_CUSTOMERS: FieldIssue = {
 const lacksSelector = (request: unknown): boolean =>
   typeof request === "object" && request !== null && !("mobileNo" in request) && !("entityId" in request)
 
-const decodeRequest = decodeTenantRequest(ManageAllCardsRequest)
-
 // DOMAIN.md §3: neither selector is a validation error, reported together with any other bad field
-const decode = (tenant: string, request: unknown) =>
-  decodeRequest(tenant, request).pipe(
-    Effect.mapError((error) =>
-      lacksSelector(request) ? new ValidationError({ issues: [...error.issues, NO_SELECTOR] }) : error
-    ),
-    Effect.filterOrFail(
-      ({ request: r }) => r.mobileNo !== undefined || r.entityId !== undefined,
-      () => new ValidationError({ issues: [NO_SELECTOR] })
-    )
-  )
+const decode = decodeTenantRequest(ManageAllCardsRequest, (request) =>
+  lacksSelector(request) ? [NO_SELECTOR] : []
+)
 
 // why the transition table refuses the operation from a status, in words for `skippedCards`
 const whySkipped = (status: CardStatus, operation: BulkOperation): string => {

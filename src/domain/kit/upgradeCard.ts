@@ -29,7 +29,7 @@ import {
 } from "../ground/Identifiers.js"
 import { type MaskedPan, maskPan } from "../ground/Pan.js"
 import { type DuplicateKey, StoreError } from "../ground/StoreError.js"
-import { decodeTenantRequest } from "../ground/Validation.js"
+import { boundedArray, boundedStruct, decodeTenantRequest } from "../ground/Validation.js"
 import { expiryDate, PlasticCode, type Product, TierType } from "../product/Product.js"
 import { type CardOrder, DeliveryAddress, type OrderId, orderIdFor } from "./CardOrder.js"
 import { checkKitInfo, chooseProducts } from "./UpgradePlan.js"
@@ -39,7 +39,7 @@ import { checkKitInfo, chooseProducts } from "./UpgradePlan.js"
  *
  * @category schemas
  */
-export const KitInfoEntry = Schema.Struct({
+export const KitInfoEntry = boundedStruct({
   aliasName: Schema.optionalKey(
     Schema.String.check(
       Schema.isPattern(/^[^\p{Cc}]{1,64}$/u, {
@@ -53,9 +53,17 @@ export const KitInfoEntry = Schema.Struct({
 })
 
 /**
+ * DOMAIN.md §4: `kitInfo` holds 1 to 2 entries. A longer one is refused as a bad field, its length
+ * checked before any entry is decoded; an empty one is `KitInfoCountOutOfRange`.
+ *
+ * @category models
+ */
+export const MAX_KIT_INFO_ENTRIES = 2
+
+/**
  * Seed 000's request, plus the audit fields every change records (DOMAIN.md §2: `changer`,
- * `channel`, `reason`, as seed 002 names them). The entry count and one-per-cardType rules are
- * checked after decoding, each with its own error.
+ * `channel`, `reason`, as seed 002 names them). The lower entry count and the one-per-cardType rule
+ * are checked after decoding, each with its own error.
  *
  * @category schemas
  */
@@ -64,7 +72,7 @@ export const UpgradeCardRequest = Schema.Struct({
   kitNo: KitNo,
   /** PERMANENT when omitted (DOMAIN.md §4). */
   deliveryAddress: Schema.optionalKey(DeliveryAddress),
-  kitInfo: Schema.Array(KitInfoEntry),
+  kitInfo: boundedArray(KitInfoEntry, MAX_KIT_INFO_ENTRIES),
   reason: Schema.optionalKey(Reason),
   changer: Schema.optionalKey(Changer),
   channel: Schema.optionalKey(Channel)

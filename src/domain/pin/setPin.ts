@@ -40,16 +40,27 @@ export const ExpiryDateMmyy = Schema.String.check(
 )
 
 /**
- * The envelope as the client sent it. Only its type is checked here: DOMAIN.md §6 makes every way it
- * can be wrong (bad Base64, wrong length, wrong tag…) the one `InvalidPinBlock`. It is held
- * `Redacted` from here on, and can never be encoded back.
+ * The most characters a `pinBlock` may hold before it is a bad field rather than a bad envelope:
+ * over four times the envelope's 56, so that every envelope of a wrong length a client could
+ * plausibly send is still the one `InvalidPinBlock`.
+ *
+ * @category models
+ */
+export const MAX_PIN_BLOCK_CHARS = 256
+
+/**
+ * The envelope as the client sent it. Only its type and an upper bound on its length are checked
+ * here: DOMAIN.md §6 makes every way it can be wrong (bad Base64, wrong length, wrong tag…) the one
+ * `InvalidPinBlock`. It is held `Redacted` from here on, and can never be encoded back.
  *
  * @category schemas
  */
-export const PinBlockEnvelope = Schema.RedactedFromValue(Schema.String, {
-  label: "pinBlock",
-  disallowEncode: true
-})
+export const PinBlockEnvelope = Schema.RedactedFromValue(
+  Schema.String.check(
+    Schema.isMaxLength(MAX_PIN_BLOCK_CHARS, { message: `must be at most ${MAX_PIN_BLOCK_CHARS} characters` })
+  ),
+  { label: "pinBlock", disallowEncode: true }
+)
 
 /**
  * `{ kitNo, pinBlock, expiryDate, channel?, changer? }`: seed 001's fields, and who asked through

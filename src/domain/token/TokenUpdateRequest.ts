@@ -6,7 +6,12 @@
  */
 import { Effect, Schema } from "effect"
 import type { TenantId } from "../ground/Identifiers.js"
-import { decodeTenantRequest, type FieldIssue, ValidationError } from "../ground/Validation.js"
+import {
+  boundedStruct,
+  decodeTenantRequest,
+  type FieldIssue,
+  type ValidationError
+} from "../ground/Validation.js"
 import { type AccountPan, AccountPanFromString } from "./AccountPan.js"
 import {
   type AccountPanSequenceNumber,
@@ -37,7 +42,7 @@ const text = (max: number) =>
  *
  * @category schemas
  */
-export const AuditInfoSchema = Schema.Struct({
+export const AuditInfoSchema = boundedStruct({
   userId: text(64).annotateKey(required),
   userName: text(128).annotateKey(required),
   organization: text(128).annotateKey(required),
@@ -57,7 +62,8 @@ export const AuditInfoSchema = Schema.Struct({
  * @category schemas
  */
 export const CommentText = Schema.String.check(
-  Schema.isMaxLength(500, { message: "must be at most 500 characters (UTF-16 code units)" }),
+  // abort: the pattern never scans a longer text
+  Schema.isMaxLength(500, { message: "must be at most 500 characters (UTF-16 code units)" }).abort(),
   Schema.isPattern(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, {
     message: "must not hold control characters other than line breaks and tabs"
   })
@@ -231,7 +237,7 @@ const toCommand = (r: typeof UpdateTokenRequest.Type): TokenUpdateCommand => ({
   auditInfo: r.auditInfo
 })
 
-const decodeFields = decodeTenantRequest(UpdateTokenRequest)
+const decodeFields = decodeTenantRequest(UpdateTokenRequest, crossFieldIssues)
 
 /**
  * Decodes the tenant and a token-update request, reporting in one `ValidationError` every field that
@@ -242,16 +248,8 @@ const decodeFields = decodeTenantRequest(UpdateTokenRequest)
 export const decodeTokenUpdate = (
   tenant: unknown,
   request: unknown
-): Effect.Effect<{ readonly tenant: TenantId; readonly command: TokenUpdateCommand }, ValidationError> => {
-  const crossField = crossFieldIssues(request)
-  return decodeFields(tenant, request).pipe(
-    Effect.catchTag("ValidationError", (e) =>
-      Effect.fail(new ValidationError({ issues: [...e.issues, ...crossField] }))
-    ),
-    Effect.flatMap((decoded) =>
-      crossField.length > 0
-        ? Effect.fail(new ValidationError({ issues: crossField }))
-        : Effect.succeed({ tenant: decoded.tenant, command: toCommand(decoded.request) })
-    )
-  )
-}
+): Effect.Effect<{ readonly tenant: TenantId; readonly command: TokenUpdateCommand }, ValidationError> =>
+  Effect.map(decodeFields(tenant, request), (decoded) => ({
+    tenant: decoded.tenant,
+    command: toCommand(decoded.request)
+  }))
