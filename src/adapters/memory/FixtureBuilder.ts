@@ -89,19 +89,23 @@ export const panForSerial = (serial: number, bin: string = defaultBin): string =
   return body + luhnCheckDigit(body)
 }
 
-/** The serial of a kitNo: its digits when it has only digits, else a stable hash of it. */
-const serialOfKitNo = (kitNo: string): number => {
-  if (/^[0-9]{1,9}$/.test(kitNo)) return Number(kitNo)
-  if (/^[0-9]+$/.test(kitNo)) return Number(kitNo.slice(-9))
+/**
+ * The serial a PAN, an account number and a mobile number are derived from: the last 9 digits of an
+ * id of digits only, else the id's 32-bit FNV-1a hash modulo 10^9. Two ids that share their last
+ * 9 digits, or whose hashes meet, get the same serial: give `pan`, `accountNo` or `mobileNo` for one
+ * of them (`layer` refuses a fixture that holds one of them twice in a tenant, naming the field).
+ */
+const serialOf = (id: string): number => {
+  if (/^[0-9]+$/.test(id)) return Number(id.slice(-9))
   let hash = 2166136261
-  for (let i = 0; i < kitNo.length; i++) hash = Math.imul(hash ^ kitNo.charCodeAt(i), 16777619) >>> 0
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619) >>> 0
   return hash % 1_000_000_000
 }
 
 /**
  * A card of the default catalog: ACTIVE, a CLASSIC PHYSICAL card of `2001_PHYSICAL`, expiring at the
- * end of July 2029, with a PAN derived from its kitNo (the last 9 digits of a numeric kitNo, a hash of
- * any other). Give `pan` to choose it; `tierType` and `cardType` pick the catalog product unless
+ * end of July 2029, with a PAN on `defaultBin` derived from its kitNo (`serialOf`: the last 9 digits
+ * of a numeric kitNo, a hash of any other). Give `pan` to choose it; `tierType` and `cardType` pick the catalog product unless
  * `productId` is given.
  *
  * @category constructors
@@ -112,7 +116,7 @@ export const cardFixture = (kitNo: string, fields: Partial<CardFixture> = {}): C
   const product = defaultCatalog.find((p) => p.tierType === tierType && p.cardType === cardType)
   return {
     kitNo,
-    pan: panForSerial(serialOfKitNo(kitNo)),
+    pan: panForSerial(serialOf(kitNo)),
     productId: product?.productId ?? `${tierType}_${cardType}`,
     tierType,
     cardType,
@@ -123,8 +127,9 @@ export const cardFixture = (kitNo: string, fields: Partial<CardFixture> = {}): C
 }
 
 /**
- * A customer with one ACTIVE, registered account holding `cards`. The account number, mobile number
- * and branch have defaults derived from the entityId; give them in `fields` to choose them.
+ * A customer with one ACTIVE, registered account holding `cards`. Its account number
+ * (1 000 000 000 + the serial), mobile number (`9` and the serial's 9 digits) and branch (`BR001`)
+ * have defaults derived from the entityId (`serialOf`); give them in `fields` to choose them.
  *
  * @category constructors
  */
@@ -133,11 +138,11 @@ export const customerFixture = (
   cards: ReadonlyArray<CardFixture> = [],
   fields: Partial<Omit<CustomerFixture, "entityId">> & { readonly accountNo?: number } = {}
 ): CustomerFixture => {
-  const serial = serialOfKitNo(entityId)
-  const { accountNo = 8_000_000 + (serial % 1_000_000), ...customer } = fields
+  const serial = serialOf(entityId)
+  const { accountNo = 1_000_000_000 + serial, ...customer } = fields
   return {
     entityId,
-    mobileNo: `9${String(serial % 1_000_000_000).padStart(9, "0")}`,
+    mobileNo: `9${String(serial).padStart(9, "0")}`,
     branchId: "BR001",
     accounts: [{ accountNo, cards }],
     ...customer
@@ -147,8 +152,9 @@ export const customerFixture = (
 /**
  * A tenant with `customers`, the default catalog and ladder, the default policy, and fresh random
  * keys for every purpose (`cardNumber`, `setPin`, `pinStore`: 32 bytes each, drawn when the builder
- * runs, so two runs never share keys). Everything can be replaced through `fields`: a test that seals
- * a Set PIN V2 envelope itself gives its own `keys.setPin`.
+ * runs, so two runs never share keys). Everything can be replaced through `fields`; `keys` are merged
+ * purpose by purpose, so a test that seals a Set PIN V2 envelope itself gives only its own
+ * `keys.setPin` and keeps the other two.
  *
  * @category constructors
  */
@@ -159,8 +165,8 @@ export const tenantFixture = (
   customers,
   products: defaultCatalog,
   tierLadder: defaultTierLadder,
-  keys: { cardNumber: randomKeyHex(), setPin: randomKeyHex(), pinStore: randomKeyHex() },
-  ...fields
+  ...fields,
+  keys: { cardNumber: randomKeyHex(), setPin: randomKeyHex(), pinStore: randomKeyHex(), ...fields.keys }
 })
 
 /**
