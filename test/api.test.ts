@@ -31,7 +31,6 @@ const program = ts.createProgram(
 )
 const checker = program.getTypeChecker()
 const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope
-const MAX = 400
 
 const kindOf = (symbol: ts.Symbol): string => {
   const f = symbol.flags
@@ -41,10 +40,9 @@ const kindOf = (symbol: ts.Symbol): string => {
   if (f & ts.SymbolFlags.Interface) return "interface"
   if (f & ts.SymbolFlags.TypeAlias) return "type"
   if (f & ts.SymbolFlags.Enum) return "enum"
+  if (f & ts.SymbolFlags.Module) return "namespace"
   return "other"
 }
-
-const clip = (text: string) => (text.length > MAX ? `${text.slice(0, MAX)}…` : text)
 
 /**
  * The checker prints a union's members in the order it first met them, which moves with unrelated
@@ -90,6 +88,11 @@ const sortUnions = (text: string): string => {
 const sortMembers = (segment: string): string => {
   const arrow = depthZeroIndex(segment, "=>")
   if (arrow !== -1) return segment.slice(0, arrow + 2) + sortMembers(segment.slice(arrow + 2))
+  // a conditional type's branches are not a union: left as printed
+  if (depthZeroIndex(segment, " ? ") !== -1) return segment
+  // a member or a parameter (`readonly name?: A | B`): only its type is a union
+  const colon = depthZeroIndex(segment, ":")
+  if (colon !== -1) return segment.slice(0, colon + 1) + sortMembers(segment.slice(colon + 1))
   const members: Array<string> = []
   let last = 0
   for (let at = depthZeroIndex(segment, "|"); at !== -1; at = depthZeroIndex(segment, "|", last)) {
@@ -126,7 +129,7 @@ const depthZeroIndex = (text: string, token: string, from = 0): number => {
 }
 
 const show = (type: ts.Type, at: ts.Node) =>
-  `\`${clip(sortUnions(checker.typeToString(type, at, flags).replace(/\s+/g, " ")))}\``
+  `\`${sortUnions(checker.typeToString(type, at, flags).replace(/\s+/g, " "))}\``
 
 /** The members of an interface, a class's instances or an object type that our sources declare. */
 const members = (type: ts.Type, at: ts.Node): ReadonlyArray<string> => {
@@ -137,14 +140,24 @@ const members = (type: ts.Type, at: ts.Node): ReadonlyArray<string> => {
     .map((p) => `  - \`${p.name}\`: ${show(checker.getTypeOfSymbolAtLocation(p, at), at)}`)
 }
 
-const describeExport = (exported: ts.Symbol): ReadonlyArray<string> => {
+const byName = (symbols: ReadonlyArray<ts.Symbol>) =>
+  [...symbols].sort((a, b) => a.name.localeCompare(b.name, "en"))
+
+const describeExport = (exported: ts.Symbol, prefix = ""): ReadonlyArray<string> => {
   const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported
   const kind = kindOf(symbol)
+  const name = prefix + exported.name
+  // a namespace (`export * as Arbitraries`): each of its exports, by its qualified name
+  if (symbol.flags & ts.SymbolFlags.Module)
+    return [
+      `- \`${name}\` (namespace)`,
+      ...byName(checker.getExportsOfModule(symbol)).flatMap((inner) => describeExport(inner, `${name}.`))
+    ]
   const at = symbol.declarations?.[0]
-  if (at === undefined) return [`- \`${exported.name}\` (${kind})`]
+  if (at === undefined) return [`- \`${name}\` (${kind})`]
   const value = symbol.flags & (ts.SymbolFlags.Variable | ts.SymbolFlags.Function | ts.SymbolFlags.Class)
   const declared = checker.getDeclaredTypeOfSymbol(symbol)
-  const head = `- \`${exported.name}\` (${kind}): ${show(value ? checker.getTypeOfSymbolAtLocation(symbol, at) : declared, at)}`
+  const head = `- \`${name}\` (${kind}): ${show(value ? checker.getTypeOfSymbolAtLocation(symbol, at) : declared, at)}`
   const shape = symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)
   // a port (`Context.Service` class): its instances carry the service's shape as `Service`
   const service = symbol.flags & ts.SymbolFlags.Class ? declared.getProperty("Service") : undefined
@@ -155,10 +168,15 @@ const describeExport = (exported: ts.Symbol): ReadonlyArray<string> => {
 const report = (entry: { readonly name: string; readonly file: string }): string => {
   const source = program.getSourceFile(root + entry.file)!
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!)
-  const sorted = [...exports].sort((a, b) => a.name.localeCompare(b.name, "en"))
-  return [`# ${entry.name}`, "", `${sorted.length} exports.`, "", ...sorted.flatMap(describeExport), ""].join(
-    "\n"
-  )
+  const sorted = byName(exports)
+  return [
+    `# ${entry.name}`,
+    "",
+    `${sorted.length} exports.`,
+    "",
+    ...sorted.flatMap((exported) => describeExport(exported)),
+    ""
+  ].join("\n")
 }
 
 describe("the public surface", () => {
