@@ -78,8 +78,8 @@ const examples: ReadonlyArray<ModelError> = [
   new CardOrderNotFound({ orderId: ORDER }),
   new OrderBranchMismatch({ orderId: ORDER, branchId: "BR002" }),
   new OrderNotCancellable({ orderId: ORDER, status: "DISPATCHED" }),
-  new AccountNotFound({ accountNo: 8642135 }),
-  new CardReplacementRefused({ code: "REPLACEMENT_LIMIT_EXCEEDED", accountNo: 8642135, kitNo: KIT }),
+  new AccountNotFound(),
+  new CardReplacementRefused({ code: "REPLACEMENT_LIMIT_EXCEEDED", kitNo: KIT }),
   new ReplacementProductNotFound({ kitNo: KIT, tierType: "CLASSIC", cardType: "VIRTUAL" }),
   new InvalidCardStatusForPin({ kitNo: KIT, status: "CANCELLED" }),
   new ExpiryDateMismatch({ kitNo: KIT }),
@@ -240,7 +240,7 @@ describe("the error table", () => {
   it.each(ReplacementRefusal.literals)("keeps seed 003's status, errorCode and message for %s", (code) => {
     const [status, errorCode, errorMessage] = seed003[code]
     expect(errorTable[code].status).toBe(status)
-    const error = new CardReplacementRefused({ code, accountNo: 8642135, kitNo: KIT })
+    const error = new CardReplacementRefused({ code, kitNo: KIT })
     expect(httpStatusOf(error)).toBe(status)
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       _tag: "CardReplacementRefused",
@@ -248,7 +248,6 @@ describe("the error table", () => {
       message: errorMessage,
       statusCode: status,
       errorCode,
-      accountNo: "8642135",
       kitNo: KIT
     })
   })
@@ -275,7 +274,7 @@ describe("masking through the encoding (DOMAIN.md §9)", () => {
           const errors: ReadonlyArray<ModelError> = [
             new CardNotFound({ kitNo }),
             new InvalidStatusTransition({ kitNo, status: "BLOCKED", operation: "UNLOCK" }),
-            new CardReplacementRefused({ code, accountNo: kitNo, kitNo })
+            new CardReplacementRefused({ code, kitNo })
           ]
           for (const error of errors) {
             const json = JSON.stringify(Schema.encodeSync(ModelError)(error))

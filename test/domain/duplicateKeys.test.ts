@@ -51,7 +51,7 @@ describe("a key taken between the checks and the insert", () => {
       )
     )
     expect(Result.isFailure(outcome) && outcome.failure).toEqual(
-      new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", accountNo: 1, kitNo: "4240180001" })
+      new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", kitNo: "4240180001" })
     )
     expect(differences(before, after)).toEqual([])
   })

@@ -49,20 +49,18 @@ export interface Account {
 
 /**
  * No account with this number in the tenant (DOMAIN.md §1: an account of another tenant is not
- * found). `accountNo` is the number as text, a run of 12 or more digits masked like a PAN.
+ * found). The number is not repeated: it is the caller's (seed 003's correlation id, up to 16
+ * digits), masking would garble a real account number of 12 digits or more, and a card number sent
+ * in its place must not come back; the caller knows the number it sent.
  *
  * @category errors
  */
 export class AccountNotFound extends Schema.TaggedError<AccountNotFound>()("AccountNotFound", {
   code: Schema.tag("ACCOUNT_NOT_FOUND"),
-  message: Schema.String,
-  accountNo: Schema.String
+  message: Schema.String
 }) {
-  // the number is the caller's (seed 003's correlation id, up to 16 digits): a card number sent as
-  // one is kept masked
-  constructor(props: { readonly accountNo: number | string }) {
-    const accountNo = maskCardNumbers(String(props.accountNo))
-    super({ accountNo, message: `No account ${accountNo} exists for this tenant.` })
+  constructor() {
+    super({ message: "No account with this number exists for this tenant." })
   }
 }
 

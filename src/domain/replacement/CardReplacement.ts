@@ -121,7 +121,6 @@ const refusal = (rule: ReplacementCheck["rule"], facts: ReplacementFacts): Repla
       })
     : new CardReplacementRefused({
         code: rule,
-        accountNo: facts.account.accountNo,
         kitNo: facts.oldLoyaltyId
       })
 

@@ -112,8 +112,8 @@ export const replacementErrorTable: { readonly [R in ReplacementRefusal]: ErrorT
 /**
  * A replacement refused by one row of the error table. `code` names the rule; `message`, `errorCode`
  * and `statusCode` are the row's, filled in by the constructor and encoded, for adapters to answer
- * with. `accountNo` and `kitNo` are the caller's identifiers as text, a run of 12 or more digits
- * masked like a PAN.
+ * with. `kitNo` is the caller's `oldLoyaltyId` as text, a run of 12 or more digits masked like a
+ * PAN; the account number is not repeated (`AccountNotFound` says why).
  *
  * @category errors
  */
@@ -124,23 +124,18 @@ export class CardReplacementRefused extends Schema.TaggedError<CardReplacementRe
     message: Schema.String,
     statusCode: Schema.Literals([400, 401]),
     errorCode: Schema.Literals(["INVALID_REQUEST", "API_VALIDATION"]),
-    accountNo: Schema.String,
     kitNo: Schema.String
   }
 ) {
-  // DOMAIN.md §9: a card number sent as the correlation id or as oldLoyaltyId is kept masked
-  constructor(props: {
-    readonly code: ReplacementRefusal
-    readonly accountNo: number | string
-    readonly kitNo: string
-  }) {
+  // DOMAIN.md §9: a card number sent as oldLoyaltyId is kept masked; the account number is not
+  // repeated (AccountNotFound says why)
+  constructor(props: { readonly code: ReplacementRefusal; readonly kitNo: string }) {
     const row = replacementErrorTable[props.code]
     super({
       code: props.code,
       message: row.errorMessage,
       statusCode: row.statusCode,
       errorCode: row.errorCode,
-      accountNo: maskCardNumbers(String(props.accountNo)),
       kitNo: maskCardNumbers(props.kitNo)
     })
   }

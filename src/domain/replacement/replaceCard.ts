@@ -116,12 +116,10 @@ const decode = decodeTenantRequest(ReplaceCardRequest)
  * kitNo, a PAN), taken concurrently: a retry draws another.
  */
 const refuseTakenKey =
-  (accountNo: AccountNo, oldLoyaltyId: KitNo, newLoyaltyId: KitNo | undefined) =>
+  (oldLoyaltyId: KitNo, newLoyaltyId: KitNo | undefined) =>
   (duplicate: DuplicateKey): Effect.Effect<never, CardReplacementRefused | StoreError> =>
     duplicate.key === "kitNo" && newLoyaltyId !== undefined
-      ? Effect.fail(
-          new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", accountNo, kitNo: oldLoyaltyId })
-        )
+      ? Effect.fail(new CardReplacementRefused({ code: "NEW_LOYALTY_ID_IN_USE", kitNo: oldLoyaltyId }))
       : Effect.fail(new StoreError({ operation: duplicate.operation, retryable: true, cause: duplicate }))
 
 /** The checks in their order, then the writes: all of it inside the caller's transaction. */
@@ -137,7 +135,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (
   const audit = yield* AuditLog
   // read once the account is ours: the limit counts every replacement committed before us
   const account = yield* customers.findAccountForUpdate(tenantId, req.correlationId)
-  if (Option.isNone(account)) return yield* new AccountNotFound({ accountNo: req.correlationId })
+  if (Option.isNone(account)) return yield* new AccountNotFound()
   const now = yield* DateTime.now
   const card = yield* cards.findByKitNoForUpdate(tenantId, req.oldLoyaltyId)
   const newLoyaltyIdInUse =
@@ -190,12 +188,7 @@ const replaceInTransaction = Effect.fnUntraced(function* (
   yield* cards.updateAll(tenantId, [replacement.oldCard])
   yield* cards
     .insertAll(tenantId, [replacement.newCard])
-    .pipe(
-      Effect.catchTag(
-        "DuplicateKey",
-        refuseTakenKey(account.value.accountNo, req.oldLoyaltyId, req.newLoyaltyId)
-      )
-    )
+    .pipe(Effect.catchTag("DuplicateKey", refuseTakenKey(req.oldLoyaltyId, req.newLoyaltyId)))
   yield* customers.saveAccounts(tenantId, [replacement.account])
   yield* audit.append(tenantId, replacement.events)
   const result: ReplaceCardResult = { NewLoyaltyCard: newLoyaltyCard, Message: "Card updated." }
