@@ -59,8 +59,7 @@ module.exports = {
     {
       name: "ports-declare-shapes",
       severity: "error",
-      comment:
-        "Ports import domain types and effect only: no use case, no adapter, no crypto implementation.",
+      comment: "Ports declare shapes over domain types: they never import an adapter or the test support.",
       from: { path: "^src/ports/" },
       to: { path: "^src/(adapters|testing)/" }
     },
