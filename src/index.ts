@@ -103,6 +103,7 @@ export {
   Reason,
   TenantId
 } from "./domain/ground/Identifiers.js"
+export { maskCardNumbers } from "./domain/ground/Masking.js"
 export {
   luhnValid,
   type MaskedPan,
