@@ -142,16 +142,23 @@ const trivialPin = (): fc.Arbitrary<string> =>
       })
   )
 
+/** A trivial PIN with one digit replaced: next to the rule (1112, 1235), on either side of it. */
+const nearTrivialPin = (): fc.Arbitrary<string> =>
+  fc.tuple(trivialPin(), fc.nat(), digit).map(([pin, at, replacement]) => {
+    const i = at % pin.length
+    return pin.slice(0, i) + replacement + pin.slice(i + 1)
+  })
+
 /**
- * Clear PINs: 4–12 decimal digits (ISO 9564-1 §8.1), none trivial (one digit repeated or a straight
- * run, `isTrivialPin`) as a tenant's default policy requires, unless `allowTrivial`: then trivial
- * PINs half the time.
+ * Clear PINs: 4–12 decimal digits (ISO 9564-1 §8.1), many of them next to a trivial one (1112,
+ * 1235), none trivial (one digit repeated or a straight run, `isTrivialPin`) as a tenant's default
+ * policy requires, unless `allowTrivial`: then trivial PINs half the time.
  *
  * @category secrets
  */
 export const pin = (constraints: PinConstraints = {}): fc.Arbitrary<string> => {
   const nonTrivial = fc
-    .string({ unit: digit, minLength: 4, maxLength: 12 })
+    .oneof(fc.string({ unit: digit, minLength: 4, maxLength: 12 }), nearTrivialPin())
     .filter((pin) => !isTrivialPin(pin))
   return constraints.allowTrivial === true ? fc.oneof(nonTrivial, trivialPin()) : nonTrivial
 }
