@@ -219,7 +219,7 @@ export interface SetPinRequestWithPin {
 const AES_KEY_HEX = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48}|[0-9A-Fa-f]{64})$/
 
 /**
- * Requests of `setPin` (seed 001 Set PIN V2) for `card`, each with its PIN: a PIN of `pin` (none
+ * Requests of `setPin` (seed 001 Set PIN V2) for `card`, each with its PIN: a PIN as `pin` draws (none
  * trivial unless `allowTrivial`) as a format-0 block for the card's PAN, sealed with `encryptPinBlock`
  * under `setPinKeyHex`, the tenant's `setPin` key; the card's `expDate` as MMYY; any channel and
  * changer. The envelope's IV is drawn by fast-check, so a seed replays the very envelope it failed
