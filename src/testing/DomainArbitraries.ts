@@ -1,10 +1,11 @@
 /**
- * fast-check arbitraries of the domain's values: identifiers, clear PANs, card statuses and
+ * fast-check arbitraries of the domain's values: identifiers, clear PANs and PINs, card statuses and
  * operations. Each value decodes with its schema.
  *
  * @since 0.1.0
  */
 import * as fc from "fast-check"
+import { isTrivialPin } from "../crypto/TrivialPin.js"
 import { CardOperation, CardStatus, type LockableStatus } from "../domain/card/CardStatus.js"
 import { luhnCheckDigit } from "../domain/ground/Pan.js"
 import { BulkOperation } from "../domain/kit/manageAllCards.js"
@@ -108,6 +109,58 @@ export const pan = (constraints: PanConstraints = {}): fc.Arbitrary<string> => {
         return body + luhnCheckDigit(body)
       })
   )
+}
+
+/**
+ * @category models
+ */
+export interface PinConstraints {
+  /** Whether trivial PINs (`isTrivialPin`) come up too, and as often as the others; false when omitted. */
+  readonly allowTrivial?: boolean
+}
+
+const digit = fc.constantFrom(..."0123456789")
+
+/** DOMAIN.md §6 trivial PINs: one digit 4–12 times, or a straight run of 4–10 digits up or down. */
+const trivialPin = (): fc.Arbitrary<string> =>
+  fc.oneof(
+    fc
+      .record({ digit, length: fc.integer({ min: 4, max: 12 }) })
+      .map(({ digit, length }) => digit.repeat(length)),
+    fc
+      .integer({ min: 4, max: 10 })
+      .chain((length) =>
+        fc.record({
+          length: fc.constant(length),
+          first: fc.integer({ min: 0, max: 10 - length }),
+          up: fc.boolean()
+        })
+      )
+      .map(({ length, first, up }) => {
+        const run = Array.from({ length }, (_, i) => String(first + i))
+        return (up ? run : run.reverse()).join("")
+      })
+  )
+
+/** A trivial PIN with one digit replaced: next to the rule (1112, 1235), on either side of it. */
+const nearTrivialPin = (): fc.Arbitrary<string> =>
+  fc.tuple(trivialPin(), fc.nat(), digit).map(([pin, at, replacement]) => {
+    const i = at % pin.length
+    return pin.slice(0, i) + replacement + pin.slice(i + 1)
+  })
+
+/**
+ * Clear PINs: 4–12 decimal digits (ISO 9564-1 §8.1), many of them next to a trivial one (1112,
+ * 1235), none trivial (one digit repeated or a straight run, `isTrivialPin`) as a tenant's default
+ * policy requires, unless `allowTrivial`: then trivial PINs half the time.
+ *
+ * @category secrets
+ */
+export const pin = (constraints: PinConstraints = {}): fc.Arbitrary<string> => {
+  const nonTrivial = fc
+    .oneof(fc.string({ unit: digit, minLength: 4, maxLength: 12 }), nearTrivialPin())
+    .filter((pin) => !isTrivialPin(pin))
+  return constraints.allowTrivial === true ? fc.oneof(nonTrivial, trivialPin()) : nonTrivial
 }
 
 /**

@@ -4,14 +4,21 @@
  *
  * @since 0.1.0
  */
+import { hexToBytes } from "@noble/hashes/utils.js"
+import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
 import { defaultCatalog, defaultTierLadder, type ProductFixture } from "../adapters/memory/FixtureBuilder.js"
+import { encryptPinBlock } from "../crypto/PinBlockEnvelope.js"
+import { ExpDate } from "../domain/card/Card.js"
 import type { CardStatusRequest } from "../domain/card/changeCardStatus.js"
 import { Channel } from "../domain/ground/Identifiers.js"
 import { DeliveryAddress } from "../domain/kit/CardOrder.js"
 import type { CancelCardOrderRequest } from "../domain/kit/cancelCardOrder.js"
 import type { ManageAllCardsRequest } from "../domain/kit/manageAllCards.js"
 import type { UpgradeCardRequest } from "../domain/kit/upgradeCard.js"
+import { cardExpiryMmyy } from "../domain/pin/SetPinRules.js"
+import type { SetPinRequest } from "../domain/pin/setPin.js"
+import type { VerifyPinRequest } from "../domain/pin/verifyPin.js"
 import { ReplacementStatus } from "../domain/replacement/CardReplacement.js"
 import type { ReplaceCardRequest } from "../domain/replacement/replaceCard.js"
 import {
@@ -22,7 +29,8 @@ import {
   kitNo,
   loyaltyId,
   mobileNo,
-  orderId
+  orderId,
+  pin
 } from "./DomainArbitraries.js"
 
 /** Free audit text: printable characters, no control character. */
@@ -181,3 +189,76 @@ export const cancelCardOrderRequest = (
     },
     { requiredKeys: ["orderId", "branchId"] }
   )
+
+/**
+ * Requests of `verifyPin`: the card `kitNo` and the `pin` when given (a card fixture names its
+ * kitNo), else any kitNo, and any PIN of 4–12 digits, trivial ones included: verifyPin answers for
+ * every PIN.
+ *
+ * @category requests
+ */
+export const verifyPinRequest = (
+  constraints: { readonly kitNo?: string; readonly pin?: string } = {}
+): fc.Arbitrary<VerifyPinRequest> =>
+  fc.record({
+    kitNo: given(constraints.kitNo, kitNo()),
+    pin: given(constraints.pin, pin({ allowTrivial: true }))
+  })
+
+/**
+ * A Set PIN V2 request, and the PIN it carries in clear, for the test to verify it afterwards.
+ *
+ * @category models
+ */
+export interface SetPinRequestWithPin {
+  readonly request: SetPinRequest
+  readonly pin: string
+}
+
+/** AES-128, -192 and -256 keys in hex (FIPS 197 §5), as a tenant's fixture writes them. */
+const AES_KEY_HEX = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48}|[0-9A-Fa-f]{64})$/
+
+/**
+ * Requests of `setPin` (seed 001 Set PIN V2) for `card`, each with its PIN: a PIN as `pin` draws (none
+ * trivial unless `allowTrivial`) as a format-0 block for the card's PAN, sealed with `encryptPinBlock`
+ * under `setPinKeyHex`, the tenant's `setPin` key; the card's `expDate` as MMYY; any channel and
+ * changer. The envelope's IV is drawn by fast-check, so a seed replays the very envelope it failed
+ * with (a fixed IV is for tests alone: `encryptPinBlock`). setPin sets the PIN when the card is
+ * ASSIGNED, ACTIVE or LOCKED in the tenant of that key, and a trivial PIN when the tenant allows
+ * them. A PAN that is not 12–19 digits, an `expDate` not in seed 000's shape or a key that is not
+ * 16, 24 or 32 bytes of hex is a `RangeError`.
+ *
+ * @category requests
+ */
+export const setPinRequest = (options: {
+  readonly card: { readonly kitNo: string; readonly pan: string; readonly expDate: string }
+  readonly setPinKeyHex: string
+  readonly allowTrivial?: boolean
+}): fc.Arbitrary<SetPinRequestWithPin> => {
+  const { card, setPinKeyHex } = options
+  if (!/^[0-9]{12,19}$/.test(card.pan) || !Schema.is(ExpDate)(card.expDate))
+    throw new RangeError("setPinRequest: the card needs a PAN of 12-19 digits and an expDate of seed 000")
+  if (!AES_KEY_HEX.test(setPinKeyHex))
+    throw new RangeError("setPinRequest: the setPin key must be 16, 24 or 32 bytes of hex")
+  const key = hexToBytes(setPinKeyHex)
+  const expiryDate = cardExpiryMmyy(card.expDate)
+  return fc
+    .record(
+      {
+        pin: pin({ allowTrivial: options.allowTrivial ?? false }),
+        iv: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        channel: auditFields.channel,
+        changer: auditFields.changer
+      },
+      { requiredKeys: ["pin", "iv"] }
+    )
+    .map(({ pin, iv, ...audit }) => ({
+      request: {
+        kitNo: card.kitNo,
+        pinBlock: Effect.runSync(encryptPinBlock({ pin, pan: card.pan, key, iv })),
+        expiryDate,
+        ...audit
+      },
+      pin
+    }))
+}

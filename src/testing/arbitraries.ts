@@ -1,6 +1,7 @@
 /**
- * fast-check arbitraries of the domain: identifiers, PANs, card statuses and operations, cards,
- * customers with their accounts and cards, fixtures, and valid requests of the use cases. Every
+ * fast-check arbitraries of the domain: identifiers, PANs and PINs, card statuses and operations,
+ * cards, customers with their accounts and cards, fixtures, the values of a token update, and valid
+ * requests of the use cases. Every
  * value decodes: an identifier with its schema, a fixture with `layer` of `card-lifecycle/memory`,
  * a request with its use case's schema.
  *
@@ -9,3 +10,4 @@
 export * from "./DomainArbitraries.js"
 export * from "./FixtureArbitraries.js"
 export * from "./RequestArbitraries.js"
+export * from "./TokenArbitraries.js"

@@ -29,11 +29,14 @@ export type { MemoryFixture } from "../adapters/memory/MemoryFixture.js"
 /**
  * fast-check arbitraries of the domain, each giving values the library decodes: identifiers
  * (`tenantId`, `kitNo`, `loyaltyId`, `entityId`, `mobileNo`, `accountNo`, `branchId`, `orderId`),
- * Luhn-valid PANs (`pan`, on a BIN or any), statuses and operations (`cardStatus`, `cardOperation`,
- * `bulkOperation`, `cardState`), cards (`card`, `cardFixture`), customers and fixtures
- * (`customerFixture`, `customerFixtures`, `tenantFixture`, `fixture`), and requests of the use
- * cases (`cardStatusRequest`, `manageAllCardsRequest`, `upgradeCardRequest`, `replaceCardRequest`,
- * `cancelCardOrderRequest`).
+ * Luhn-valid PANs (`pan`, on a BIN or any), PINs (`pin`, trivial ones only when asked), statuses
+ * and operations (`cardStatus`, `cardOperation`, `bulkOperation`, `cardState`), cards (`card`,
+ * `cardFixture`, `expDate`), customers and fixtures (`customerFixture`, `customerFixtures`,
+ * `tenantFixture`, `fixture`), the values of a token update (`tokenUniqueReference`, `cardholderId`,
+ * `accountPan`, in an account range or any, `expirationDate`, `accountPanSequenceNumber`,
+ * `productConfigurationId`, `auditInfo`, `commentText`), and requests of the use cases
+ * (`cardStatusRequest`, `manageAllCardsRequest`, `upgradeCardRequest`, `replaceCardRequest`,
+ * `cancelCardOrderRequest`, `verifyPinRequest`, `setPinRequest` with its PIN, `updateTokenRequest`).
  *
  * @example
  * import fc from "fast-check"

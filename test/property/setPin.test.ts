@@ -8,7 +8,8 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
 import { isTrivialPin, KitNo, PinStore, setPin, TenantId, TenantKeys, verifyPin } from "../../src/index.js"
-import { pinArb as anyPinArb, digits, flipBit, referenceFormat0 } from "../crypto/support.js"
+import { Arbitraries } from "../../src/testing/index.js"
+import { digits, flipBit, referenceFormat0 } from "../crypto/support.js"
 import { testLayer } from "../support/builders.js"
 import {
   auditOf,
@@ -25,7 +26,7 @@ import {
 import { snapshot } from "../support/state.js"
 
 /** A PIN the default policy accepts: 4–12 digits, neither one digit repeated nor a straight run. */
-const pinArb = anyPinArb.filter((pin) => !isTrivialPin(pin))
+const pinArb = Arbitraries.pin()
 
 /** A Luhn-valid PAN of 12–19 digits. */
 const panArb = digits(11, 18).map((body) => body + luhnCheckDigit(body))
@@ -45,10 +46,13 @@ const storedVerifier = PinStore.use((store) => store.find(TenantId.make(TENANT_A
 describe("setPin, for every PIN and PAN", () => {
   it("sets what encryptPinBlock sealed under the tenant key; that PIN then verifies, another does not", async () => {
     await fc.assert(
-      fc.asyncProperty(pinArb, panArb, async (pin, pan) => {
+      fc.asyncProperty(pinArb, panArb, ivArb, async (pin, pan, iv) => {
         const out = await Effect.runPromise(
           Effect.gen(function* () {
-            const result = yield* setPin(TENANT_A, request({ pinBlock: envelope(pin, pan) }))
+            const result = yield* setPin(
+              TENANT_A,
+              request({ pinBlock: envelope(pin, pan, SET_PIN_KEY_HEX, iv) })
+            )
             return {
               result,
               stored: Option.map(yield* storedVerifier, Redacted.value),

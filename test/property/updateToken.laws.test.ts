@@ -16,12 +16,14 @@ import {
   TokenUniqueReference,
   updateToken
 } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 import { TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
 import { sameState, snapshot } from "../support/state.js"
 import {
   AUDIT_INFO,
   CARDHOLDER,
   FOREIGN_PAN,
+  RANGE,
   type TokenFixture,
   tokenFixture,
   tokenFixtureOf,
@@ -32,13 +34,8 @@ import {
 const SELECTORS = ["tokenUniqueReference", "currentAccountPan", "cardholderId"] as const
 const MAPPING = ["newAccountPan", "expirationDate", "accountPanSequenceNumber"] as const
 
-const alnum = (min: number, max: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9]{${min},${max}}$`))
 /** PANs of 9–19 digits in the example account range (prefix 541234). */
-const panInRange = fc.stringMatching(/^[0-9]{3,13}$/).map((rest) => `541234${rest}`)
-const expiry = fc
-  .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 99 }))
-  .map(([m, y]) => `${String(m).padStart(2, "0")}${String(y).padStart(2, "0")}`)
-const sequence = fc.stringMatching(/^[0-9]{1,3}$/)
+const panInRange = Arbitraries.accountPan({ range: RANGE })
 const status = fc.constantFrom("ACTIVE", "SUSPENDED", "INACTIVE", "DELETED" as const)
 
 /** The refusals "a request refused for any reason changes nothing" must meet at least once. */
@@ -54,16 +51,16 @@ const REFUSALS_SEEN = [
 /** Requests whose fields are each valid on their own, present or not at random. */
 const validFieldsRequest = fc.record(
   {
-    tokenUniqueReference: alnum(48, 48),
+    tokenUniqueReference: Arbitraries.tokenUniqueReference(),
     currentAccountPan: panInRange,
-    cardholderId: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+    cardholderId: Arbitraries.cardholderId(),
     newAccountPan: panInRange,
-    expirationDate: expiry,
-    accountPanSequenceNumber: sequence,
-    issuerProductConfigurationId: alnum(1, 10),
+    expirationDate: Arbitraries.expirationDate(),
+    accountPanSequenceNumber: Arbitraries.accountPanSequenceNumber(),
+    issuerProductConfigurationId: Arbitraries.productConfigurationId(),
     updateWalletProviderIndicator: fc.constantFrom("0", "1"),
-    commentText: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/\p{Cc}/u.test(s)),
-    auditInfo: fc.constant(AUDIT_INFO)
+    commentText: Arbitraries.commentText(),
+    auditInfo: Arbitraries.auditInfo()
   },
   { requiredKeys: ["auditInfo"] }
 )
@@ -73,15 +70,18 @@ const mappingChange = fc
   .record(
     {
       newAccountPan: fc.oneof(panInRange, fc.constant(FOREIGN_PAN)),
-      expirationDate: expiry,
-      accountPanSequenceNumber: sequence
+      expirationDate: Arbitraries.expirationDate(),
+      accountPanSequenceNumber: Arbitraries.accountPanSequenceNumber()
     },
     { requiredKeys: [] }
   )
   .filter((c) => Object.keys(c).length > 0)
 
 /** A valid change: an account PAN mapping or a product configuration. */
-const change = fc.oneof(mappingChange, fc.record({ issuerProductConfigurationId: alnum(1, 10) }))
+const change = fc.oneof(
+  mappingChange,
+  fc.record({ issuerProductConfigurationId: Arbitraries.productConfigurationId() })
+)
 
 /** Up to 6 tokens of one tenant, on two PANs of the range, all of one cardholder. */
 const tokens = (pans: ReadonlyArray<string>) =>

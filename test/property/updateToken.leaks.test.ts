@@ -9,6 +9,7 @@ import { Effect, Exit, Option } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { AuditLog, TenantId, updateToken } from "../../src/index.js"
+import { Arbitraries } from "../../src/testing/index.js"
 import { TENANT_A } from "../support/builders.js"
 import {
   AUDIT_INFO,
@@ -21,7 +22,7 @@ import {
 } from "../support/tokens.js"
 
 /** PANs of 9–19 digits in the example account range (prefix 541234). */
-const panInRange = fc.stringMatching(/^[0-9]{3,13}$/).map((rest) => `541234${rest}`)
+const panInRange = Arbitraries.accountPan({ range: RANGE })
 
 /** What was sent, and the digits no output may hold. */
 interface Probe {

@@ -32,8 +32,28 @@ import { OrderId } from "../../src/domain/kit/CardOrder.js"
 import { CancelCardOrderRequest, cancelCardOrder } from "../../src/domain/kit/cancelCardOrder.js"
 import { ManageAllCardsRequest, manageAllCards } from "../../src/domain/kit/manageAllCards.js"
 import { UpgradeCardRequest, upgradeCard } from "../../src/domain/kit/upgradeCard.js"
+import { SetPinRequest, setPin } from "../../src/domain/pin/setPin.js"
+import { VerifyPinRequest, verifyPin } from "../../src/domain/pin/verifyPin.js"
 import { ReplaceCardRequest, replaceCard } from "../../src/domain/replacement/replaceCard.js"
-import { Arbitraries } from "../../src/testing/index.js"
+import { AccountPanDigits, makeAccountPan } from "../../src/domain/token/AccountPan.js"
+import { accountRangeContains } from "../../src/domain/token/AccountRange.js"
+import {
+  AccountPanSequenceNumber,
+  CardholderId,
+  ExpirationDate,
+  ProductConfigurationId,
+  TokenUniqueReference
+} from "../../src/domain/token/Token.js"
+import {
+  AuditInfoSchema,
+  CommentText,
+  crossFieldIssues,
+  UpdateTokenRequest
+} from "../../src/domain/token/TokenUpdateRequest.js"
+import { updateToken } from "../../src/domain/token/updateToken.js"
+import { isTrivialPin } from "../../src/index.js"
+import { tokenFixture } from "../../src/testing/contract/tokenFixture.js"
+import { Arbitraries, panForSerial } from "../../src/testing/index.js"
 
 /** The value decodes with the schema, excess fields refused; else the test fails with every issue. */
 const decodes = <S extends Parameters<typeof decodeWith>[0]>(schema: S, value: unknown): void => {
@@ -59,22 +79,32 @@ const outcomeOf = (program: Effect.Effect<unknown, { readonly _tag: string }>) =
 
 const TENANT = "ACME_BANK"
 
-/** The tenant, its first customer's first card made ACTIVE. */
-const withFirstCardActive = (tenant: TenantFixture): TenantFixture => {
+/** The tenant, its first customer's first card put in `state`. */
+const withFirstCardIn = (tenant: TenantFixture, state: Arbitraries.CardState): TenantFixture => {
   const [customer, ...customers] = tenant.customers ?? []
   const [account, ...accounts] = customer?.accounts ?? []
   const [first, ...cards] = account?.cards ?? []
   if (customer === undefined || account === undefined || first === undefined)
     throw new Error("expected a customer with a card")
-  const { lockedFrom: _, ...active } = { ...first, status: "ACTIVE" as const }
+  const { lockedFrom: _, ...rest } = first
+  const card = { ...rest, ...state }
   return {
     ...tenant,
     customers: [
-      { ...customer, accounts: [{ ...account, cards: [active, ...cards] }, ...accounts] },
+      { ...customer, accounts: [{ ...account, cards: [card, ...cards] }, ...accounts] },
       ...customers
     ]
   }
 }
+
+const withFirstCardActive = (tenant: TenantFixture) => withFirstCardIn(tenant, { status: "ACTIVE" })
+
+/** One tenant whose first customer has a card. */
+const tenantWithCard = Arbitraries.tenantFixture({ minCustomers: 1, maxCustomers: 1 }).filter(
+  (t) => (t.customers?.[0]?.accounts?.[0]?.cards?.length ?? 0) > 0
+)
+
+const firstCardOf = (tenant: TenantFixture) => tenant.customers![0]!.accounts![0]!.cards![0]!
 
 const withCard = Arbitraries.customerFixture({ maxAccounts: 2, maxCards: 3 }).filter(
   (c) => (c.accounts?.[0]?.cards?.length ?? 0) > 0
@@ -93,7 +123,15 @@ describe("identifiers", () => {
     ["pan", Arbitraries.pan(), PanDigits],
     ["cardStatus", Arbitraries.cardStatus(), CardStatus],
     ["cardOperation", Arbitraries.cardOperation(), CardOperation],
-    ["expDate", Arbitraries.expDate(), ExpDate]
+    ["expDate", Arbitraries.expDate(), ExpDate],
+    ["tokenUniqueReference", Arbitraries.tokenUniqueReference(), TokenUniqueReference],
+    ["cardholderId", Arbitraries.cardholderId(), CardholderId],
+    ["accountPan", Arbitraries.accountPan(), AccountPanDigits],
+    ["expirationDate", Arbitraries.expirationDate(), ExpirationDate],
+    ["accountPanSequenceNumber", Arbitraries.accountPanSequenceNumber(), AccountPanSequenceNumber],
+    ["productConfigurationId", Arbitraries.productConfigurationId(), ProductConfigurationId],
+    ["auditInfo", Arbitraries.auditInfo(), AuditInfoSchema],
+    ["commentText", Arbitraries.commentText(), CommentText]
   ] as const
   for (const [name, arbitrary, schema] of cases) {
     it(`${name} decodes with its schema`, () => {
@@ -293,12 +331,9 @@ describe("requests", () => {
   })
 
   it("upgradeCardRequest for a fixture's ACTIVE card is carried out", async () => {
-    const tenantWithCard = Arbitraries.tenantFixture({ minCustomers: 1, maxCustomers: 1 })
-      .filter((t) => (t.customers?.[0]?.accounts?.[0]?.cards?.length ?? 0) > 0)
-      .map(withFirstCardActive)
     await fc.assert(
       fc.asyncProperty(
-        tenantWithCard.chain((tenant) => {
+        tenantWithCard.map(withFirstCardActive).chain((tenant) => {
           const customer = tenant.customers![0]!
           const card = customer.accounts![0]!.cards![0]!
           return fc.tuple(
@@ -357,5 +392,205 @@ describe("requests", () => {
         expect(outcome).toBe("CardOrderNotFound")
       })
     )
+  })
+})
+
+describe("PINs", () => {
+  it("pin gives 4-12 digits, none trivial; with allowTrivial, trivial ones as well", () => {
+    let trivial = 0
+    fc.assert(
+      fc.property(Arbitraries.pin(), Arbitraries.pin({ allowTrivial: true }), (strict, any) => {
+        expect(strict).toMatch(/^[0-9]{4,12}$/)
+        expect(isTrivialPin(strict)).toBe(false)
+        expect(any).toMatch(/^[0-9]{4,12}$/)
+        if (isTrivialPin(any)) trivial++
+      }),
+      { numRuns: 300 }
+    )
+    expect(trivial).toBeGreaterThan(50)
+  })
+
+  it("verifyPinRequest decodes, and verifyPin answers it for a fixture's card: false, no PIN being set", async () => {
+    fc.assert(
+      fc.property(Arbitraries.verifyPinRequest(), (request) => decodes(VerifyPinRequest, request)),
+      { numRuns: 300 }
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        tenantWithCard.chain((tenant) =>
+          fc.tuple(fc.constant(tenant), Arbitraries.verifyPinRequest({ kitNo: firstCardOf(tenant).kitNo }))
+        ),
+        async ([tenant, request]) => {
+          decodes(VerifyPinRequest, request)
+          const ports = layer({ tenants: { [TENANT]: tenant } })
+          expect(await Effect.runPromise(Effect.provide(verifyPin(TENANT, request), ports))).toBe(false)
+        }
+      )
+    )
+  })
+
+  /** A tenant's first card in a status that takes a PIN, with requests setting PINs on it. */
+  const pinSettable = fc.constantFrom<Arbitraries.CardState>(
+    { status: "ASSIGNED" },
+    { status: "ACTIVE" },
+    { status: "LOCKED", lockedFrom: "ACTIVE" }
+  )
+  const withSetPinRequest = (allowTrivial: boolean) =>
+    fc
+      .tuple(tenantWithCard, pinSettable)
+      .map(([tenant, state]) => withFirstCardIn(tenant, state))
+      .chain((tenant) =>
+        fc.tuple(
+          fc.constant(tenant),
+          Arbitraries.setPinRequest({
+            card: firstCardOf(tenant),
+            setPinKeyHex: tenant.keys!.setPin!,
+            allowTrivial
+          })
+        )
+      )
+
+  /** setPin, then verifyPin with the PIN the request carries. */
+  const setThenVerify = (tenant: TenantFixture, request: unknown, pin: string) =>
+    Effect.runPromise(
+      Effect.gen(function* () {
+        const result = yield* setPin(TENANT, request)
+        const verified = yield* verifyPin(TENANT, { kitNo: firstCardOf(tenant).kitNo, pin })
+        return { status: result.status, verified }
+      }).pipe(Effect.provide(layer({ tenants: { [TENANT]: tenant } })))
+    )
+
+  it("setPinRequest decodes, sets its PIN on a fixture's card, and that PIN then verifies", async () => {
+    await fc.assert(
+      fc.asyncProperty(withSetPinRequest(false), async ([tenant, { request, pin }]) => {
+        decodes(SetPinRequest, request)
+        expect(request.kitNo).toBe(firstCardOf(tenant).kitNo)
+        expect(await setThenVerify(tenant, request, pin)).toEqual({ status: "PIN_SET", verified: true })
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("setPinRequest with allowTrivial: a tenant that allows trivial PINs sets every one", async () => {
+    let trivial = 0
+    await fc.assert(
+      fc.asyncProperty(withSetPinRequest(true), async ([tenant, { request, pin }]) => {
+        if (isTrivialPin(pin)) trivial++
+        const allowing = { ...tenant, policy: { allowTrivialPins: true } }
+        expect(await setThenVerify(allowing, request, pin)).toEqual({ status: "PIN_SET", verified: true })
+      }),
+      { numRuns: 100 }
+    )
+    expect(trivial).toBeGreaterThan(10)
+  })
+
+  it("setPinRequest draws the envelope's IV from fast-check: one seed, the same envelopes", () => {
+    const card = { kitNo: "K1", pan: panForSerial(7), expDate: "2029-07-31T00:00:00.000+00:00" }
+    const arbitrary = Arbitraries.setPinRequest({ card, setPinKeyHex: "00".repeat(32) })
+    const envelopes = (seed: number) =>
+      fc.sample(arbitrary, { seed, numRuns: 20 }).map((r) => r.request.pinBlock)
+    expect(envelopes(42)).toEqual(envelopes(42))
+    expect(new Set([...envelopes(42), ...envelopes(43)]).size).toBe(40)
+  })
+
+  it("setPinRequest refuses a card or a key it cannot seal for", () => {
+    const card = { kitNo: "K1", pan: "6080400000000077", expDate: "2029-07-31T00:00:00.000+00:00" }
+    const setPinKeyHex = "00".repeat(32)
+    expect(() => Arbitraries.setPinRequest({ card, setPinKeyHex: "00".repeat(20) })).toThrow(RangeError)
+    expect(() => Arbitraries.setPinRequest({ card: { ...card, pan: "60804000" }, setPinKeyHex })).toThrow(
+      RangeError
+    )
+    expect(() => Arbitraries.setPinRequest({ card: { ...card, expDate: "0729" }, setPinKeyHex })).toThrow(
+      RangeError
+    )
+  })
+})
+
+describe("token requests", () => {
+  /** A row of the account-range table: two prefixes of 1-12 digits, low <= high. */
+  const accountRange = fc.integer({ min: 1, max: 12 }).chain((width) => {
+    const prefix = fc.stringMatching(new RegExp(`^[0-9]{${width}}$`))
+    return fc.tuple(prefix, prefix).map(([a, b]) => (a <= b ? { low: a, high: b } : { low: b, high: a }))
+  })
+
+  it("accountPan keeps to the range it is given", () => {
+    fc.assert(
+      fc.property(
+        accountRange.chain((range) => fc.tuple(fc.constant(range), Arbitraries.accountPan({ range }))),
+        ([range, pan]) => {
+          decodes(AccountPanDigits, pan)
+          expect(accountRangeContains(range, makeAccountPan(AccountPanDigits.make(pan)))).toBe(true)
+        }
+      ),
+      { numRuns: 300 }
+    )
+    expect(() => Arbitraries.accountPan({ range: { low: "5413", high: "541" } })).toThrow(RangeError)
+    expect(() => Arbitraries.accountPan({ range: { low: "542", high: "541" } })).toThrow(RangeError)
+  })
+
+  /**
+   * A tenant's token (ACTIVE or SUSPENDED) on a PAN of its range, with 0-2 more tokens of its
+   * cardholder on that PAN in any status, and a request for it, its range given or not.
+   */
+  const tokenAndRequest = accountRange.chain((range) =>
+    fc
+      .record({
+        refs: fc.uniqueArray(Arbitraries.tokenUniqueReference(), { minLength: 1, maxLength: 3 }),
+        accountPan: Arbitraries.accountPan({ range }),
+        cardholderId: Arbitraries.cardholderId(),
+        status: fc.constantFrom("ACTIVE" as const, "SUSPENDED" as const),
+        others: fc.array(fc.constantFrom("ACTIVE", "SUSPENDED", "INACTIVE", "DELETED" as const), {
+          minLength: 2,
+          maxLength: 2
+        }),
+        rangeGiven: fc.boolean()
+      })
+      .chain(({ refs, accountPan, cardholderId, status, others, rangeGiven }) => {
+        const token = tokenFixture(refs[0]!, { accountPan, cardholderId, status })
+        const tokens = [
+          token,
+          ...refs
+            .slice(1)
+            .map((ref, i) => tokenFixture(ref, { accountPan, cardholderId, status: others[i]! }))
+        ]
+        return fc.tuple(
+          fc.constant({ range, tokens }),
+          Arbitraries.updateTokenRequest(token, rangeGiven ? { accountRange: range } : {})
+        )
+      })
+  )
+
+  it("updateTokenRequest decodes, keeps to the rules between fields, and updateToken carries it out", async () => {
+    const seen = new Set<string>()
+    await fc.assert(
+      fc.asyncProperty(tokenAndRequest, async ([{ range, tokens }, request]) => {
+        decodes(UpdateTokenRequest, request)
+        expect(crossFieldIssues(request)).toEqual([])
+        for (const field of Object.keys(request)) seen.add(field)
+        const ports = layer({ tenants: { [TENANT]: { tokens, accountRanges: [range] } } })
+        const result = await Effect.runPromise(Effect.provide(updateToken(TENANT, request), ports))
+        const changed = "token" in result ? [result.token] : result.tokens
+        expect(changed.map((t) => t.tokenUniqueReference)).toContain(tokens[0]!.tokenUniqueReference)
+      }),
+      { numRuns: 300 }
+    )
+    // every selector, every change and every optional field comes up
+    expect([...seen].sort()).toEqual(Object.keys(UpdateTokenRequest.fields).sort())
+  })
+
+  it("updateTokenRequest keeps to the selectors asked for, and refuses a token it cannot name", () => {
+    const token = tokenFixture("A".repeat(48), { accountPan: "5412345678901234", cardholderId: "C1" })
+    fc.assert(
+      fc.property(Arbitraries.updateTokenRequest(token, { by: ["currentAccountPan"] }), (request) => {
+        expect(request.currentAccountPan).toBe(token.accountPan)
+        expect("tokenUniqueReference" in request || "cardholderId" in request).toBe(false)
+      })
+    )
+    const { cardholderId: _, ...anonymous } = token
+    expect(() => Arbitraries.updateTokenRequest(anonymous, { by: ["cardholderId"] })).toThrow(RangeError)
+    expect(() => Arbitraries.updateTokenRequest(token, { by: [] })).toThrow(RangeError)
+    expect(() =>
+      Arbitraries.updateTokenRequest(token, { accountRange: { low: "5499", high: "5499" } })
+    ).toThrow(RangeError)
   })
 })
