@@ -1,0 +1,162 @@
+/**
+ * The security module: the one place that holds a tenant's keys and performs every operation that
+ * needs one. Keys never leave it; the domain hands it data and gets results back. A host plugs in a
+ * hardware security module or a KMS behind this port; the library ships two modules that keep the
+ * keys in process (docs/pin-blocks.md, "Security modules").
+ *
+ * Every module gives the same bytes for the same keys and inputs, so that values made by one are
+ * opened, checked and decrypted by any other (the shared suite of `card-lifecycle/testing` checks
+ * it). The formats:
+ *
+ * - **Set PIN V2 envelope** (seed 001): Base64 of a 16-byte IV, the AES-GCM ciphertext of the ISO 9564
+ *   format-0 block of the PIN and the card's PAN, and the 16-byte tag, under the tenant's `setPin`
+ *   key (`encryptPinBlock` / `decryptPinBlock`). A module opens with the active key first, then with
+ *   each older key: the tag tells which one sealed it.
+ * - **PIN verifier**: HMAC-SHA-256, under the tenant's `pinStore` key, of the ASCII bytes
+ *   `kitNo ":" PAN ":" PIN` (a kitNo is letters and digits, a PAN and a PIN digits: the colons split
+ *   every message one way), as 64 lower-case hex digits. It binds the PIN to the card's identity and
+ *   PAN: a verifier copied to another card does not verify there. Stored with the id of the key that
+ *   made it, and checked in constant time under that key.
+ * - **Card-number hash** (seed 000's `encryptedCardNumber`, and lookups by PAN): HMAC-SHA-256 of the
+ *   PAN's ASCII digits under the tenant's active `cardNumber` key, 64 lower-case hex digits.
+ * - **Encrypted PAN**: AES-GCM under the tenant's `panStore` key, a 12-byte random IV, the tenant id's
+ *   UTF-8 bytes as additional data (a ciphertext moved to another tenant does not decrypt there), as
+ *   Base64 of IV ‖ ciphertext ‖ 16-byte tag; stored with the id of the key that made it.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Effect, type Redacted, Schema } from "effect"
+import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
+import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
+import type { Pan } from "../domain/ground/Pan.js"
+import { KeyPurpose, TenantKeyMissing } from "./TenantKeys.js"
+
+export { KeyPurpose, TenantKeyMissing }
+
+/**
+ * The id of one key of a tenant and purpose: 1–64 characters of `A-Z a-z 0-9 . _ -`. Stored beside
+ * what the key made (a verifier, an encrypted PAN), so that the value is checked or opened with the
+ * same key after the tenant has moved on to a new one.
+ *
+ * @category models
+ */
+export const KeyId = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9._-]{1,64}$/, { message: "must be 1-64 characters of A-Z a-z 0-9 . _ -" })
+).pipe(Schema.brand("KeyId"))
+export type KeyId = typeof KeyId.Type
+
+/**
+ * A PIN verifier as stored: the keyed hash (`Redacted`: it never prints) and the id of the
+ * `pinStore` key that made it.
+ *
+ * @category models
+ */
+export interface StoredVerifier {
+  readonly keyId: KeyId
+  readonly mac: Redacted.Redacted<string>
+}
+
+/**
+ * A PAN as stored: its ciphertext (Base64) and the id of the `panStore` key that made it.
+ *
+ * @category models
+ */
+export interface EncryptedPan {
+  readonly keyId: KeyId
+  readonly ciphertext: string
+}
+
+/**
+ * The card a PIN belongs to: its identity and its PAN, both bound into the verifier.
+ *
+ * @category models
+ */
+export interface PinHolder {
+  readonly kitNo: KitNo
+  readonly pan: Pan
+}
+
+/**
+ * A stored value names a key the module does not hold (retired, or never configured for this tenant
+ * and purpose). Nothing was opened or checked.
+ *
+ * @category errors
+ */
+export class UnknownKeyId extends Schema.TaggedError<UnknownKeyId>()("UnknownKeyId", {
+  code: Schema.tag("UNKNOWN_KEY_ID"),
+  message: Schema.String,
+  purpose: KeyPurpose,
+  keyId: Schema.String
+}) {
+  constructor(props: { readonly purpose: KeyPurpose; readonly keyId: string }) {
+    super({
+      ...props,
+      message: `This tenant has no ${props.purpose} key ${props.keyId}; the value it made cannot be used until the key is restored.`
+    })
+  }
+}
+
+/**
+ * A stored ciphertext did not open under its key: it was altered, or belongs to another tenant.
+ *
+ * @category errors
+ */
+export class CiphertextRejected extends Schema.TaggedError<CiphertextRejected>()("CiphertextRejected", {
+  code: Schema.tag("CIPHERTEXT_REJECTED"),
+  message: Schema.String
+}) {
+  constructor() {
+    super({ message: "A stored ciphertext did not open under its key: it was altered or moved." })
+  }
+}
+
+/**
+ * @category models
+ */
+export type KeyFailure = TenantKeyMissing | UnknownKeyId
+
+/**
+ * The port. Every method takes the tenant first; a tenant without a key for the purpose fails with
+ * `TenantKeyMissing`.
+ *
+ * @category ports
+ */
+export class SecurityModule extends Context.Service<
+  SecurityModule,
+  {
+    /** Opens a Set PIN V2 envelope for the card's PAN: the PIN, `Redacted`. */
+    readonly openPinBlock: (
+      tenant: TenantId,
+      envelope: string,
+      pan: Pan
+    ) => Effect.Effect<Redacted.Redacted<string>, InvalidPinBlock | TenantKeyMissing>
+    /** Seals a PIN for the card's PAN under the active `setPin` key, with a fresh random IV. */
+    readonly sealPinBlock: (
+      tenant: TenantId,
+      pin: Redacted.Redacted<string>,
+      pan: Pan
+    ) => Effect.Effect<string, InvalidPinInput | TenantKeyMissing>
+    /** The verifier of `pin` on `card`, under the active `pinStore` key. */
+    readonly makeVerifier: (
+      tenant: TenantId,
+      card: PinHolder,
+      pin: Redacted.Redacted<string>
+    ) => Effect.Effect<StoredVerifier, TenantKeyMissing>
+    /** Whether `pin` on `card` is what `stored` was made of, under the key that made it. */
+    readonly checkVerifier: (
+      tenant: TenantId,
+      card: PinHolder,
+      pin: Redacted.Redacted<string>,
+      stored: StoredVerifier
+    ) => Effect.Effect<boolean, KeyFailure>
+    /** The keyed hash of the PAN under the active `cardNumber` key (seed 000's `encryptedCardNumber`). */
+    readonly cardNumberHash: (tenant: TenantId, pan: Pan) => Effect.Effect<string, TenantKeyMissing>
+    /** The PAN encrypted under the active `panStore` key. */
+    readonly encryptPan: (tenant: TenantId, pan: Pan) => Effect.Effect<EncryptedPan, TenantKeyMissing>
+    /** The PAN back, under the key that encrypted it. */
+    readonly decryptPan: (
+      tenant: TenantId,
+      encrypted: EncryptedPan
+    ) => Effect.Effect<Pan, KeyFailure | CiphertextRejected>
+  }
+>()("card-lifecycle/SecurityModule") {}
