@@ -177,6 +177,7 @@ export {
   type SetPinResult,
   setPin
 } from "./domain/pin/setPin.js"
+export { type PinAttempts, PinTriesExceeded, VerifyOutcome } from "./domain/pin/VerifyPinRules.js"
 export {
   type VerifyPinPorts,
   VerifyPinRequest,
@@ -257,7 +258,7 @@ export {
 export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
-export { PinStore } from "./ports/PinStore.js"
+export { type PinRecord, PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export {
   KeyPurpose,
@@ -266,6 +267,7 @@ export {
 } from "./ports/TenantKeys.js"
 export {
   defaultPolicy,
+  PinTryLimit,
   type Policy,
   TenantPolicy
 } from "./ports/TenantPolicy.js"

@@ -24,6 +24,7 @@ import {
   TierDowngrade
 } from "./kit/UpgradePlan.js"
 import { ExpiryDateMismatch, InvalidCardStatusForPin, TrivialPinRefused } from "./pin/SetPinRules.js"
+import { PinTriesExceeded } from "./pin/VerifyPinRules.js"
 import { ProductNotFound, TierNotOnLadder } from "./product/Product.js"
 import { ReplacementProductNotFound } from "./replacement/CardReplacement.js"
 import { CardReplacementRefused } from "./replacement/ReplacementErrorTable.js"
@@ -133,12 +134,18 @@ export const SetPinError = Schema.Union([
 export type SetPinError = typeof SetPinError.Type
 
 /**
- * The failures of `verifyPin`.
+ * The failures of `verifyPin`; each carries the `code` its audit event records.
  *
  * @category errors
  * @since 0.1.0
  */
-export const VerifyPinError = Schema.Union([ValidationError, TenantKeyMissing, StoreError])
+export const VerifyPinError = Schema.Union([
+  ValidationError,
+  InvalidCardStatusForPin,
+  PinTriesExceeded,
+  TenantKeyMissing,
+  StoreError
+])
 export type VerifyPinError = typeof VerifyPinError.Type
 
 /**

@@ -130,6 +130,8 @@ export const errorTable: { readonly [C in ErrorCode]: ErrorRow } = {
   INVALID_CARD_STATUS: of("Conflict"),
   EXPIRY_DATE_MISMATCH: of("Refused"),
   TRIVIAL_PIN: of("Refused"),
+  // the card's PIN is blocked: the same request is right again once a new PIN is set
+  PIN_TRIES_EXCEEDED: of("Conflict"),
   INVALID_PIN_BLOCK: of("InvalidRequest"),
   INVALID_PIN_INPUT: of("InvalidRequest"),
   // a key and a random source are the host's, never the caller's

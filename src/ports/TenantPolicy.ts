@@ -1,4 +1,4 @@
-import { Context, type Effect } from "effect"
+import { Context, type Effect, Schema } from "effect"
 import type { TenantId } from "../domain/ground/Identifiers.js"
 import type { StoreError } from "../domain/ground/StoreError.js"
 
@@ -13,7 +13,25 @@ export interface Policy {
   readonly migrationInTransition: boolean
   /** DOMAIN.md §6: PINs of one repeated digit or a straight run are accepted. */
   readonly allowTrivialPins: boolean
+  /**
+   * The wrong PINs in a row that block a card's PIN until a new one is set (verifyPin): an integer
+   * from 1 to 10 (`PinTryLimit`).
+   */
+  readonly pinTryLimit: number
 }
+
+/**
+ * A tenant's PIN try limit: an integer from 1 to 10. Three is what issuers and EMV cards commonly
+ * allow; more than ten would give a guesser of a 4-digit PIN better than 1 chance in 1 000.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const PinTryLimit = Schema.Number.check(
+  Schema.makeFilter((n: number) => Number.isInteger(n) && n >= 1 && n <= 10, {
+    message: "must be an integer from 1 to 10"
+  })
+)
 
 /**
  * What a tenant that configured nothing gets: the strict settings.
@@ -21,7 +39,7 @@ export interface Policy {
  * @category constructors
  * @since 0.1.0
  */
-export const defaultPolicy: Policy = { migrationInTransition: false, allowTrivialPins: false }
+export const defaultPolicy: Policy = { migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 }
 
 /**
  * @category services

@@ -193,17 +193,21 @@ export const cancelCardOrderRequest = (
 /**
  * Requests of `verifyPin`: the card `kitNo` and the `pin` when given (a card fixture names its
  * kitNo), else any kitNo, and any PIN of 4–12 digits, trivial ones included: verifyPin answers for
- * every PIN.
+ * every PIN; any channel, or none.
  *
  * @category requests
  */
 export const verifyPinRequest = (
   constraints: { readonly kitNo?: string; readonly pin?: string } = {}
 ): fc.Arbitrary<VerifyPinRequest> =>
-  fc.record({
-    kitNo: given(constraints.kitNo, kitNo()),
-    pin: given(constraints.pin, pin({ allowTrivial: true }))
-  })
+  fc.record(
+    {
+      kitNo: given(constraints.kitNo, kitNo()),
+      pin: given(constraints.pin, pin({ allowTrivial: true })),
+      channel: auditFields.channel
+    },
+    { requiredKeys: ["kitNo", "pin"] }
+  )
 
 /**
  * A Set PIN V2 request, and the PIN it carries in clear, for the test to verify it afterwards.

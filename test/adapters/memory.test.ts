@@ -104,7 +104,7 @@ describe("the memory fixture", () => {
     )
     expect(Buffer.from(Redacted.value(stored)).toString("hex")).toBe(key)
     expect(String(stored)).not.toContain(key)
-    expect(policy).toEqual({ migrationInTransition: false, allowTrivialPins: false })
+    expect(policy).toEqual({ migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 })
     expect(Result.isFailure(missing) && missing.failure.code).toBe("TENANT_KEY_MISSING")
   })
 })

@@ -77,6 +77,20 @@ describe("the memory fixture refuses", () => {
     const issues = await issuesOf(fixtureOf({ [TENANT_A]: [customerWith("E1", "9876543210", 1, [card])] }))
     expect(issues.map((i) => i.path)).toEqual([`${at}.0.accounts.0.cards.0.expDate`])
   })
+
+  it.each([0, 11, 2.5, -3])(
+    "a pinTryLimit of %s: the limit is an integer from 1 to 10",
+    async (pinTryLimit) => {
+      const issues = await issuesOf({ tenants: { [TENANT_A]: { policy: { pinTryLimit } } } })
+      expect(issues).toEqual([
+        { path: `fixture.tenants.${TENANT_A}.policy.pinTryLimit`, message: "must be an integer from 1 to 10" }
+      ])
+    }
+  )
+
+  it.each([1, 3, 10])("but takes a pinTryLimit of %s", async (pinTryLimit) => {
+    expect(await issuesOf({ tenants: { [TENANT_A]: { policy: { pinTryLimit } } } })).toEqual([])
+  })
 })
 
 describe("ExpDate", () => {

@@ -36,6 +36,7 @@ import {
   ModelError,
   OrderBranchMismatch,
   OrderNotCancellable,
+  PinTriesExceeded,
   ProductNotFound,
   ReplacementProductNotFound,
   ReplacementRefusal,
@@ -85,6 +86,7 @@ const examples: ReadonlyArray<ModelError> = [
   new ExpiryDateMismatch({ kitNo: KIT }),
   new InvalidPinBlock(),
   new TrivialPinRefused({ kitNo: KIT }),
+  new PinTriesExceeded({ kitNo: KIT }),
   new TokenNotFound({ selector: "currentAccountPan", value: "541234XXXXXX0001" }),
   new TokenNotUpdatable({ status: "DELETED" }),
   new AccountRangeMismatch({
@@ -197,6 +199,8 @@ describe("the error table", () => {
     expect(
       errorKindOf(new InvalidStatusTransition({ kitNo: KIT, status: "BLOCKED", operation: "LOCK" }))
     ).toBe("Conflict")
+    // a blocked PIN is the card's state, cleared by setting a new PIN: a conflict, as a status is
+    expect(httpStatusOf(new PinTriesExceeded({ kitNo: KIT }))).toBe(409)
   })
 
   // seed 003's "Error Responses", verbatim; rows 4 and 12 are docs/card-replacement.md's decisions
@@ -265,7 +269,7 @@ const kitNoWithPan = fc
   })
 
 describe("masking through the encoding (DOMAIN.md §9)", () => {
-  it("never shows a PAN sent as a kitNo in CardNotFound, InvalidStatusTransition or CardReplacementRefused", () => {
+  it("never shows a PAN sent as a kitNo in CardNotFound, InvalidStatusTransition, CardReplacementRefused or PinTriesExceeded", () => {
     fc.assert(
       fc.property(
         kitNoWithPan,
@@ -274,7 +278,8 @@ describe("masking through the encoding (DOMAIN.md §9)", () => {
           const errors: ReadonlyArray<ModelError> = [
             new CardNotFound({ kitNo }),
             new InvalidStatusTransition({ kitNo, status: "BLOCKED", operation: "UNLOCK" }),
-            new CardReplacementRefused({ code, kitNo })
+            new CardReplacementRefused({ code, kitNo }),
+            new PinTriesExceeded({ kitNo })
           ]
           for (const error of errors) {
             const json = JSON.stringify(Schema.encodeSync(ModelError)(error))

@@ -56,7 +56,7 @@ interface Case {
   readonly fixture: MemoryFixture
   readonly request: Record<string, unknown>
   readonly issues: ReadonlyArray<FieldIssue>
-  /** The parts of tenant A's state the refusal may change: setPin audits every attempt (DOMAIN.md §6). */
+  /** The parts of tenant A's state the refusal may change: setPin and verifyPin audit every attempt. */
   readonly changes?: ReadonlyArray<string>
 }
 
@@ -210,12 +210,14 @@ const cases: ReadonlyArray<Case> = [
     name: "verifyPin",
     useCase: verifyPin,
     fixture: pinFixture(),
-    request: { kitNo: LONG, pin: DIGITS, extra: MILLION },
+    request: { kitNo: LONG, pin: DIGITS, channel: LONG, extra: MILLION },
     issues: [
       { path: "kitNo", message: KIT_NO },
       { path: "pin", message: "must be 4-12 digits" },
+      { path: "channel", message: CHANNEL },
       { path: "extra", message: "Expected no excess property" }
-    ]
+    ],
+    changes: [`${TENANT_A}.auditEvents`]
   },
   {
     name: "updateToken",

@@ -14,17 +14,19 @@ import {
   cancelCardOrder,
   lockCard,
   manageAllCards,
+  PinStore,
   replaceCard,
   setPin,
   TokenRepository,
   Transactor,
   updateToken,
-  upgradeCard
+  upgradeCard,
+  verifyPin
 } from "../../src/index.js"
 import { TENANT_A, testLayer } from "../support/builders.js"
 import { orderFixture, SEED_000_REQUEST, UPGRADE, upgradeTenant } from "../support/kitManager.js"
 import { activeCard, holder, request as replacement, tenantOf } from "../support/replacement.js"
-import { pinFixture, request as pinRequest } from "../support/setPin.js"
+import { KIT, PIN, pinFixture, request as pinRequest } from "../support/setPin.js"
 import {
   AUDIT_INFO,
   CARDHOLDER,
@@ -73,6 +75,7 @@ const readsOf = (fixture: MemoryFixture, program: Effect.Effect<unknown, unknown
             recording("CardOrderRepository", yield* CardOrderRepository)
           ),
           Effect.provideService(TokenRepository, recording("TokenRepository", yield* TokenRepository)),
+          Effect.provideService(PinStore, recording("PinStore", yield* PinStore)),
           Effect.provideService(
             Transactor,
             Transactor.of({
@@ -134,6 +137,12 @@ describe("the reads a use case decides on", () => {
       ["CustomerRepository.findAccountForUpdate", "CardRepository.findByKitNoForUpdate"]
     ],
     ["setPin", pinFixture(), setPin(TENANT_A, pinRequest()), ["CardRepository.findByKitNoForUpdate"]],
+    [
+      "verifyPin, on a card with a PIN",
+      pinFixture(),
+      Effect.andThen(setPin(TENANT_A, pinRequest()), verifyPin(TENANT_A, { kitNo: KIT, pin: PIN })),
+      ["CardRepository.findByKitNoForUpdate", "CardRepository.findByKitNoForUpdate", "PinStore.findForUpdate"]
+    ],
     [
       "updateToken by tokenUniqueReference, to a new PAN",
       tokenFixtureOf({ [TENANT_A]: [tokenFixture(TUR)] }),

@@ -197,12 +197,14 @@ describe("setPin refuses a card", () => {
         return {
           result,
           stored: yield* storedVerifier(TENANT_A, KIT),
-          old: yield* verifyPin(TENANT_A, { kitNo: KIT, pin: PIN })
+          old: yield* Effect.result(verifyPin(TENANT_A, { kitNo: KIT, pin: PIN }))
         }
       })
     )
     expect(Result.isFailure(out.result) && out.result.failure.code).toBe("INVALID_CARD_STATUS")
-    expect([out.stored, out.old]).toEqual([expectedVerifier(KIT, PIN), true])
+    expect(out.stored).toBe(expectedVerifier(KIT, PIN))
+    // kept, but a BLOCKED card verifies no PIN
+    expect(Result.isFailure(out.old) && out.old.failure.code).toBe("INVALID_CARD_STATUS")
   })
 
   it.each([["0730"], ["0829"], ["0728"]])(

@@ -144,7 +144,7 @@ describe("a PIN once set", () => {
       Effect.gen(function* () {
         yield* setPin(TENANT_A, request({ pinBlock }))
         const found = yield* PinStore.use((store) => store.find(TenantId.make(TENANT_A), KitNo.make(KIT)))
-        return { snapshot: yield* stateSnapshot, stored: Option.getOrThrow(found) }
+        return { snapshot: yield* stateSnapshot, stored: Option.getOrThrow(found).verifier }
       })
     )
     for (const text of [

@@ -235,11 +235,8 @@ const useCases: ReadonlyArray<UseCase> = [
     name: "verifyPin",
     run: verifyPin,
     fixtures: [pinFixture()],
-    base: { kitNo: KIT, pin: PIN },
-    fields: [
-      { path: ["kitNo"], fit: digitsOnly },
-      { path: ["pin"], fit: digitsOnly }
-    ],
+    base: { kitNo: KIT, pin: PIN, channel: "IVR" },
+    fields: [{ path: ["kitNo"], fit: digitsOnly }, { path: ["pin"], fit: digitsOnly }, { path: ["channel"] }],
     reached: ["success", "ValidationError"]
   },
   {

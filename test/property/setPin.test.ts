@@ -55,7 +55,7 @@ describe("setPin, for every PIN and PAN", () => {
             )
             return {
               result,
-              stored: Option.map(yield* storedVerifier, Redacted.value),
+              stored: Option.map(yield* storedVerifier, (record) => Redacted.value(record.verifier)),
               verified: yield* verifyPin(TENANT_A, { kitNo: KIT, pin }),
               other: yield* verifyPin(TENANT_A, { kitNo: KIT, pin: otherPin(pin) })
             }

@@ -104,7 +104,7 @@ export const request = (overrides: Record<string, unknown> = {}): Record<string,
 export const storedVerifier = (tenant: string, kitNo: string) =>
   Effect.map(
     Effect.flatMap(PinStore, (store) => store.find(TenantId.make(tenant), KitNo.make(kitNo))),
-    (found) => Option.getOrUndefined(Option.map(found, Redacted.value))
+    (found) => Option.getOrUndefined(Option.map(found, (record) => Redacted.value(record.verifier)))
   )
 
 export const auditOf = (tenant: string, subject: string) =>

@@ -51,7 +51,7 @@ import {
   UpdateTokenRequest
 } from "../../src/domain/token/TokenUpdateRequest.js"
 import { updateToken } from "../../src/domain/token/updateToken.js"
-import { isTrivialPin } from "../../src/index.js"
+import { isTerminal, isTrivialPin } from "../../src/index.js"
 import { tokenFixture } from "../../src/testing/contract/tokenFixture.js"
 import { Arbitraries, panForSerial } from "../../src/testing/index.js"
 
@@ -410,7 +410,7 @@ describe("PINs", () => {
     expect(trivial).toBeGreaterThan(50)
   })
 
-  it("verifyPinRequest decodes, and verifyPin answers it for a fixture's card: false, no PIN being set", async () => {
+  it("verifyPinRequest decodes, and verifyPin answers it for a fixture's card: false with no PIN set, refused on an ended card", async () => {
     fc.assert(
       fc.property(Arbitraries.verifyPinRequest(), (request) => decodes(VerifyPinRequest, request)),
       { numRuns: 300 }
@@ -423,7 +423,13 @@ describe("PINs", () => {
         async ([tenant, request]) => {
           decodes(VerifyPinRequest, request)
           const ports = layer({ tenants: { [TENANT]: tenant } })
-          expect(await Effect.runPromise(Effect.provide(verifyPin(TENANT, request), ports))).toBe(false)
+          const result = await Effect.runPromise(
+            Effect.provide(Effect.result(verifyPin(TENANT, request)), ports)
+          )
+          const status = firstCardOf(tenant).status ?? "ASSIGNED"
+          if (isTerminal(status))
+            expect(Result.isFailure(result) && result.failure.code).toBe("INVALID_CARD_STATUS")
+          else expect(result).toEqual(Result.succeed(false))
         }
       )
     )

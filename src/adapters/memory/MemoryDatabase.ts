@@ -13,10 +13,10 @@ import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import type { EntityId, KitNo } from "../../domain/ground/Identifiers.js"
 import { StoreError } from "../../domain/ground/StoreError.js"
 import type { CardOrder } from "../../domain/kit/CardOrder.js"
-import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
+import type { PinRecord } from "../../ports/PinStore.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import { Log, LogData } from "./Log.js"
 import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
@@ -70,8 +70,8 @@ export interface Tables {
   readonly tierLadders: Table<TierLadder>
   /** By tenant then orderId. */
   readonly orders: Table<CardOrder>
-  /** The PIN verifier of each card (a keyed hash, never a PIN), by tenant then kitNo. */
-  readonly pinVerifiers: Table<PinVerifier>
+  /** The PIN of each card (a keyed hash, never a PIN) and its try counter, by tenant then kitNo. */
+  readonly pinVerifiers: Table<PinRecord>
 }
 
 type Store = Table<unknown> | Log<unknown>

@@ -10,7 +10,7 @@ import { AccountRegistration, AccountStatus } from "../../domain/customer/Custom
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { PanFromString } from "../../domain/ground/Pan.js"
 import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
-import { defaultPolicy } from "../../ports/TenantPolicy.js"
+import { defaultPolicy, PinTryLimit } from "../../ports/TenantPolicy.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
@@ -74,7 +74,9 @@ const TenantFixture = Schema.Struct({
   policy: Schema.optionalKey(
     Schema.Struct({
       migrationInTransition: Schema.optionalKey(Schema.Boolean),
-      allowTrivialPins: Schema.optionalKey(Schema.Boolean)
+      allowTrivialPins: Schema.optionalKey(Schema.Boolean),
+      /** 3 when omitted. */
+      pinTryLimit: Schema.optionalKey(PinTryLimit)
     })
   ),
   /** The first serial kitNo the memory issuer tries for the tenant; 4240200000 when omitted. */

@@ -10,8 +10,8 @@ import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import type { KitNo } from "../../domain/ground/Identifiers.js"
 import type { CardOrder } from "../../domain/kit/CardOrder.js"
-import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Token } from "../../domain/token/Token.js"
+import type { PinRecord } from "../../ports/PinStore.js"
 import * as Log from "./Log.js"
 import type { WalletNotification } from "./MemoryDatabase.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
@@ -31,7 +31,8 @@ export interface TenantSnapshot {
   readonly cards: ReadonlyArray<Card>
   readonly orders: ReadonlyArray<CardOrder>
   readonly tokens: ReadonlyArray<Token>
-  readonly pinVerifiers: ReadonlyArray<{ readonly kitNo: KitNo; readonly verifier: PinVerifier }>
+  /** Each card's PIN verifier and its try counter. */
+  readonly pinVerifiers: ReadonlyArray<PinRecord & { readonly kitNo: KitNo }>
   readonly auditEvents: ReadonlyArray<AuditEvent>
   readonly walletNotifications: ReadonlyArray<WalletNotification>
 }
@@ -62,9 +63,9 @@ const tenantSnapshot = (t: Tables, tenant: string): TenantSnapshot => ({
   orders: sorted(Table.valuesOf(t.orders, tenant), (o) => o.orderId),
   tokens: sorted(Table.valuesOf(t.tokens, tenant), (k) => k.tokenUniqueReference),
   pinVerifiers: sorted(
-    [...(t.pinVerifiers.data.committed.get(tenant) ?? new Map())].map(([kitNo, verifier]) => ({
+    [...(t.pinVerifiers.data.committed.get(tenant) ?? new Map())].map(([kitNo, record]) => ({
       kitNo: kitNo as KitNo,
-      verifier
+      ...record
     })),
     (p) => p.kitNo
   ),

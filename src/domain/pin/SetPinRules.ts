@@ -1,6 +1,6 @@
 /**
  * The rules of Set PIN V2 that need no port (DOMAIN.md §6, seed 001): which cards take a PIN, the
- * expiry check, and the audit event every attempt leaves.
+ * expiry check, and the audit event every PIN attempt leaves.
  *
  * @since 0.1.0
  */
@@ -19,8 +19,8 @@ import type { MaskedPan } from "../ground/Pan.js"
 export const SET_PIN = "SET_PIN"
 
 /**
- * The outcome of an attempt that died (a defect: a host fault such as a set-PIN key that is not an AES
- * key). The defect itself is raised to the caller, never written to the trail.
+ * The outcome of a PIN attempt that died (a defect: a host fault such as a set-PIN key that is not an
+ * AES key). The defect itself is raised to the caller, never written to the trail.
  *
  * @category constants
  */
@@ -131,10 +131,31 @@ export const checkCardForPin = (
 }
 
 /**
- * DOMAIN.md §6: the event of one attempt, good or bad: kitNo, masked PAN (once the card is found),
- * channel, changer, outcome, time. Nothing of the PIN, the block, the keys or the verifier.
- * `subject` is the card's stored kitNo once the card is found; before that, the kitNo the caller sent
- * with any card number in it masked (`maskCardNumbers`), or `NO_SUBJECT` if no kitNo decoded.
+ * DOMAIN.md §6: the event of one PIN attempt, good or bad, of `action` (`SET_PIN`, `VERIFY_PIN`):
+ * kitNo, masked PAN (once the card is found), channel, changer, outcome, time. Nothing of the PIN,
+ * the block, the keys or the verifier. `subject` is the card's stored kitNo once the card is found;
+ * before that, the kitNo the caller sent with any card number in it masked (`maskCardNumbers`), or
+ * `NO_SUBJECT` if no kitNo decoded.
+ *
+ * @category constructors
+ */
+export const pinAttemptEvent = (
+  action: string,
+  subject: string,
+  outcome: string,
+  cardNumber: MaskedPan | undefined,
+  context: ChangeContext
+): AuditEvent => ({
+  at: context.at,
+  action,
+  subject,
+  outcome,
+  ...(cardNumber === undefined ? {} : { cardNumber }),
+  ...contextFields(context)
+})
+
+/**
+ * The event of one Set PIN attempt (`pinAttemptEvent` of `SET_PIN`).
  *
  * @category constructors
  */
@@ -143,11 +164,4 @@ export const setPinEvent = (
   outcome: string,
   cardNumber: MaskedPan | undefined,
   context: ChangeContext
-): AuditEvent => ({
-  at: context.at,
-  action: SET_PIN,
-  subject,
-  outcome,
-  ...(cardNumber === undefined ? {} : { cardNumber }),
-  ...contextFields(context)
-})
+): AuditEvent => pinAttemptEvent(SET_PIN, subject, outcome, cardNumber, context)

@@ -15,20 +15,23 @@ import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound } from "../card/Card.js"
 import type { SetPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
-import { Changer, Channel, KitNo, TenantId } from "../ground/Identifiers.js"
+import { Changer, Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
 import { maskCardNumbers } from "../ground/Masking.js"
 import { type MaskedPan, maskPan } from "../ground/Pan.js"
 import type { StoreError } from "../ground/StoreError.js"
 import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
-import { type PinVerifier, pinVerifier } from "./PinVerifier.js"
 import {
-  checkCardForPin,
-  INTERNAL_ERROR,
-  NO_SUBJECT,
-  SET_PIN,
-  setPinEvent,
-  TrivialPinRefused
-} from "./SetPinRules.js"
+  conclude,
+  died,
+  type Failure,
+  failingAs,
+  refused,
+  refuseRequest,
+  type Subject
+} from "./PinAttempt.js"
+import { type PinVerifier, pinVerifier } from "./PinVerifier.js"
+import { checkCardForPin, SET_PIN, setPinEvent, TrivialPinRefused } from "./SetPinRules.js"
+import { noAttempts } from "./VerifyPinRules.js"
 
 /**
  * Seed 001 `expiryDate`: the card's expiry as MMYY, month 01–12 (`0729`).
@@ -96,43 +99,6 @@ export type SetPinPorts = CardRepository | PinStore | TenantKeys | TenantPolicy 
 type Command = typeof SetPinRequest.Type
 type AttemptError = Exclude<SetPinError, ValidationError>
 
-/** What an attempt's event and log line name, as far as the attempt got. */
-interface Subject {
-  /** The card's stored kitNo once it is found; before that the kitNo sent, card numbers masked. */
-  readonly kitNo: string
-  readonly cardNumber: MaskedPan | undefined
-}
-
-/**
- * How an attempt that decoded failed, with what its event names: refused with a typed error, or
- * died (a defect; its dies only are kept, to be raised again once audited).
- */
-type Failure =
-  | { readonly _tag: "SetPinRefusal"; readonly error: AttemptError; readonly subject: Subject }
-  | { readonly _tag: "SetPinDefect"; readonly defects: Cause.Cause<never>; readonly subject: Subject }
-
-const refused = (subject: Subject, error: AttemptError): Failure => ({
-  _tag: "SetPinRefusal",
-  error,
-  subject
-})
-
-const died = (subject: Subject, cause: Cause.Cause<unknown>): Failure => ({
-  _tag: "SetPinDefect",
-  defects: Cause.fromReasons(cause.reasons.filter(Cause.isDieReason)),
-  subject
-})
-
-/** Every way `self` can fail, typed errors and defects alike, as a `Failure` naming `subject`. */
-const failingAs = <A, R>(
-  self: Effect.Effect<A, AttemptError, R>,
-  subject: Subject
-): Effect.Effect<A, Failure, R> =>
-  self.pipe(
-    Effect.mapError((error) => refused(subject, error)),
-    Effect.catchCauseIf(Cause.hasDies, (cause) => Effect.fail(died(subject, cause)))
-  )
-
 /** DOMAIN.md §6: a trivial PIN only where the tenant allows it; then the PIN's verifier. */
 const verifierOf = Effect.fnUntraced(function* (
   tenant: TenantId,
@@ -167,7 +133,8 @@ const setOnCard = Effect.fnUntraced(function* (
     verifierOf(tenant, card.kitNo, pin, pinStoreKey),
     Effect.sync(() => Redacted.wipeUnsafe(pin))
   )
-  yield* (yield* PinStore).save(tenant, card.kitNo, verifier)
+  // a new PIN starts with nothing counted: setting it unblocks a PIN that verifyPin blocked
+  yield* (yield* PinStore).save(tenant, card.kitNo, { verifier, ...noAttempts })
   // the success event is written in the PIN's own transaction: both are stored, or neither
   yield* (yield* AuditLog).append(tenant, [setPinEvent(card.kitNo, "OK", cardNumber, context)])
   return { kitNo: card.kitNo, cardNumber, status: "PIN_SET" }
@@ -178,7 +145,7 @@ const attempt = Effect.fnUntraced(function* (
   command: Command,
   requested: Subject,
   context: ChangeContext
-): Effect.fn.Return<SetPinResult, Failure, Exclude<SetPinPorts, Transactor>> {
+): Effect.fn.Return<SetPinResult, Failure<AttemptError>, Exclude<SetPinPorts, Transactor>> {
   const cards = yield* CardRepository
   // DOMAIN.md §1: another tenant's card is not found
   const found = yield* failingAs(cards.findByKitNoForUpdate(tenant, command.kitNo), requested)
@@ -191,82 +158,15 @@ const attempt = Effect.fnUntraced(function* (
   })
 })
 
-/**
- * A failed attempt's event, in a write of its own once the attempt's transaction has rolled back,
- * then its log line; then the refusal again, or the defect. A defect is what the caller must see: if
- * its event cannot be written either, that is logged, not raised in its place.
- */
-const conclude = (tenant: TenantId, context: ChangeContext, failure: Failure) =>
-  Effect.flatMap(AuditLog, (audit) => {
-    const { kitNo, cardNumber } = failure.subject
-    const outcome = failure._tag === "SetPinRefusal" ? failure.error.code : INTERNAL_ERROR
-    const written = audit.append(tenant, [setPinEvent(kitNo, outcome, cardNumber, context)])
-    const line = { tenant: maskCardNumbers(tenant), kitNo, outcome }
-    return failure._tag === "SetPinRefusal"
-      ? written.pipe(
-          Effect.andThen(Effect.logDebug(SET_PIN, line, failure.error)),
-          Effect.andThen(Effect.fail(failure.error))
-        )
-      : written.pipe(
-          Effect.catch((error) => Effect.logWarning(SET_PIN, line, "the audit event was not written", error)),
-          Effect.andThen(Effect.logDebug(SET_PIN, line)),
-          Effect.andThen(Effect.failCause(failure.defects))
-        )
-  })
-
 const decode = decodeTenantRequest(SetPinRequest)
-
-const kitNoAlone = Schema.decodeUnknownOption(KitNo)
-const tenantAlone = Schema.decodeUnknownOption(TenantId)
-const channelAlone = Schema.decodeUnknownOption(Channel)
-const changerAlone = Schema.decodeUnknownOption(Changer)
-
-/**
- * DOMAIN.md §6: a request that does not decode is an attempt too. Its event names the kitNo if that
- * field decodes on its own (card numbers masked), else `NO_SUBJECT`, with the channel and changer
- * that decode. The audit log is partitioned by tenant: with no valid tenant there is nowhere to write
- * the event, and only the log line is left.
- */
-const refuseRequest = Effect.fnUntraced(function* (
-  tenant: unknown,
-  request: unknown,
-  error: ValidationError,
-  at: string
-): Effect.fn.Return<never, ValidationError | StoreError, AuditLog> {
-  const fields = (typeof request === "object" && request !== null ? request : {}) as {
-    readonly [field: string]: unknown
-  }
-  const subject = Option.match(kitNoAlone(fields.kitNo), {
-    onNone: () => NO_SUBJECT,
-    onSome: maskCardNumbers
-  })
-  const tenantId = Option.getOrUndefined(tenantAlone(tenant))
-  if (tenantId !== undefined) {
-    const context: ChangeContext = {
-      at,
-      channel: Option.getOrUndefined(channelAlone(fields.channel)),
-      changer: Option.getOrUndefined(changerAlone(fields.changer))
-    }
-    yield* (yield* AuditLog).append(tenantId, [setPinEvent(subject, error.code, undefined, context)])
-  }
-  yield* Effect.logDebug(
-    SET_PIN,
-    {
-      ...(tenantId === undefined ? {} : { tenant: maskCardNumbers(tenantId) }),
-      kitNo: subject,
-      outcome: error.code
-    },
-    error
-  )
-  return yield* Effect.fail(error)
-})
 
 /**
  * Set PIN V2. Checks, in order: the request's fields (`ValidationError`), the card in the tenant
  * (`CardNotFound`), its status (`InvalidCardStatusForPin`), its expiry (`ExpiryDateMismatch`), the
  * tenant's `setPin` and `pinStore` keys (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever
  * is wrong with it), a trivial PIN (`TrivialPinRefused`, unless the tenant allows them). Then the
- * PIN's verifier replaces any earlier one in the `PinStore`.
+ * PIN's verifier replaces any earlier one in the `PinStore`, its try counter at 0: a PIN that
+ * verifyPin blocked is unblocked by setting a new one.
  *
  * DOMAIN.md §6: every attempt leaves one `SET_PIN` audit event with its outcome: `OK`, the error's
  * `code` (`VALIDATION_FAILED` included), or `INTERNAL_ERROR` for a defect, which is then raised
@@ -284,7 +184,8 @@ export const setPin = Effect.fnUntraced(function* (
 ): Effect.fn.Return<SetPinResult, SetPinError, SetPinPorts> {
   const at = yield* auditTime
   const decoded = yield* Effect.result(decode(tenant, request))
-  if (Result.isFailure(decoded)) return yield* refuseRequest(tenant, request, decoded.failure, at)
+  if (Result.isFailure(decoded))
+    return yield* refuseRequest(SET_PIN, ["channel", "changer"], tenant, request, decoded.failure, at)
   const { tenant: tenantId, request: command } = decoded.success
   const context: ChangeContext = { at, changer: command.changer, channel: command.channel }
   const requested: Subject = { kitNo: maskCardNumbers(command.kitNo), cardNumber: undefined }
@@ -292,7 +193,12 @@ export const setPin = Effect.fnUntraced(function* (
     // a defect of the transaction itself: the attempt labels its own
     Effect.catchCauseIf(Cause.hasDies, (cause) => Effect.fail(died(requested, cause))),
     Effect.catch((failure) =>
-      conclude(tenantId, context, failure._tag === "StoreError" ? refused(requested, failure) : failure)
+      conclude(
+        SET_PIN,
+        tenantId,
+        context,
+        failure._tag === "StoreError" ? refused(requested, failure) : failure
+      )
     ),
     Effect.tap((result) =>
       Effect.logDebug(SET_PIN, { tenant: maskCardNumbers(tenantId), kitNo: result.kitNo, outcome: "OK" })

@@ -17,7 +17,7 @@ const NOBODY = TenantId.make("CONTRACT_NOBODY")
 const fixture: MemoryFixture = {
   tenants: {
     [A]: { keys: { cardNumber: keyHex(0xa1), setPin: keyHex(0xa2), pinStore: keyHex(0xa3) } },
-    [B]: { keys: { cardNumber: keyHex(0xb1) }, policy: { migrationInTransition: true } }
+    [B]: { keys: { cardNumber: keyHex(0xb1) }, policy: { migrationInTransition: true, pinTryLimit: 5 } }
   }
 }
 
@@ -75,10 +75,10 @@ export const settingsContract = (name: string, makeLayer: MakeLayer) => {
         Effect.flatMap(TenantPolicy, (policies) => Effect.forEach([A, B, NOBODY], policies.policyOf)),
         fixture
       )
-      expect(defaultPolicy).toEqual({ migrationInTransition: false, allowTrivialPins: false })
+      expect(defaultPolicy).toEqual({ migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 })
       expect(found).toEqual([
         defaultPolicy,
-        { migrationInTransition: true, allowTrivialPins: false },
+        { migrationInTransition: true, allowTrivialPins: false, pinTryLimit: 5 },
         defaultPolicy
       ])
     })
