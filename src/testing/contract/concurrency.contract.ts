@@ -4,7 +4,8 @@
  * from the status the one before it left. For the limits and refusals, exactly as many requests win
  * as a serial order would let win.
  */
-import { Effect, Result } from "effect"
+import { hexToBytes } from "@noble/hashes/utils.js"
+import { Effect, Option, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   type AccountFixture,
@@ -15,17 +16,21 @@ import {
   tenantFixture
 } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { encryptPinBlock } from "../../crypto/index.js"
 import { lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
-import { EntityId, TenantId } from "../../domain/ground/Identifiers.js"
+import { EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
 import { manageAllCards } from "../../domain/kit/manageAllCards.js"
 import { upgradeCard } from "../../domain/kit/upgradeCard.js"
+import { setPin } from "../../domain/pin/setPin.js"
+import { verifyPin } from "../../domain/pin/verifyPin.js"
 import { replaceCard } from "../../domain/replacement/replaceCard.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { PinStore } from "../../ports/PinStore.js"
 import { A, type MakeLayer, type Ports, runner } from "./support.js"
 
 const DAY = 86_400_000
@@ -66,7 +71,8 @@ const fixture = (): MemoryFixture => {
           holder(3, [7, 8, 9, 10], { replacements: [yesterday] }),
           holder(4, [11]),
           holder(5, [12, 13]),
-          holder(6, [5], {}, { status: "ASSIGNED" })
+          holder(6, [5], {}, { status: "ASSIGNED" }),
+          holder(7, [14])
         ],
         { orders: [{ orderId: "ORD5", kitNo: kitNoOf(5), branchId: "BR001", createdAt: yesterday }] }
       )
@@ -95,10 +101,12 @@ const all = (effects: ReadonlyArray<Effect.Effect<unknown, { readonly code: stri
     const cards = pausingAfterReads(yield* CardRepository)
     const customers = pausingAfterReads(yield* CustomerRepository)
     const orders = pausingAfterReads(yield* CardOrderRepository)
+    const pins = pausingAfterReads(yield* PinStore)
     return yield* Effect.all(effects.map(Effect.result), { concurrency: "unbounded" }).pipe(
       Effect.provideService(CardRepository, cards),
       Effect.provideService(CustomerRepository, customers),
-      Effect.provideService(CardOrderRepository, orders)
+      Effect.provideService(CardOrderRepository, orders),
+      Effect.provideService(PinStore, pins)
     )
   })
 
@@ -128,8 +136,8 @@ const statusOf = (entityId: string) =>
 
 /**
  * The contract of The use cases racing on the same rows (LOCK and UNLOCK, bulk and single operations, the last
- * replacement of the month, one newLoyaltyId, upgrades, order cancellations) behave as in some
- * serial order. Runs on the real clock. Registers its tests (`describe`/`it` of vitest) under `name`.
+ * replacement of the month, one newLoyaltyId, upgrades, wrong PINs on one card, order cancellations)
+ * behave as in some serial order. Runs on the real clock. Registers its tests (`describe`/`it` of vitest) under `name`.
  *
  * @category contracts
  */
@@ -234,6 +242,39 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
         "OK"
       ])
       expect(gold).toBe(1)
+    })
+
+    it("20 wrong PINs racing on one card: exactly the tenant's limit (3) is counted, every later attempt refused", async () => {
+      const kitNo = kitNoOf(14)
+      const seeded = fixture()
+      const tenant = seeded.tenants[A]!
+      const card = tenant.customers?.[6]?.accounts?.[0]?.cards?.[0]
+      if (card?.kitNo !== kitNo) throw new Error("the fixture's seventh customer holds the card of serial 14")
+      const pinBlock = Effect.runSync(
+        encryptPinBlock({ pin: "4821", pan: card.pan, key: hexToBytes(tenant.keys?.setPin ?? "") })
+      )
+      const { answers, record, outcomes } = await run(
+        Effect.gen(function* () {
+          yield* setPin(A, { kitNo, pinBlock, expiryDate: "0729" })
+          const results = yield* all(Array.from({ length: 20 }, () => verifyPin(A, { kitNo, pin: "4822" })))
+          return {
+            answers: results.map((r) => (Result.isSuccess(r) ? String(r.success) : r.failure.code)),
+            record: yield* Effect.flatMap(PinStore, (pins) => pins.find(TenantId.make(A), KitNo.make(kitNo))),
+            outcomes: (yield* trailOf(kitNo)).filter((e) => e.action === "VERIFY_PIN").map((e) => e.outcome)
+          }
+        }),
+        seeded
+      )
+      // a serial order: two wrong PINs answered false, the third blocks, the other 17 find it blocked
+      expect(answers.filter((a) => a === "false")).toHaveLength(2)
+      expect(answers.filter((a) => a === "PIN_TRIES_EXCEEDED")).toHaveLength(18)
+      expect(Option.map(record, (r) => [r.failedAttempts, r.blocked])).toEqual(Option.some([3, true]))
+      expect(outcomes).toEqual([
+        "WRONG_PIN",
+        "WRONG_PIN",
+        "PIN_BLOCKED",
+        ...Array(17).fill("PIN_TRIES_EXCEEDED")
+      ])
     })
 
     it("cancellations racing on one order: one wins, the others find it CANCELLED", async () => {

@@ -5,7 +5,7 @@
  * statuses seen alternate and the last write holds the toggle of them all. A read that does not lock
  * lets two racers see the same status: one of their writes is lost, and the law fails.
  */
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Effect, Option, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { cardFixture } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
@@ -18,6 +18,7 @@ import { AuditLog } from "../../ports/AuditLog.js"
 import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { PinStore } from "../../ports/PinStore.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { A, type MakeLayer, runner } from "./support.js"
@@ -101,8 +102,8 @@ const alternating = (first: string, other: string) =>
   Array.from({ length: RACERS }, (_, i) => (i % 2 === 0 ? first : other))
 
 /**
- * The contract of The `…ForUpdate` reads of CardRepository, CustomerRepository, CardOrderRepository and
- * TokenRepository: transactions that read a row for update and write it take turns. Registers its tests (`describe`/`it` of vitest) under `name`.
+ * The contract of The `…ForUpdate` reads of CardRepository, CustomerRepository, CardOrderRepository,
+ * TokenRepository and PinStore: transactions that read a row for update and write it take turns. Registers its tests (`describe`/`it` of vitest) under `name`.
  *
  * @category contracts
  */
@@ -164,6 +165,31 @@ export const locksContract = (name: string, makeLayer: MakeLayer) => {
       )
       expect(seen).toEqual(Array.from({ length: RACERS }, (_, i) => String(i)))
       expect(Option.map(last, (a) => a.replacements.length)).toEqual(Option.some(RACERS))
+    })
+
+    it("PinStore.findForUpdate: every racer's wrong PIN is counted", async () => {
+      const { seen, last } = await run(
+        Effect.gen(function* () {
+          const pins = yield* PinStore
+          const verifier = Redacted.make("a".repeat(64), { label: "PIN verifier" })
+          yield* pins.save(A, KitNo.make(K1), { verifier, failedAttempts: 0, blocked: false })
+          const seen = yield* race(
+            Effect.map(pins.findForUpdate(A, KitNo.make(K1)), Option.getOrThrow),
+            (record) =>
+              Effect.as(
+                pins.recordAttempts(A, KitNo.make(K1), {
+                  failedAttempts: record.failedAttempts + 1,
+                  blocked: false
+                }),
+                String(record.failedAttempts)
+              )
+          )
+          return { seen, last: yield* pins.find(A, KitNo.make(K1)) }
+        }),
+        fixture
+      )
+      expect(seen).toEqual(Array.from({ length: RACERS }, (_, i) => String(i)))
+      expect(Option.map(last, (r) => r.failedAttempts)).toEqual(Option.some(RACERS))
     })
 
     it("CardOrderRepository.findByIdForUpdate: racers on one order take turns", async () => {

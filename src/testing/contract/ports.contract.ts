@@ -11,6 +11,7 @@ import { concurrencyContract } from "./concurrency.contract.js"
 import { customersContract } from "./customers.contract.js"
 import { issuerContract } from "./issuer.contract.js"
 import { locksContract } from "./locks.contract.js"
+import { pinsContract } from "./pins.contract.js"
 import { settingsContract } from "./settings.contract.js"
 import type { MakeLayer } from "./support.js"
 import { transactorContract } from "./transactor.contract.js"
@@ -19,8 +20,8 @@ export type { MakeLayer, Ports } from "./support.js"
 
 /**
  * The whole port contract: registers, with vitest's `describe` and `it`, every test of every part
- * (cards and audit, customers, transactions, the issuer, orders and catalog, keys and policy, reads
- * for update, concurrent use cases), each suite named after `name`. Call it at the top level of a
+ * (cards and audit, customers, transactions, the issuer, orders and catalog, keys and policy, PINs,
+ * reads for update, concurrent use cases), each suite named after `name`. Call it at the top level of a
  * test file. Every run of a test builds `makeLayer(fixture)` anew, for that run's fixture.
  *
  * @category contracts
@@ -32,6 +33,7 @@ export const portsContract = (name: string, makeLayer: MakeLayer) => {
   issuerContract(name, makeLayer)
   catalogContract(name, makeLayer)
   settingsContract(name, makeLayer)
+  pinsContract(name, makeLayer)
   locksContract(name, makeLayer)
   concurrencyContract(name, makeLayer)
 }
