@@ -107,6 +107,16 @@ export const storedVerifier = (tenant: string, kitNo: string) =>
     (found) => Option.getOrUndefined(Option.map(found, (record) => Redacted.value(record.verifier)))
   )
 
+/** The try counter of a card's PIN, or undefined when no PIN is set. */
+export const attemptsOf = (tenant: string, kitNo: string) =>
+  Effect.map(
+    Effect.flatMap(PinStore, (store) => store.find(TenantId.make(tenant), KitNo.make(kitNo))),
+    (found) =>
+      Option.getOrUndefined(
+        Option.map(found, ({ failedAttempts, blocked }) => ({ failedAttempts, blocked }))
+      )
+  )
+
 export const auditOf = (tenant: string, subject: string) =>
   Effect.flatMap(AuditLog, (log) => log.findBySubject(TenantId.make(tenant), subject))
 
