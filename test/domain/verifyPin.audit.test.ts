@@ -1,4 +1,4 @@
-import { Effect, Exit, Redacted } from "effect"
+import { Cause, Effect, Exit, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
 import { KitNo, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
 import {
@@ -148,6 +148,25 @@ describe("verifyPin: every attempt is audited", () => {
     expect(Exit.isFailure(out.exit) && JSON.stringify(out.exit.cause)).toContain("STORE_UNAVAILABLE")
     expect(out.counter).toEqual({ failedAttempts: 0, blocked: false })
     expect(out.events).toEqual([["STORE_UNAVAILABLE", MASKED, undefined]])
+  })
+
+  it("INTERNAL_ERROR for a defect, which is then raised again unchanged, counting nothing", async () => {
+    const defect = new Error("the PIN store's driver broke")
+    const out = await runOn(
+      pinFixture(),
+      Effect.gen(function* () {
+        yield* setPin(TENANT_A, request())
+        const exit = yield* Effect.exit(
+          Effect.updateService(verifyPin(TENANT_A, { kitNo: KIT, pin: WRONG }), PinStore, (store) =>
+            PinStore.of({ ...store, recordAttempts: () => Effect.die(defect) })
+          )
+        )
+        return { exit, counter: yield* attemptsOf(TENANT_A, KIT), events: yield* verifyEvents() }
+      })
+    )
+    expect(Exit.isFailure(out.exit) && Cause.squash(out.exit.cause)).toBe(defect)
+    expect(out.counter).toEqual({ failedAttempts: 0, blocked: false })
+    expect(out.events).toEqual([["INTERNAL_ERROR", MASKED, undefined]])
   })
 
   it("TENANT_KEY_MISSING for a tenant without a pinStore key, counting nothing", async () => {

@@ -112,9 +112,7 @@ export const attemptsOf = (tenant: string, kitNo: string) =>
   Effect.map(
     Effect.flatMap(PinStore, (store) => store.find(TenantId.make(tenant), KitNo.make(kitNo))),
     (found) =>
-      Option.getOrUndefined(
-        Option.map(found, ({ failedAttempts, blocked }) => ({ failedAttempts, blocked }))
-      )
+      Option.getOrUndefined(Option.map(found, ({ failedAttempts, blocked }) => ({ failedAttempts, blocked })))
   )
 
 export const auditOf = (tenant: string, subject: string) =>

@@ -45,8 +45,9 @@ export const pinSettableStatuses: ReadonlySet<CardStatus> = new Set<CardStatus>(
 ])
 
 /**
- * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card. The kitNo, here and in the
- * errors below, is the one the caller sent: a run of 12 or more digits in it is masked like a PAN.
+ * DOMAIN.md §6: a PIN is set only on an ASSIGNED, ACTIVE or LOCKED card, and verifyPin verifies one
+ * only there. The kitNo, here and in the errors below, is the one the caller sent: a run of 12 or
+ * more digits in it is masked like a PAN.
  *
  * @category errors
  */
