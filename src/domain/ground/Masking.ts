@@ -78,6 +78,26 @@ export const maskDigits = (digits: string): string => {
  */
 const DIGIT_OR_LETTER = new RegExp(`(${DIGIT})|\\p{L}`, "gu")
 
+const ANY_DIGIT = new RegExp(DIGIT, "gu")
+
+/** Whether `text` holds fewer than `n` digits in all: then no run can reach `n`, and it is left as is. */
+const fewerDigitsThan = (text: string, n: number): boolean => {
+  // plain ASCII, the usual case, is counted by code unit; any other character takes the full rule
+  let ascii = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return fewerDigitsInUnicode(text, n)
+    if (code >= 0x30 && code <= 0x39 && ++ascii >= n) return false
+  }
+  return true
+}
+
+const fewerDigitsInUnicode = (text: string, n: number): boolean => {
+  ANY_DIGIT.lastIndex = 0
+  for (let found = 0; found < n; found++) if (ANY_DIGIT.exec(text) === null) return true
+  return false
+}
+
 /**
  * Replaces every number of `minDigits` or more digits in `text` (digits with anything but letters
  * between them, see above) by the masked form of its digits ({@link maskDigits}), the separators
@@ -87,6 +107,7 @@ const DIGIT_OR_LETTER = new RegExp(`(${DIGIT})|\\p{L}`, "gu")
  * @category constructors
  */
 export const maskDigitRuns = (text: string, minDigits: number): string => {
+  if (fewerDigitsThan(text, minDigits)) return text
   const pieces: Array<string> = []
   let kept = 0 // the text before this index is in `pieces`
   // the number being read: where it starts and ends, how many digits it has, its first 6 and last 4
