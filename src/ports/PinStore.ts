@@ -1,8 +1,8 @@
 import { Context, type Effect, type Option } from "effect"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { StoreError } from "../domain/ground/StoreError.js"
-import type { PinVerifier } from "../domain/pin/PinVerifier.js"
 import type { PinAttempts } from "../domain/pin/VerifyPinRules.js"
+import type { StoredVerifier } from "./SecurityModule.js"
 
 /**
  * What the store keeps of a card's PIN: its verifier and its try counter.
@@ -11,7 +11,7 @@ import type { PinAttempts } from "../domain/pin/VerifyPinRules.js"
  * @since 0.1.0
  */
 export interface PinRecord extends PinAttempts {
-  readonly verifier: PinVerifier
+  readonly verifier: StoredVerifier
 }
 
 /**

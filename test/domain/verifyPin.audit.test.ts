@@ -1,6 +1,7 @@
 import { Cause, Effect, Exit, Redacted } from "effect"
 import { describe, expect, it } from "vitest"
-import { KitNo, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
+import { NobleSecurityModule } from "../../src/adapters/memory/index.js"
+import { KeyId, KitNo, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
 import {
   AT,
   attemptsOf,
@@ -175,7 +176,7 @@ describe("verifyPin: every attempt is audited", () => {
       Effect.gen(function* () {
         yield* PinStore.use((store) =>
           store.save(TenantId.make(TENANT_A), KitNo.make(KIT), {
-            verifier: Redacted.make("0".repeat(64)),
+            verifier: { keyId: KeyId.make("1"), mac: Redacted.make("0".repeat(64)) },
             failedAttempts: 1,
             blocked: false
           })
@@ -188,6 +189,41 @@ describe("verifyPin: every attempt is audited", () => {
       code: "TENANT_KEY_MISSING",
       counter: { failedAttempts: 1, blocked: false },
       events: [["TENANT_KEY_MISSING", MASKED, undefined]]
+    })
+  })
+
+  it("UNKNOWN_KEY_ID when the key that made the verifier is no longer held, counting nothing", async () => {
+    // the tenant's pinStore key "1" is retired: the module holds only a newer key "2"
+    const retired = NobleSecurityModule.layer({
+      [TENANT_A]: { pinStore: [{ id: "2", hex: "5e".repeat(32) }] }
+    })
+    const out = await runOn(
+      pinFixture(),
+      Effect.gen(function* () {
+        yield* setPin(TENANT_A, request())
+        yield* verifyPin(TENANT_A, { kitNo: KIT, pin: WRONG })
+        const errors = yield* Effect.provide(
+          Effect.forEach([PIN, WRONG], (pin) => Effect.flip(verifyPin(TENANT_A, { kitNo: KIT, pin }))),
+          retired
+        )
+        return {
+          errors: errors.map((e) => [e.code, e._tag === "UnknownKeyId" ? e.keyId : undefined]),
+          counter: yield* attemptsOf(TENANT_A, KIT),
+          events: yield* verifyEvents()
+        }
+      })
+    )
+    expect(out).toEqual({
+      errors: [
+        ["UNKNOWN_KEY_ID", "1"],
+        ["UNKNOWN_KEY_ID", "1"]
+      ],
+      counter: { failedAttempts: 1, blocked: false },
+      events: [
+        ["WRONG_PIN", MASKED, undefined],
+        ["UNKNOWN_KEY_ID", MASKED, undefined],
+        ["UNKNOWN_KEY_ID", MASKED, undefined]
+      ]
     })
   })
 

@@ -12,6 +12,7 @@ import {
 } from "../../src/index.js"
 import {
   attemptsOf,
+  B_SET_PIN_KEY_HEX,
   envelope,
   expectedVerifier,
   FOREIGN_KIT,
@@ -199,7 +200,10 @@ describe("verifyPin: which cards verify", () => {
       pinFixture(),
       Effect.gen(function* () {
         yield* setPin(TENANT_A, request())
-        yield* setPin(TENANT_B, request({ kitNo: FOREIGN_KIT, pinBlock: envelope(PIN, FOREIGN_PAN) }))
+        yield* setPin(
+          TENANT_B,
+          request({ kitNo: FOREIGN_KIT, pinBlock: envelope(PIN, FOREIGN_PAN, B_SET_PIN_KEY_HEX) })
+        )
         yield* Effect.result(verify(WRONG))
         return [yield* attemptsOf(TENANT_A, KIT), yield* attemptsOf(TENANT_B, FOREIGN_KIT)]
       })
@@ -238,6 +242,6 @@ describe("verifyPin: racing attempts on the memory adapter", () => {
         return yield* PinStore.use((store) => store.find(TenantId.make(TENANT_A), KitNo.make(KIT)))
       })
     )
-    expect(out._tag === "Some" && Redacted.value(out.value.verifier)).toBe(expectedVerifier(KIT, PIN))
+    expect(out._tag === "Some" && Redacted.value(out.value.verifier.mac)).toBe(expectedVerifier(KIT, PIN))
   })
 })

@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, type HashSet, Layer, type Redacted, type Result, Semaphore } from "effect"
+import { Context, Effect, type HashSet, Layer, type Result, Semaphore } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
@@ -50,8 +50,6 @@ export interface Tables {
   readonly kitNoByPan: Table<KitNo>
   /** The issuer's next serial, per tenant. */
   readonly issuerSerial: Table<number>
-  /** By tenant then purpose. */
-  readonly keys: Table<Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
   readonly policies: Table<Policy>
   /** By tenant then tokenUniqueReference. */
@@ -70,7 +68,10 @@ export interface Tables {
   readonly tierLadders: Table<TierLadder>
   /** By tenant then orderId. */
   readonly orders: Table<CardOrder>
-  /** The PIN of each card (a keyed hash, never a PIN) and its try counter, by tenant then kitNo. */
+  /**
+   * The PIN of each card (a keyed hash and its key's id, never a PIN) and its try counter, by tenant
+   * then kitNo.
+   */
   readonly pinVerifiers: Table<PinRecord>
 }
 
@@ -107,7 +108,6 @@ export const emptyTables = (): Tables => {
     audit: new Log(new LogData(new Map(), (event: AuditEvent) => event.subject), "building", unused),
     kitNoByPan: table(),
     issuerSerial: table(),
-    keys: table(),
     policies: table(),
     tokens: table(),
     tokensByPan: table(),

@@ -23,7 +23,7 @@ export const VERIFY_PIN = "VERIFY_PIN"
 /**
  * The outcomes of a `VERIFY_PIN` event besides the codes of the errors it refuses with
  * (`INVALID_CARD_STATUS`, `PIN_TRIES_EXCEEDED`, `VALIDATION_FAILED`, `TENANT_KEY_MISSING`,
- * `STORE_UNAVAILABLE`) and `INTERNAL_ERROR`:
+ * `UNKNOWN_KEY_ID`, `STORE_UNAVAILABLE`) and `INTERNAL_ERROR`:
  *
  * - `OK`: the right PIN; the count is back to 0.
  * - `WRONG_PIN`: a wrong PIN below the limit; answered `false`, the count one higher.

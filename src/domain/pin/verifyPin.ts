@@ -10,7 +10,7 @@ import { PIN_PATTERN } from "../../crypto/index.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { TenantKeys } from "../../ports/TenantKeys.js"
+import { SecurityModule, type StoredVerifier } from "../../ports/SecurityModule.js"
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import type { Card } from "../card/Card.js"
@@ -29,7 +29,6 @@ import {
   refuseRequest,
   type Subject
 } from "./PinAttempt.js"
-import { type PinVerifier, pinVerifier, verifierMatches } from "./PinVerifier.js"
 import { InvalidCardStatusForPin } from "./SetPinRules.js"
 import {
   countAttempt,
@@ -67,7 +66,7 @@ export type VerifyPinRequest = typeof VerifyPinRequest.Encoded
 /**
  * @category models
  */
-export type VerifyPinPorts = CardRepository | PinStore | TenantKeys | TenantPolicy | AuditLog | Transactor
+export type VerifyPinPorts = CardRepository | PinStore | SecurityModule | TenantPolicy | AuditLog | Transactor
 
 type Command = typeof VerifyPinRequest.Type
 type Refusal = InvalidCardStatusForPin | PinTriesExceeded
@@ -90,12 +89,13 @@ const refusal = (error: Refusal, outcome: string = error.code): Verdict => ({
   outcome
 })
 
-/** Whether `pin` is the PIN `stored` was made of on `card`: the one place verifyPin checks a PIN. */
-const pinMatches = (tenant: TenantId, card: Card, pin: Redacted.Redacted<string>, stored: PinVerifier) =>
-  Effect.flatMap(TenantKeys, (keys) =>
-    Effect.map(keys.keyFor(tenant, "pinStore"), (key) =>
-      verifierMatches(stored, pinVerifier(key, card.kitNo, pin))
-    )
+/**
+ * Whether `pin` is the PIN `stored` was made of on `card`, bound to its kitNo and PAN, under the key
+ * that made it: the one place verifyPin checks a PIN.
+ */
+const pinMatches = (tenant: TenantId, card: Card, pin: Redacted.Redacted<string>, stored: StoredVerifier) =>
+  Effect.flatMap(SecurityModule, (module) =>
+    module.checkVerifier(tenant, { kitNo: card.kitNo, pan: card.pan }, pin, stored)
   )
 
 /** The rules on a card that exists, in order; then the counter's write. */
@@ -103,7 +103,7 @@ const decide = Effect.fnUntraced(function* (
   tenant: TenantId,
   card: Card,
   pin: Redacted.Redacted<string>
-): Effect.fn.Return<Verdict, AttemptError, PinStore | TenantKeys | TenantPolicy> {
+): Effect.fn.Return<Verdict, AttemptError, PinStore | SecurityModule | TenantPolicy> {
   if (!verifiesPin(card))
     return refusal(new InvalidCardStatusForPin({ kitNo: card.kitNo, status: card.status }))
   const pins = yield* PinStore
@@ -168,16 +168,17 @@ const decode = decodeTenantRequest(VerifyPinRequest)
  * 4. its PIN: none set is answered `false`, and nothing is counted;
  * 5. the count: a PIN blocked at the tenant's `pinTryLimit` is refused (`PinTriesExceeded`), until
  *    setPin sets a new one;
- * 6. the PIN, with the tenant's `pinStore` key (`TenantKeyMissing`): its verifier (HMAC-SHA-256 of
- *    kitNo and PIN) compared with the stored one in constant time. Right: `true`, the count back to
- *    0. Wrong: the count one higher, and `false`; the wrong PIN that reaches the limit blocks the PIN
- *    and is refused with `PinTriesExceeded`.
+ * 6. the PIN: the `SecurityModule` checks it against the stored verifier, which is bound to the
+ *    card's kitNo and PAN, in constant time, under the `pinStore` key that made it (`UnknownKeyId`
+ *    when that key is no longer held, `TenantKeyMissing` when the tenant has no `pinStore` key).
+ *    Right: `true`, the count back to 0. Wrong: the count one higher, and `false`; the wrong PIN that
+ *    reaches the limit blocks the PIN and is refused with `PinTriesExceeded`.
  *
  * The card and the count are read for update, and the count written in the same transaction as the
  * attempt's `VERIFY_PIN` audit event (its outcome, the masked PAN, the channel; never the PIN or the
- * verifier). An attempt that fails inside the transaction (`TenantKeyMissing`, `StoreError`, a
- * defect) changes nothing and is audited in a write of its own, as setPin's are. The PIN's
- * `Redacted` is wiped once used.
+ * verifier). An attempt that fails inside the transaction (`TenantKeyMissing`, `UnknownKeyId`,
+ * `StoreError`, a defect) changes nothing, counts nothing, and is audited in a write of its own, as
+ * setPin's are. The PIN's `Redacted` is wiped once used.
  *
  * @category use cases
  */

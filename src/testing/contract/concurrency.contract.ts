@@ -4,8 +4,7 @@
  * from the status the one before it left. For the limits and refusals, exactly as many requests win
  * as a serial order would let win.
  */
-import { hexToBytes } from "@noble/hashes/utils.js"
-import { Effect, Option, Result } from "effect"
+import { Effect, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   type AccountFixture,
@@ -16,7 +15,6 @@ import {
   tenantFixture
 } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
-import { encryptPinBlock } from "../../crypto/index.js"
 import { lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import { EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
@@ -31,6 +29,7 @@ import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
 import { A, type MakeLayer, type Ports, runner } from "./support.js"
 
 const DAY = 86_400_000
@@ -246,15 +245,11 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
 
     it("20 wrong PINs racing on one card: exactly the tenant's limit (3) is counted, every later attempt refused", async () => {
       const kitNo = kitNoOf(14)
-      const seeded = fixture()
-      const tenant = seeded.tenants[A]!
-      const card = tenant.customers?.[6]?.accounts?.[0]?.cards?.[0]
-      if (card?.kitNo !== kitNo) throw new Error("the fixture's seventh customer holds the card of serial 14")
-      const pinBlock = Effect.runSync(
-        encryptPinBlock({ pin: "4821", pan: card.pan, key: hexToBytes(tenant.keys?.setPin ?? "") })
-      )
       const { answers, record, outcomes } = await run(
         Effect.gen(function* () {
+          // the envelope sealed by the adapter's own security module, for the card's stored PAN
+          const card = Option.getOrThrow(yield* (yield* CardRepository).findByKitNo(A, KitNo.make(kitNo)))
+          const pinBlock = yield* (yield* SecurityModule).sealPinBlock(A, Redacted.make("4821"), card.pan)
           yield* setPin(A, { kitNo, pinBlock, expiryDate: "0729" })
           const results = yield* all(Array.from({ length: 20 }, () => verifyPin(A, { kitNo, pin: "4822" })))
           return {
@@ -263,7 +258,7 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
             outcomes: (yield* trailOf(kitNo)).filter((e) => e.action === "VERIFY_PIN").map((e) => e.outcome)
           }
         }),
-        seeded
+        fixture()
       )
       // a serial order: two wrong PINs answered false, the third blocks, the other 17 find it blocked
       expect(answers.filter((a) => a === "false")).toHaveLength(2)

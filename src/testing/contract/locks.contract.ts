@@ -19,6 +19,7 @@ import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
+import { KeyId } from "../../ports/SecurityModule.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { A, type MakeLayer, runner } from "./support.js"
@@ -171,7 +172,10 @@ export const locksContract = (name: string, makeLayer: MakeLayer) => {
       const { seen, last } = await run(
         Effect.gen(function* () {
           const pins = yield* PinStore
-          const verifier = Redacted.make("a".repeat(64), { label: "PIN verifier" })
+          const verifier = {
+            keyId: KeyId.make("1"),
+            mac: Redacted.make("a".repeat(64), { label: "PIN verifier" })
+          }
           yield* pins.save(A, KitNo.make(K1), { verifier, failedAttempts: 0, blocked: false })
           const seen = yield* race(
             Effect.map(pins.findForUpdate(A, KitNo.make(K1)), Option.getOrThrow),

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest"
 import { cardFixture, customerFixture } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
 import { KitNo } from "../../domain/ground/Identifiers.js"
-import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import { type PinRecord, PinStore } from "../../ports/PinStore.js"
+import { KeyId, type StoredVerifier } from "../../ports/SecurityModule.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { A, B, type MakeLayer, runner } from "./support.js"
 
@@ -25,14 +25,23 @@ const fixture: MemoryFixture = {
   )
 }
 
-/** A verifier as the domain makes them: 64 lower-case hex digits, `Redacted`. */
-const verifier = (digit: string): PinVerifier => Redacted.make(digit.repeat(64), { label: "PIN verifier" })
+/**
+ * A verifier as a security module makes them: 64 lower-case hex digits, `Redacted`, with the id of
+ * its key (each digit its own key id, so that a store keeping one part of the pair is caught).
+ */
+const verifier = (digit: string): StoredVerifier => ({
+  keyId: KeyId.make(`key-${digit}`),
+  mac: Redacted.make(digit.repeat(64), { label: "PIN verifier" })
+})
+
+/** A verifier as plain data, its mac revealed. */
+const revealed = (digit: string) => ({ keyId: `key-${digit}`, mac: digit.repeat(64) })
 
 /** A record as plain data, the verifier revealed: what two stores must agree on. */
 const plain = (found: Option.Option<PinRecord>) =>
   Option.getOrUndefined(
     Option.map(found, (record) => ({
-      verifier: Redacted.value(record.verifier),
+      verifier: { keyId: record.verifier.keyId, mac: Redacted.value(record.verifier.mac) },
       failedAttempts: record.failedAttempts,
       blocked: record.blocked
     }))
@@ -64,7 +73,7 @@ export const pinsContract = (name: string, makeLayer: MakeLayer) => {
         }),
         fixture
       )
-      const record = { verifier: "a".repeat(64), failedAttempts: 2, blocked: false }
+      const record = { verifier: revealed("a"), failedAttempts: 2, blocked: false }
       expect(found).toEqual({
         stored: record,
         forUpdate: record,
@@ -83,7 +92,7 @@ export const pinsContract = (name: string, makeLayer: MakeLayer) => {
         }),
         fixture
       )
-      expect(found).toEqual({ verifier: "b".repeat(64), failedAttempts: 0, blocked: false })
+      expect(found).toEqual({ verifier: revealed("b"), failedAttempts: 0, blocked: false })
     })
 
     it("recordAttempts replaces the counter of the tenant's record alone, and writes nothing without a PIN", async () => {
@@ -103,8 +112,8 @@ export const pinsContract = (name: string, makeLayer: MakeLayer) => {
         fixture
       )
       expect(found).toEqual([
-        { verifier: "a".repeat(64), failedAttempts: 3, blocked: true },
-        { verifier: "c".repeat(64), failedAttempts: 1, blocked: false },
+        { verifier: revealed("a"), failedAttempts: 3, blocked: true },
+        { verifier: revealed("c"), failedAttempts: 1, blocked: false },
         undefined
       ])
     })
@@ -126,7 +135,7 @@ export const pinsContract = (name: string, makeLayer: MakeLayer) => {
         }),
         fixture
       )
-      expect(found).toEqual({ verifier: "a".repeat(64), failedAttempts: 0, blocked: false })
+      expect(found).toEqual({ verifier: revealed("a"), failedAttempts: 0, blocked: false })
     })
   })
 }
