@@ -3,12 +3,14 @@ import type { TenantId } from "../domain/ground/Identifiers.js"
 import type { StoreError } from "../domain/ground/StoreError.js"
 
 /**
- * The purposes a tenant holds a secret key for. Each key serves one purpose only.
+ * The purposes a tenant holds a secret key for: `cardNumber` (HMAC of PANs), `setPin` (AES-GCM key of
+ * Set PIN V2), `pinStore` (HMAC of stored PINs), `panStore` (AES-GCM of stored PANs). Each key serves
+ * one purpose only.
  *
  * @category models
  * @since 0.1.0
  */
-export const KeyPurpose = Schema.Literals(["cardNumber", "setPin", "pinStore"])
+export const KeyPurpose = Schema.Literals(["cardNumber", "setPin", "pinStore", "panStore"])
 export type KeyPurpose = typeof KeyPurpose.Type
 
 /**
