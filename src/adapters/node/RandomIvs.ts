@@ -1,7 +1,7 @@
 import { randomFillSync } from "node:crypto"
 
-// One `randomBytes(16)` call costs about 4 µs on Node 22 (2 vCPU AMD EPYC), as much as the AES-GCM
-// seal itself; a slice of a 16 KiB pool filled by one call costs about 0.05 µs (docs/benchmarks.md,
+// One `randomBytes(16)` call costs 4.5-7 µs on Node 22 (2 vCPU AMD EPYC), more than the AES-GCM
+// seal itself; a slice of a 16 KiB pool filled by one call costs 0.1 µs or less (docs/benchmarks.md,
 // "card-lifecycle/node"). Pooling is sound for IVs: they are public, written in clear beside the
 // ciphertext; what GCM needs is that none repeats under a key, and every slice is handed out once.
 const POOL_BYTES = 16 * 1024
