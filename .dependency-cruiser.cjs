@@ -42,6 +42,14 @@ module.exports = {
       to: { pathNot: ["^src/crypto/", "node_modules/(@noble/[^/]+|effect)/"] }
     },
     {
+      name: "portable-security-module-imports-no-node",
+      severity: "error",
+      comment:
+        "The portable security module and the key ring it holds run wherever JavaScript runs: no node:*.",
+      from: { path: "^src/adapters/(noble|keys)/" },
+      to: { dependencyTypes: ["core"] }
+    },
+    {
       name: "ground-imports-no-feature",
       severity: "error",
       comment:

@@ -3,8 +3,8 @@
  * inside an Effect program as a use case runs it, against bare node:crypto doing the same work in the
  * same run (alternating rounds): createDecipheriv and a format-0 decode / randomBytes, createCipheriv
  * and a format-0 encode, with the key imported once as a `KeyObject` on both sides. Beside them, the
- * portable path of src/crypto (`decryptPinBlock` / `encryptPinBlock` on @noble), and the two ways of
- * drawing an IV. Figures are printed, never asserted. Run alone with `npm run bench -- securityModule`.
+ * portable module (`NobleSecurityModule`, on @noble) through the same port over the same keys, and
+ * the two ways of drawing an IV. Figures are printed, never asserted. Run alone with `npm run bench -- securityModule`.
  */
 import {
   type CipherGCMTypes,
@@ -15,10 +15,11 @@ import {
   randomBytes
 } from "node:crypto"
 import { Effect, ManagedRuntime, Redacted } from "effect"
-import { layer } from "../src/adapters/node/index.js"
+import { NobleSecurityModule } from "../src/adapters/memory/index.js"
+import { NodeSecurityModule } from "../src/adapters/node/index.js"
 import { randomIvs } from "../src/adapters/node/RandomIvs.js"
 import { readFormat0 } from "../src/crypto/Format0.js"
-import { decryptPinBlock, encryptPinBlock } from "../src/crypto/index.js"
+import { decryptPinBlock } from "../src/crypto/index.js"
 import { envelopeBytes } from "../src/crypto/PinBlockEnvelope.js"
 import { TenantId } from "../src/domain/ground/Identifiers.js"
 import type { Pan, PanDigits } from "../src/domain/ground/Pan.js"
@@ -67,6 +68,10 @@ const bareOpen = (key: KeyObject, cipherName: CipherGCMTypes, envelope: string):
   return pin
 }
 
+const moduleOf = Effect.gen(function* () {
+  return yield* SecurityModule
+})
+
 export const benchSecurityModule = async (): Promise<void> => {
   console.log("\ncard-lifecycle/node: the Set PIN V2 envelope through the module, against bare node:crypto")
   const pan: Pan = Redacted.make(PAN as PanDigits, { label: "PAN" })
@@ -77,12 +82,11 @@ export const benchSecurityModule = async (): Promise<void> => {
     const hex = raw.toString("hex")
     const key = createSecretKey(raw)
     const cipherName = `aes-${bits}-gcm` as CipherGCMTypes
-    const runtime = ManagedRuntime.make(layer({ [TENANT]: { setPin: [{ id: "bench", hex }] } }))
-    const module = await runtime.runPromise(
-      Effect.gen(function* () {
-        return yield* SecurityModule
-      })
-    )
+    const keys = { [TENANT]: { setPin: [{ id: "bench", hex }] } }
+    const runtime = ManagedRuntime.make(NodeSecurityModule.layer(keys))
+    const portableRuntime = ManagedRuntime.make(NobleSecurityModule.layer(keys))
+    const module = await runtime.runPromise(moduleOf)
+    const portable = await portableRuntime.runPromise(moduleOf)
     const envelope = await runtime.runPromise(module.sealPinBlock(TENANT, pin, pan))
     // every path opens every other path's envelope before anything is timed
     if (bareOpen(key, cipherName, envelope) !== PIN)
@@ -92,6 +96,8 @@ export const benchSecurityModule = async (): Promise<void> => {
       throw new Error("the module cannot open bare node:crypto's envelope")
     if (Redacted.value(Effect.runSync(decryptPinBlock({ pinBlock: envelope, pan: PAN, key: raw }))) !== PIN)
       throw new Error("decryptPinBlock cannot open the module's envelope")
+    if (Redacted.value(await runtime.runPromise(portable.openPinBlock(TENANT, envelope, pan))) !== PIN)
+      throw new Error("the portable module cannot open the node module's envelope")
 
     const [open, bareOpenUs] = await timeAlternating(
       effectRound(runtime, OPS, module.openPinBlock(TENANT, envelope, pan)),
@@ -116,23 +122,29 @@ export const benchSecurityModule = async (): Promise<void> => {
       syncRound(OPS, () => bareSeal(key, cipherName, pool.next(16))),
       ROUNDS
     )
-    const [portableOpen, portableSeal] = await timeAlternating(
-      effectRound(runtime, OPS, decryptPinBlock({ pinBlock: envelope, pan: PAN, key: raw })),
-      effectRound(runtime, OPS, encryptPinBlock({ pin: PIN, pan: PAN, key: raw })),
+    const [, portableOpen] = await timeAlternating(
+      effectRound(runtime, OPS, module.openPinBlock(TENANT, envelope, pan)),
+      effectRound(runtime, OPS, portable.openPinBlock(TENANT, envelope, pan)),
+      ROUNDS
+    )
+    const [, portableSeal] = await timeAlternating(
+      effectRound(runtime, OPS, module.sealPinBlock(TENANT, pin, pan)),
+      effectRound(runtime, OPS, portable.sealPinBlock(TENANT, pin, pan)),
       ROUNDS
     )
     await runtime.dispose()
+    await portableRuntime.dispose()
 
     const against = (name: string, reference: number, ours: number) =>
       line(`  ${name}`, `${us(reference)}   module ÷ this ${ratio(ours, reference)}`)
     line(`open AES-${bits}: node module`, us(open))
     against("bare node:crypto", bareOpenUs, open)
     against("bare node:crypto + src/crypto's Base64 and format-0 read", checkedOpenUs, open)
-    against("portable decryptPinBlock (src/crypto, @noble)", portableOpen, open)
+    against("portable module (NobleSecurityModule, @noble)", portableOpen, open)
     line(`seal AES-${bits}: node module`, us(seal))
     against("bare node:crypto, randomBytes(16) IV", bareSealUs, seal)
     against("bare node:crypto, IV from a pool as the module's", pooledSealUs, seal)
-    against("portable encryptPinBlock (src/crypto, @noble)", portableSeal, seal)
+    against("portable module (NobleSecurityModule, @noble)", portableSeal, seal)
   }
   const ivs = randomIvs()
   line("an IV: randomBytes(16)", us(timeSync(OPS * 10, () => randomBytes(16))))

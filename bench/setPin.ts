@@ -7,7 +7,7 @@
 import { Effect, ManagedRuntime, Redacted } from "effect"
 import { DEMO_KIT_NO, DEMO_PAN, DEMO_TENANT, demoFixture } from "../examples/demoFixture.js"
 import { layer } from "../src/adapters/memory/index.js"
-import { type PinVerifier, pinVerifier, verifierMatches } from "../src/domain/pin/PinVerifier.js"
+import { hmacSha256Hex, macHexEquals } from "../src/crypto/index.js"
 import { decryptPinBlock, encryptPinBlock, isTrivialPin, KitNo, setPin, verifyPin } from "../src/index.js"
 import { effectRound, line, ratio, syncRound, timeAlternating, timeSync, us } from "./harness.js"
 
@@ -23,10 +23,19 @@ const keyOf = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"))
 
 const maskPan = (pan: string) => pan.slice(0, 6) + "X".repeat(pan.length - 10) + pan.slice(-4)
 
+/** The port's PIN verifier, as the security modules make it: HMAC-SHA-256 of `kitNo:PAN:PIN`. */
+const pinVerifier = (
+  key: Redacted.Redacted<Uint8Array>,
+  kitNo: string,
+  pan: string,
+  pin: Redacted.Redacted<string>
+) => Redacted.make(hmacSha256Hex(key, Redacted.make(`${kitNo}:${pan}:${Redacted.value(pin)}`)))
+
 /**
  * The use cases' work without Effect's runtime, ports, validation or transaction: the card looked up
  * in a Map and checked (status, expiry), the envelope opened with the same `decryptPinBlock`, the
- * same trivial-PIN rule and `pinVerifier`, the verifier stored in a Map, one `SET_PIN` audit event;
+ * same trivial-PIN rule and the same verifier (HMAC-SHA-256 of `kitNo:PAN:PIN`), the verifier stored
+ * in a Map, one `SET_PIN` audit event;
  * verifyPin computes the candidate verifier and compares it in constant time with the stored one.
  */
 const plainPinStore = () => {
@@ -46,7 +55,7 @@ const plainPinStore = () => {
     ["pinStore", Redacted.make(keyOf(PIN_STORE_KEY))]
   ])
   const settable = new Set(["ASSIGNED", "ACTIVE", "LOCKED"])
-  const verifiers = new Map<string, PinVerifier>()
+  const verifiers = new Map<string, Redacted.Redacted<string>>()
   const audit: Array<object> = []
   const set = (request: {
     kitNo: string
@@ -64,7 +73,7 @@ const plainPinStore = () => {
       decryptPinBlock({ pinBlock: request.pinBlock, pan: card.pan, key: keys.get("setPin")! })
     )
     if (isTrivialPin(pin)) throw new Error("TRIVIAL_PIN")
-    verifiers.set(card.kitNo, pinVerifier(keys.get("pinStore")!, card.kitNo, pin))
+    verifiers.set(card.kitNo, pinVerifier(keys.get("pinStore")!, card.kitNo, Redacted.value(card.pan), pin))
     Redacted.wipeUnsafe(pin)
     const cardNumber = maskPan(Redacted.value(card.pan))
     audit.push({
@@ -80,10 +89,12 @@ const plainPinStore = () => {
   }
   const verify = (kitNo: string, digits: string) => {
     const pin = Redacted.make(digits)
-    const candidate = pinVerifier(keys.get("pinStore")!, KitNo.make(kitNo), pin)
+    const card = cards.get(kitNo)
+    if (card === undefined) return false
+    const candidate = pinVerifier(keys.get("pinStore")!, kitNo, Redacted.value(card.pan), pin)
     Redacted.wipeUnsafe(pin)
     const stored = verifiers.get(kitNo)
-    return stored !== undefined && verifierMatches(stored, candidate)
+    return stored !== undefined && macHexEquals(stored, candidate)
   }
   return { set, verify }
 }
@@ -120,7 +131,7 @@ export const benchSetPin = async (): Promise<void> => {
   const kitNo = KitNo.make(KIT)
   const pin = Redacted.make(PIN)
   const hashUs = timeSync(OPS, () => {
-    pinVerifier(pinStoreKey, kitNo, pin)
+    pinVerifier(pinStoreKey, kitNo, PAN, pin)
   })
 
   line("setPin (decode, card, keys, open, HMAC, write, audit)", us(setUs))

@@ -162,7 +162,6 @@ export {
   type UpgradedKit,
   upgradeCard
 } from "./domain/kit/upgradeCard.js"
-export type { PinVerifier } from "./domain/pin/PinVerifier.js"
 export {
   ExpiryDateMismatch,
   InvalidCardStatusForPin,
@@ -260,10 +259,20 @@ export { CustomerRepository } from "./ports/CustomerRepository.js"
 export { PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export {
+  CiphertextRejected,
+  type EncryptedPan,
+  InvalidKeyConfiguration,
+  type KeyConfiguration,
+  type KeyEntry,
+  type KeyFailure,
+  KeyId,
   KeyPurpose,
+  type PinHolder,
+  SecurityModule,
+  type StoredVerifier,
   TenantKeyMissing,
-  TenantKeys
-} from "./ports/TenantKeys.js"
+  UnknownKeyId
+} from "./ports/SecurityModule.js"
 export {
   defaultPolicy,
   type Policy,

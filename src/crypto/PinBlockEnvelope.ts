@@ -19,12 +19,6 @@ export interface EncryptPinBlockInput {
   readonly pan: Secret<string>
   /** The tenant's set-PIN key: 16, 24 or 32 bytes. */
   readonly key: Secret<Uint8Array>
-  /**
-   * A fixed IV, for known-answer tests only; by default a fresh random 16-byte IV. Never pass one in
-   * production: two envelopes sealed under one GCM key with one IV give away the XOR of their blocks
-   * and let anyone forge tags under that key (NIST SP 800-38D §8).
-   */
-  readonly iv?: Uint8Array
 }
 
 /** @category models */
@@ -36,12 +30,15 @@ export interface DecryptPinBlockInput {
   readonly key: Secret<Uint8Array>
 }
 
-const seal = (input: EncryptPinBlockInput): Result.Result<string, InvalidPinInput | InvalidKey> => {
+const seal = (
+  input: EncryptPinBlockInput,
+  fixedIv: Uint8Array | undefined
+): Result.Result<string, InvalidPinInput | InvalidKey> => {
   const key = reveal(input.key)
   if (!isAesKey(key)) return Result.fail(new InvalidKey())
-  if (input.iv !== undefined && input.iv.length !== IV_BYTES) return Result.fail(InvalidPinInput.of("iv"))
+  if (fixedIv !== undefined && fixedIv.length !== IV_BYTES) return Result.fail(InvalidPinInput.of("iv"))
   return Result.map(Format0.encode(reveal(input.pin), reveal(input.pan)), (block) => {
-    const iv = input.iv ?? draw(randomBytes, IV_BYTES)
+    const iv = fixedIv ?? draw(randomBytes, IV_BYTES)
     const sealed = gcm(key, iv).encrypt(block) // ciphertext ‖ 16-byte tag
     block.fill(0)
     const envelope = new Uint8Array(ENVELOPE_BYTES)
@@ -87,8 +84,8 @@ const open = (pinBlock: string, pan: string, key: Uint8Array): string | undefine
 
 /**
  * Set PIN V2 (DOMAIN.md §6): the PIN as an ISO 9564 format-0 block, sealed with AES-GCM under `key`
- * (a random 16-byte IV, a 128-bit tag) and written as Base64(IV ‖ ciphertext ‖ tag), 56 characters.
- * This is the platform's own envelope, not ISO 9564 format 4.
+ * (a fresh random 16-byte IV, a 128-bit tag) and written as Base64(IV ‖ ciphertext ‖ tag), 56
+ * characters. This is the platform's own envelope, not ISO 9564 format 4.
  *
  * Not `Effect.fn`: this is a leaf, called by a use case that carries its own span, and a span here
  * would add about 4 µs to every call.
@@ -97,7 +94,22 @@ const open = (pinBlock: string, pan: string, key: Uint8Array): string | undefine
  */
 export const encryptPinBlock = (
   input: EncryptPinBlockInput
-): Effect.Effect<string, InvalidPinInput | InvalidKey> => Effect.suspend(() => Effect.fromResult(seal(input)))
+): Effect.Effect<string, InvalidPinInput | InvalidKey> =>
+  Effect.suspend(() => Effect.fromResult(seal(input, undefined)))
+
+/**
+ * `encryptPinBlock` with a fixed IV, for known-answer tests and for test arbitraries that replay an
+ * envelope from a seed. Not exported by the package root nor by `src/crypto/index.ts`: two envelopes
+ * sealed under one GCM key with one IV give away the XOR of their blocks and let anyone forge tags
+ * under that key (NIST SP 800-38D §8). An IV that is not 16 bytes is `InvalidPinInput` (`iv`).
+ *
+ * @category constructors
+ */
+export const encryptPinBlockWithIv = (
+  input: EncryptPinBlockInput,
+  iv: Uint8Array
+): Effect.Effect<string, InvalidPinInput | InvalidKey> =>
+  Effect.suspend(() => Effect.fromResult(seal(input, iv)))
 
 /**
  * Opens a Set PIN V2 envelope and returns the PIN, `Redacted`. Every way the envelope can be wrong

@@ -11,7 +11,7 @@
  */
 import { Schema } from "effect"
 import { InvalidPinBlock } from "../crypto/Errors.js"
-import { TenantKeyMissing } from "../ports/TenantKeys.js"
+import { TenantKeyMissing, UnknownKeyId } from "../ports/SecurityModule.js"
 import { CardNotFound, InvalidStatusTransition } from "./card/Card.js"
 import { AccountNotFound, CustomerNotFound } from "./customer/Customer.js"
 import { IdentifiersExhausted, StoreError } from "./ground/StoreError.js"
@@ -138,7 +138,7 @@ export type SetPinError = typeof SetPinError.Type
  * @category errors
  * @since 0.1.0
  */
-export const VerifyPinError = Schema.Union([ValidationError, TenantKeyMissing, StoreError])
+export const VerifyPinError = Schema.Union([ValidationError, TenantKeyMissing, UnknownKeyId, StoreError])
 export type VerifyPinError = typeof VerifyPinError.Type
 
 /**

@@ -7,6 +7,7 @@
  */
 import { Schema, SchemaAST } from "effect"
 import { InvalidKey, InvalidPinInput, InvalidRandomSource } from "../crypto/Errors.js"
+import { CiphertextRejected, InvalidKeyConfiguration } from "../ports/SecurityModule.js"
 import { DomainError } from "./DomainError.js"
 import { DuplicateKey } from "./ground/StoreError.js"
 import { type ReplacementRefusal, replacementErrorTable } from "./replacement/ReplacementErrorTable.js"
@@ -53,8 +54,10 @@ export interface ErrorRow {
 }
 
 /**
- * Every error of the model: the use cases' (`DomainError`), the PIN-block codec's, and `DuplicateKey`,
- * a port's answer that no use case returns. Its type is the union of their instances.
+ * Every error of the model: the use cases' (`DomainError`), the PIN-block codec's, the security
+ * module's that no use case returns (`CiphertextRejected`, and `InvalidKeyConfiguration` when a module
+ * is built), and `DuplicateKey`, a port's answer that no use case returns. Its type is the union of
+ * their instances.
  *
  * @category errors
  * @since 0.1.0
@@ -64,6 +67,8 @@ export const ModelError = Schema.Union([
   InvalidPinInput,
   InvalidKey,
   InvalidRandomSource,
+  CiphertextRejected,
+  InvalidKeyConfiguration,
   DuplicateKey
 ])
 export type ModelError = typeof ModelError.Type
@@ -95,7 +100,12 @@ export const errorTable: { readonly [C in ErrorCode]: ErrorRow } = {
   STORE_UNAVAILABLE: of("Unavailable"),
   DUPLICATE_KEY: of("Conflict"),
   IDENTIFIERS_EXHAUSTED: of("Unavailable"),
+  // security modules (docs/pin-blocks.md, "Security modules"): the tenant's keys are the host's
+  // configuration, and a stored value that does not open is the store's fault, never the caller's
   TENANT_KEY_MISSING: of("Unavailable"),
+  UNKNOWN_KEY_ID: of("Unavailable"),
+  CIPHERTEXT_REJECTED: of("Unavailable"),
+  INVALID_KEY_CONFIGURATION: of("Unavailable"),
   // cards (DOMAIN.md §2)
   CARD_NOT_FOUND: of("NotFound"),
   INVALID_STATUS_TRANSITION: of("Conflict"),

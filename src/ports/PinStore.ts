@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { StoreError } from "../domain/ground/StoreError.js"
-import type { PinVerifier } from "../domain/pin/PinVerifier.js"
+import type { StoredVerifier } from "./SecurityModule.js"
 
 /**
  * The PIN verifier of each card, always within one tenant. It stores the keyed hash the domain
@@ -15,8 +15,15 @@ export class PinStore extends Context.Service<
   PinStore,
   {
     /** Inserts or replaces the card's verifier, in one write. */
-    readonly save: (tenant: TenantId, kitNo: KitNo, verifier: PinVerifier) => Effect.Effect<void, StoreError>
+    readonly save: (
+      tenant: TenantId,
+      kitNo: KitNo,
+      verifier: StoredVerifier
+    ) => Effect.Effect<void, StoreError>
     /** The card's verifier; none when no PIN was ever set. */
-    readonly find: (tenant: TenantId, kitNo: KitNo) => Effect.Effect<Option.Option<PinVerifier>, StoreError>
+    readonly find: (
+      tenant: TenantId,
+      kitNo: KitNo
+    ) => Effect.Effect<Option.Option<StoredVerifier>, StoreError>
   }
 >()("card-lifecycle/PinStore") {}

@@ -29,9 +29,35 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { Pan } from "../domain/ground/Pan.js"
-import { KeyPurpose, TenantKeyMissing } from "./TenantKeys.js"
 
-export { KeyPurpose, TenantKeyMissing }
+/**
+ * The purposes a tenant holds secret keys for; each key serves one purpose only (a key's bytes never
+ * appear under two purposes or two tenants): `cardNumber` (HMAC of PANs), `setPin` (AES-GCM key of
+ * Set PIN V2 envelopes), `pinStore` (HMAC of PIN verifiers), `panStore` (AES-GCM encryption of
+ * stored PANs).
+ *
+ * @category models
+ */
+export const KeyPurpose = Schema.Literals(["cardNumber", "setPin", "pinStore", "panStore"])
+export type KeyPurpose = typeof KeyPurpose.Type
+
+/**
+ * The tenant has no key for the purpose: the operation cannot run until one is provisioned.
+ *
+ * @category errors
+ */
+export class TenantKeyMissing extends Schema.TaggedError<TenantKeyMissing>()("TenantKeyMissing", {
+  code: Schema.tag("TENANT_KEY_MISSING"),
+  message: Schema.String,
+  purpose: KeyPurpose
+}) {
+  constructor(props: { readonly purpose: KeyPurpose }) {
+    super({
+      purpose: props.purpose,
+      message: `This tenant has no ${props.purpose} key; provision one before calling this operation.`
+    })
+  }
+}
 
 /**
  * The id of one key of a tenant and purpose: 1–64 characters of `A-Z a-z 0-9 . _ -`. Stored beside
@@ -107,6 +133,63 @@ export class CiphertextRejected extends Schema.TaggedError<CiphertextRejected>()
 }) {
   constructor() {
     super({ message: "A stored ciphertext did not open under its key: it was altered or moved." })
+  }
+}
+
+/**
+ * One key as a host configures it: its id (a `KeyId`) and its bytes in hex, 16, 24 or 32 bytes. The
+ * hex may come `Redacted` (read from a secret store or `Config.Redacted`).
+ *
+ * @category models
+ */
+export interface KeyEntry {
+  readonly id: string
+  readonly hex: string | Redacted.Redacted<string>
+}
+
+/**
+ * The keys of an in-process security module: per tenant, per purpose, a list of keys. The FIRST key
+ * of a list is the active one, which makes every new value; all of them open envelopes and check or
+ * decrypt the values stored with their id. A module refuses, when it is built, a configuration that
+ * breaks a rule (`InvalidKeyConfiguration`): a tenant id that is not a `TenantId`, an unknown
+ * purpose, an empty list, an id that is not a `KeyId` or is repeated within a tenant and purpose, hex
+ * that is not 16, 24 or 32 bytes, or the same key bytes twice anywhere (two purposes, two tenants).
+ *
+ * @example
+ * const keys: KeyConfiguration = {
+ *   ACME_BANK: {
+ *     setPin: [{ id: "2026-07", hex: "…64 hex digits…" }, { id: "2025-01", hex: "…" }],
+ *     pinStore: [{ id: "1", hex: "…" }]
+ *   }
+ * }
+ *
+ * @category models
+ */
+export interface KeyConfiguration {
+  readonly [tenant: string]: { readonly [P in KeyPurpose]?: ReadonlyArray<KeyEntry> }
+}
+
+/**
+ * A key configuration that breaks a rule: each issue names the path (`ACME_BANK.setPin.1.hex`) and
+ * the rule, never a key's bytes.
+ *
+ * @category errors
+ */
+export class InvalidKeyConfiguration extends Schema.TaggedError<InvalidKeyConfiguration>()(
+  "InvalidKeyConfiguration",
+  {
+    code: Schema.tag("INVALID_KEY_CONFIGURATION"),
+    message: Schema.String,
+    issues: Schema.Array(Schema.Struct({ path: Schema.String, message: Schema.String }))
+  }
+) {
+  constructor(props: {
+    readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+  }) {
+    super({
+      issues: props.issues,
+      message: `Invalid key configuration: ${props.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`
+    })
   }
 }
 

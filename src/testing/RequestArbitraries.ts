@@ -8,7 +8,7 @@ import { hexToBytes } from "@noble/hashes/utils.js"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
 import { defaultCatalog, defaultTierLadder, type ProductFixture } from "../adapters/memory/FixtureBuilder.js"
-import { encryptPinBlock } from "../crypto/PinBlockEnvelope.js"
+import { encryptPinBlockWithIv } from "../crypto/PinBlockEnvelope.js"
 import { ExpDate } from "../domain/card/Card.js"
 import type { CardStatusRequest } from "../domain/card/changeCardStatus.js"
 import { Channel } from "../domain/ground/Identifiers.js"
@@ -220,11 +220,11 @@ const AES_KEY_HEX = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48}|[0-9A-Fa-f]{64})$/
 
 /**
  * Requests of `setPin` (seed 001 Set PIN V2) for `card`, each with its PIN: a PIN as `pin` draws (none
- * trivial unless `allowTrivial`) as a format-0 block for the card's PAN, sealed with `encryptPinBlock`
- * under `setPinKeyHex`, the tenant's `setPin` key; the card's `expDate` as MMYY; any channel and
- * changer. The envelope's IV is drawn by fast-check, so a seed replays the very envelope it failed
- * with (a fixed IV is for tests alone: `encryptPinBlock`). setPin sets the PIN when the card is
- * ASSIGNED, ACTIVE or LOCKED in the tenant of that key, and a trivial PIN when the tenant allows
+ * trivial unless `allowTrivial`) as a format-0 block for the card's PAN, sealed as `encryptPinBlock`
+ * seals it under `setPinKeyHex`, the tenant's active `setPin` key; the card's `expDate` as MMYY; any
+ * channel and changer. The envelope's IV is drawn by fast-check, so a seed replays the very envelope
+ * it failed with (a fixed IV is for tests alone: the package root's `encryptPinBlock` always draws a
+ * fresh one). setPin sets the PIN when the card is ASSIGNED, ACTIVE or LOCKED in the tenant of that key, and a trivial PIN when the tenant allows
  * them. A PAN that is not 12–19 digits, an `expDate` not in seed 000's shape or a key that is not
  * 16, 24 or 32 bytes of hex is a `RangeError`.
  *
@@ -255,7 +255,7 @@ export const setPinRequest = (options: {
     .map(({ pin, iv, ...audit }) => ({
       request: {
         kitNo: card.kitNo,
-        pinBlock: Effect.runSync(encryptPinBlock({ pin, pan: card.pan, key, iv })),
+        pinBlock: Effect.runSync(encryptPinBlockWithIv({ pin, pan: card.pan, key }, iv)),
         expiryDate,
         ...audit
       },

@@ -1,7 +1,8 @@
 /**
  * `card-lifecycle/testing`: what a host needs to test its own adapters and its code around the
- * library — the fixture builders, fast-check arbitraries of the domain, and the port contract suite,
- * which runs with vitest against any layer that provides the ports. Needs `vitest` and `fast-check`
+ * library — the fixture builders, fast-check arbitraries of the domain, the port contract suite,
+ * which runs with vitest against any layer that provides the ports, and the security module contract
+ * (`securityModuleContract`), which runs against any `SecurityModule` built from a key configuration. Needs `vitest` and `fast-check`
  * (optional peer dependencies of the package); the other entries never import them.
  *
  * @since 0.1.0
@@ -56,6 +57,8 @@ export { customersContract } from "./contract/customers.contract.js"
 export { issuerContract } from "./contract/issuer.contract.js"
 export { locksContract } from "./contract/locks.contract.js"
 export { portsContract } from "./contract/ports.contract.js"
+export { securityModuleContract } from "./contract/securityModule.contract.js"
+export type { MakeSecurityModule } from "./contract/securityModule.support.js"
 export { settingsContract } from "./contract/settings.contract.js"
 export type { MakeLayer, Ports } from "./contract/support.js"
 export { transactorContract } from "./contract/transactor.contract.js"

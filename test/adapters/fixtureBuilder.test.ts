@@ -32,19 +32,20 @@ describe("the fixture builders", () => {
     for (const tier of defaultTierLadder)
       for (const cardType of ["PHYSICAL", "VIRTUAL"])
         expect(defaultCatalog.filter((p) => p.tierType === tier && p.cardType === cardType)).toHaveLength(1)
-    expect(Object.keys(tenant.keys ?? {}).sort()).toEqual(["cardNumber", "pinStore", "setPin"])
+    expect(Object.keys(tenant.keys ?? {}).sort()).toEqual(["cardNumber", "panStore", "pinStore", "setPin"])
   })
 
   it("draw fresh keys for each tenant, and keep the defaults of the purposes not given", () => {
     const a = tenantFixture()
     const b = tenantFixture()
     expect(a.keys?.cardNumber).not.toBe(b.keys?.cardNumber)
-    expect(new Set([a.keys?.cardNumber, a.keys?.setPin, a.keys?.pinStore]).size).toBe(3)
+    expect(new Set([a.keys?.cardNumber, a.keys?.setPin, a.keys?.pinStore, a.keys?.panStore]).size).toBe(4)
     const own = "00".repeat(32)
     const given = tenantFixture([], { keys: { setPin: own } })
     expect(given.keys?.setPin).toBe(own)
     expect(given.keys?.cardNumber).toMatch(/^[0-9a-f]{64}$/)
     expect(given.keys?.pinStore).toMatch(/^[0-9a-f]{64}$/)
+    expect(given.keys?.panStore).toMatch(/^[0-9a-f]{64}$/)
   })
 
   it("build a fixture that can upgrade and replace a card, with only one key given", async () => {

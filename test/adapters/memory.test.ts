@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto"
 import { Deferred, Effect, Fiber, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
@@ -7,12 +8,15 @@ import {
   CardRepository,
   EntityId,
   IdentifiersExhausted,
+  type InvalidKeyConfiguration,
   KitNo,
   lockCard,
   luhnValid,
+  makePan,
+  PanDigits,
+  SecurityModule,
   StoreError,
   TenantId,
-  TenantKeys,
   TenantPolicy,
   Transactor,
   upgradeCard
@@ -87,25 +91,84 @@ describe("the memory fixture", () => {
     )
   })
 
-  it("seeds keys as Redacted bytes and policies with strict defaults", async () => {
+  it("seeds the security module with the fixture's keys, and policies with strict defaults", async () => {
     const key = "00112233445566778899aabbccddeeff"
-    const [stored, policy, missing] = await run(
+    const pan = makePan(PanDigits.make("6080400000000077"))
+    const [hash, policy, missing] = await run(
       Effect.gen(function* () {
-        const keys = yield* TenantKeys
+        const security = yield* SecurityModule
         const policies = yield* TenantPolicy
         return [
-          yield* keys.keyFor(tenant, "cardNumber"),
+          yield* security.cardNumberHash(tenant, pan),
           yield* policies.policyOf(TenantId.make(TENANT_B)),
-          yield* Effect.result(keys.keyFor(TenantId.make(TENANT_B), "cardNumber"))
+          yield* Effect.result(security.cardNumberHash(TenantId.make(TENANT_B), pan))
         ] as const
       }).pipe(
         Effect.provide(testLayer({ tenants: { [TENANT_A]: { keys: { cardNumber: key } }, [TENANT_B]: {} } }))
       )
     )
-    expect(Buffer.from(Redacted.value(stored)).toString("hex")).toBe(key)
-    expect(String(stored)).not.toContain(key)
+    expect(hash).toBe(createHmac("sha256", Buffer.from(key, "hex")).update("6080400000000077").digest("hex"))
     expect(policy).toEqual({ migrationInTransition: false, allowTrivialPins: false })
     expect(Result.isFailure(missing) && missing.failure.code).toBe("TENANT_KEY_MISSING")
+  })
+
+  it("takes a purpose's keys as one hex key (id 1) or a list of { id, hex }, the active one first", async () => {
+    const [older, active] = ["a1".repeat(32), "a2".repeat(32)]
+    const card = { kitNo: KitNo.make("K1"), pan: makePan(PanDigits.make("6080400000000077")) }
+    const pin = Redacted.make("4821")
+    const made = await run(
+      Effect.flatMap(SecurityModule, (security) =>
+        Effect.all([
+          security.makeVerifier(tenant, card, pin),
+          security.makeVerifier(TenantId.make(TENANT_B), card, pin)
+        ])
+      ).pipe(
+        Effect.provide(
+          testLayer({
+            tenants: {
+              [TENANT_A]: {
+                keys: {
+                  pinStore: [
+                    { id: "2026", hex: active },
+                    { id: "2025", hex: older }
+                  ]
+                }
+              },
+              [TENANT_B]: { keys: { pinStore: older.replaceAll("a1", "b1") } }
+            }
+          })
+        )
+      )
+    )
+    expect(made.map((v) => v.keyId)).toEqual(["2026", "1"])
+    expect(Redacted.value(made[0]!.mac)).toBe(
+      createHmac("sha256", Buffer.from(active, "hex")).update("K1:6080400000000077:4821").digest("hex")
+    )
+  })
+
+  it("refuses a key that serves two purposes or two tenants, naming the second, and never its bytes", async () => {
+    const key = "c3".repeat(32)
+    const result = await run(
+      Effect.result(
+        Effect.provide(
+          Effect.void,
+          testLayer({
+            tenants: {
+              [TENANT_A]: { keys: { setPin: key, pinStore: key } },
+              [TENANT_B]: { keys: { cardNumber: key } }
+            }
+          })
+        )
+      )
+    )
+    if (Result.isSuccess(result)) throw new Error("the layer was built")
+    const error = result.failure as InvalidKeyConfiguration
+    expect(error._tag).toBe("InvalidKeyConfiguration")
+    expect(error.issues.map((i) => i.path)).toEqual([
+      `${TENANT_A}.pinStore.0.hex`,
+      `${TENANT_B}.cardNumber.0.hex`
+    ])
+    expect(JSON.stringify(error)).not.toContain(key)
   })
 })
 

@@ -8,6 +8,8 @@ import {
   InvalidPinBlock,
   InvalidPinInput
 } from "../../src/crypto/index.js"
+import { encryptPinBlockWithIv } from "../../src/crypto/PinBlockEnvelope.js"
+import * as root from "../../src/index.js"
 import { failureOf, nodeOpen, nodeSeal, panArb, pinArb, referenceFormat0 } from "./support.js"
 
 const PIN = "4821"
@@ -18,6 +20,8 @@ const KEY_SIZES = [16, 24, 32] as const
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 const encrypt = (input: Parameters<typeof encryptPinBlock>[0]) => Effect.runSync(encryptPinBlock(input))
+const encryptWithIv = (input: Parameters<typeof encryptPinBlock>[0], iv: Uint8Array) =>
+  Effect.runSync(encryptPinBlockWithIv(input, iv))
 const decrypt = (input: Parameters<typeof decryptPinBlock>[0]) =>
   Redacted.value(Effect.runSync(decryptPinBlock(input)))
 
@@ -25,7 +29,7 @@ describe("encryptPinBlock", () => {
   it.each(KEY_SIZES)("with a %i-byte key gives what node:crypto gives for the same IV", (bytes) => {
     const key = keyOf(bytes)
     const expected = nodeSeal(key, IV, referenceFormat0(PIN, PAN))
-    expect(encrypt({ pin: PIN, pan: PAN, key, iv: IV })).toBe(expected)
+    expect(encryptWithIv({ pin: PIN, pan: PAN, key }, IV)).toBe(expected)
   })
 
   it.each(KEY_SIZES)("with a %i-byte key opens with node:crypto to the format-0 block", (bytes) => {
@@ -39,7 +43,7 @@ describe("encryptPinBlock", () => {
   })
 
   it("writes Base64(IV ‖ 8-byte ciphertext ‖ 16-byte tag): 56 characters, 40 bytes, the IV first", () => {
-    const envelope = encrypt({ pin: PIN, pan: PAN, key: keyOf(32), iv: IV })
+    const envelope = encryptWithIv({ pin: PIN, pan: PAN, key: keyOf(32) }, IV)
     const bytes = Buffer.from(envelope, "base64")
     expect([envelope.length, bytes.length]).toEqual([56, 40])
     expect(bytes.subarray(0, 16)).toEqual(Buffer.from(IV))
@@ -47,28 +51,44 @@ describe("encryptPinBlock", () => {
 
   it("takes PIN, PAN and key as Redacted values too", () => {
     const key = keyOf(16)
-    const plain = encrypt({ pin: PIN, pan: PAN, key, iv: IV })
-    const redacted = encrypt({
-      pin: Redacted.make(PIN),
-      pan: Redacted.make(PAN),
-      key: Redacted.make(key),
-      iv: IV
-    })
+    const plain = encryptWithIv({ pin: PIN, pan: PAN, key }, IV)
+    const redacted = encryptWithIv(
+      { pin: Redacted.make(PIN), pan: Redacted.make(PAN), key: Redacted.make(key) },
+      IV
+    )
     expect(redacted).toBe(plain)
   })
 
   it("does not wipe or change the caller's key and IV", () => {
     const key = keyOf(32)
     const iv = IV.slice()
-    encrypt({ pin: PIN, pan: PAN, key, iv })
+    encryptWithIv({ pin: PIN, pan: PAN, key }, iv)
     expect([key, iv]).toEqual([keyOf(32), IV])
+  })
+
+  it("draws a fresh IV for every envelope: the package root offers no way to fix one", () => {
+    const key = keyOf(16)
+    const ivs = Array.from({ length: 20 }, () =>
+      Buffer.from(encrypt({ pin: PIN, pan: PAN, key }), "base64")
+        .subarray(0, 16)
+        .toString("hex")
+    )
+    expect(new Set(ivs).size).toBe(20)
+    expect(encrypt({ pin: PIN, pan: PAN, key, iv: IV } as Parameters<typeof encryptPinBlock>[0])).not.toBe(
+      encryptWithIv({ pin: PIN, pan: PAN, key }, IV)
+    )
+    expect(Object.keys(root)).not.toContain("encryptPinBlockWithIv")
+  })
+
+  it("refuses, with a fixed IV, one that is not 16 bytes, with InvalidPinInput", () => {
+    const error = failureOf(encryptPinBlockWithIv({ pin: PIN, pan: PAN, key: keyOf(16) }, IV.subarray(0, 12)))
+    expect(error).toMatchObject({ _tag: "InvalidPinInput", field: "iv" })
   })
 
   it.each([
     ["a 3-digit PIN", { pin: "123", pan: PAN, key: keyOf(16) }, "pin"],
     ["a PIN with a letter", { pin: "12a4", pan: PAN, key: keyOf(16) }, "pin"],
-    ["an 11-digit PAN", { pin: PIN, pan: "41111111111", key: keyOf(16) }, "pan"],
-    ["a 12-byte IV", { pin: PIN, pan: PAN, key: keyOf(16), iv: IV.subarray(0, 12) }, "iv"]
+    ["an 11-digit PAN", { pin: PIN, pan: "41111111111", key: keyOf(16) }, "pan"]
   ] as const)("refuses %s with InvalidPinInput", (_, input, field) => {
     const error = failureOf(encryptPinBlock(input))
     expect(error).toBeInstanceOf(InvalidPinInput)

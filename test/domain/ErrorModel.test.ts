@@ -15,6 +15,7 @@ import {
   CardNotFound,
   CardOrderNotFound,
   CardReplacementRefused,
+  CiphertextRejected,
   CustomerNotFound,
   DomainError,
   DuplicateCardType,
@@ -28,6 +29,7 @@ import {
   IdentifiersExhausted,
   InvalidCardStatusForPin,
   InvalidKey,
+  InvalidKeyConfiguration,
   InvalidPinBlock,
   InvalidPinInput,
   InvalidRandomSource,
@@ -47,6 +49,7 @@ import {
   TokenNotFound,
   TokenNotUpdatable,
   TrivialPinRefused,
+  UnknownKeyId,
   ValidationError
 } from "../../src/index.js"
 import { Arbitraries } from "../../src/testing/index.js"
@@ -85,6 +88,11 @@ const examples: ReadonlyArray<ModelError> = [
   new ExpiryDateMismatch({ kitNo: KIT }),
   new InvalidPinBlock(),
   new TrivialPinRefused({ kitNo: KIT }),
+  new UnknownKeyId({ purpose: "pinStore", keyId: "2025-01" }),
+  new CiphertextRejected(),
+  new InvalidKeyConfiguration({
+    issues: [{ path: "ACME_BANK.pinStore.0.hex", message: "must be the hex of a 16-, 24- or 32-byte key" }]
+  }),
   new TokenNotFound({ selector: "currentAccountPan", value: "541234XXXXXX0001" }),
   new TokenNotUpdatable({ status: "DELETED" }),
   new AccountRangeMismatch({
@@ -129,9 +137,10 @@ describe("every error class", () => {
     for (const tag of tagsOf(cryptoErrorClasses)) expect(tags, tag).toContain(tag)
   })
 
-  it("leaves DuplicateKey, a port's error, out of DomainError", () => {
-    expect(tagsOf(DomainError.members)).not.toContain("DuplicateKey")
-    expect(DomainError.members.length + 4).toBe(ModelError.members.length)
+  it("leaves out of DomainError the errors no use case returns: DuplicateKey, the codec's, CiphertextRejected, InvalidKeyConfiguration", () => {
+    for (const tag of ["DuplicateKey", "CiphertextRejected", "InvalidKeyConfiguration"])
+      expect(tagsOf(DomainError.members)).not.toContain(tag)
+    expect(DomainError.members.length + 6).toBe(ModelError.members.length)
   })
 
   it.each(examples.map((e) => [e._tag, e] as const))(

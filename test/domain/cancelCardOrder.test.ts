@@ -185,7 +185,8 @@ describe("cancelCardOrder refuses", () => {
   })
 
   it("an order of tenant B, as not found from tenant A", async () => {
-    const fixture = { tenants: { [TENANT_A]: kitManagerTenant([]), [TENANT_B]: tenantWith() } }
+    // tenant A holds no card and needs no key: a key serves one tenant only
+    const fixture = { tenants: { [TENANT_A]: kitManagerTenant([], { keys: {} }), [TENANT_B]: tenantWith() } }
     const error = await refusal({ orderId: ORDER, branchId: BRANCH }, fixture)
     expect(error).toEqual(new CardOrderNotFound({ orderId: ORDER }))
     expect((error as CardOrderNotFound).code).toBe("CARD_ORDER_NOT_FOUND")

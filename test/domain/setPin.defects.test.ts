@@ -1,6 +1,6 @@
-import { Cause, Effect, Exit, Redacted, Result } from "effect"
+import { Cause, Effect, Exit, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { CardRepository, InvalidKey, setPin, TenantKeys } from "../../src/index.js"
+import { CardRepository, InvalidKey, SecurityModule, setPin } from "../../src/index.js"
 import {
   AT,
   envelope,
@@ -18,15 +18,10 @@ import {
 } from "../support/setPin.js"
 
 describe("setPin on a misconfigured host: a defect is audited as INTERNAL_ERROR, then raised again", () => {
-  /** The tenant's set-PIN key replaced by 20 bytes, which is no AES key: decryptPinBlock dies. */
+  /** A security module whose set-PIN key is no AES key (20 bytes): opening an envelope dies. */
   const withBrokenSetPinKey = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-    Effect.updateService(self, TenantKeys, (keys) =>
-      TenantKeys.of({
-        keyFor: (tenant, purpose) =>
-          purpose === "setPin"
-            ? Effect.succeed(Redacted.make(new Uint8Array(20)))
-            : keys.keyFor(tenant, purpose)
-      })
+    Effect.updateService(self, SecurityModule, (module) =>
+      SecurityModule.of({ ...module, openPinBlock: () => Effect.die(new InvalidKey()) })
     )
 
   const defectOf = (exit: Exit.Exit<unknown, unknown>) => {

@@ -1,9 +1,10 @@
 import { inspect } from "node:util"
 import { Effect, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { pinVerifier } from "../../src/domain/pin/PinVerifier.js"
+import { NobleSecurityModule } from "../../src/adapters/memory/index.js"
 import { KitNo, lockCard, PinStore, setPin, TenantId, verifyPin } from "../../src/index.js"
 import { referenceFormat0 } from "../crypto/support.js"
+import { cardFixture, customerWith } from "../support/builders.js"
 import {
   AT,
   attempt,
@@ -12,7 +13,6 @@ import {
   envelope,
   expectedVerifier,
   KIT,
-  key,
   MASKED,
   nodeEnvelope,
   PAN,
@@ -57,7 +57,7 @@ describe("setPin", () => {
     ])
   })
 
-  it("stores HMAC-SHA-256 of kitNo:PIN under the tenant's pinStore key, and nothing else", async () => {
+  it("stores HMAC-SHA-256 of kitNo:PAN:PIN under the tenant's pinStore key, and nothing else", async () => {
     const { after } = await attempt(pinFixture(), request())
     expect(after).toBe(expectedVerifier(KIT, PIN, PIN_STORE_KEY_HEX))
     expect(after).toMatch(/^[0-9a-f]{64}$/)
@@ -137,6 +137,64 @@ describe("a PIN once set", () => {
     expect([out.old, out.new]).toEqual([false, true])
   })
 
+  it("is bound to its card's PAN: its verifier copied to another card does not verify there", async () => {
+    const OTHER_KIT = "4240181653"
+    const twoCards = pinFixture()
+    const tenantA = twoCards.tenants[TENANT_A]!
+    const fixture = {
+      tenants: {
+        ...twoCards.tenants,
+        [TENANT_A]: {
+          ...tenantA,
+          customers: [
+            customerWith("req11", "9876543210", 8642135, [
+              cardFixture(KIT, 7, { status: "ACTIVE" }),
+              cardFixture(OTHER_KIT, 9, { status: "ACTIVE" })
+            ])
+          ]
+        }
+      }
+    }
+    const out = await runOn(
+      fixture,
+      Effect.gen(function* () {
+        yield* setPin(TENANT_A, request())
+        const store = yield* PinStore
+        const stored = Option.getOrThrow(yield* store.find(TenantId.make(TENANT_A), KitNo.make(KIT)))
+        yield* store.save(TenantId.make(TENANT_A), KitNo.make(OTHER_KIT), stored)
+        return [yield* verify(PIN), yield* verify(PIN, OTHER_KIT)]
+      })
+    )
+    expect(out).toEqual([true, false])
+  })
+
+  it("verifies after the tenant's pinStore key rotates, and fails with UnknownKeyId once its key is removed", async () => {
+    const NEW_PIN_STORE_KEY_HEX = "5e".repeat(32)
+    const rotated = NobleSecurityModule.layer({
+      [TENANT_A]: {
+        pinStore: [
+          { id: "2", hex: NEW_PIN_STORE_KEY_HEX },
+          { id: "1", hex: PIN_STORE_KEY_HEX }
+        ]
+      }
+    })
+    const retired = NobleSecurityModule.layer({
+      [TENANT_A]: { pinStore: [{ id: "2", hex: NEW_PIN_STORE_KEY_HEX }] }
+    })
+    const out = await runOn(
+      pinFixture(),
+      Effect.gen(function* () {
+        yield* setPin(TENANT_A, request())
+        return {
+          rotated: yield* Effect.provide(Effect.all([verify(PIN), verify("4822")]), rotated),
+          retired: yield* Effect.provide(Effect.flip(verify(PIN)), retired)
+        }
+      })
+    )
+    expect(out.rotated).toEqual([true, false])
+    expect(out.retired).toMatchObject({ _tag: "UnknownKeyId", purpose: "pinStore", keyId: "1" })
+  })
+
   it("is never in the store: neither the PIN nor the envelope shows in the snapshot or the stored value", async () => {
     const pinBlock = envelope("582917")
     const { snapshot, stored } = await runOn(
@@ -150,26 +208,15 @@ describe("a PIN once set", () => {
     for (const text of [
       JSON.stringify(snapshot),
       inspect(snapshot, { depth: null }),
-      String(stored),
+      String(stored.mac),
       JSON.stringify(stored),
       inspect(stored)
     ]) {
       expect(text).not.toContain("582917")
       expect(text).not.toContain(pinBlock)
+      expect(text).not.toContain(expectedVerifier(KIT, "582917"))
     }
-    expect(String(stored)).toBe("<redacted:PIN verifier>")
-    expect(Redacted.value(stored)).toBe(expectedVerifier(KIT, "582917"))
-  })
-
-  it("is bound to its card: the same PIN on two cards gives two verifiers", () => {
-    const verifierOn = (kitNo: string) =>
-      Redacted.value(
-        pinVerifier(Redacted.make(key(PIN_STORE_KEY_HEX)), KitNo.make(kitNo), Redacted.make(PIN))
-      )
-    expect(verifierOn(KIT)).not.toBe(verifierOn("4240181653"))
-    expect([verifierOn(KIT), verifierOn("4240181653")]).toEqual([
-      expectedVerifier(KIT, PIN),
-      expectedVerifier("4240181653", PIN)
-    ])
+    expect([stored.keyId, String(stored.mac)]).toEqual(["1", "<redacted:PIN verifier>"])
+    expect(Redacted.value(stored.mac)).toBe(expectedVerifier(KIT, "582917"))
   })
 })

@@ -50,7 +50,10 @@ describe("upgradeCard refuses", () => {
   })
 
   it("a card of tenant B, as not found from tenant A", async () => {
-    const fixture = { tenants: { [TENANT_A]: kitManagerTenant([]), [TENANT_B]: upgradeTenant() } }
+    // tenant A holds no card and needs no key: a key serves one tenant only
+    const fixture = {
+      tenants: { [TENANT_A]: kitManagerTenant([], { keys: {} }), [TENANT_B]: upgradeTenant() }
+    }
     expect(await refusal(SEED_000_REQUEST, fixture)).toEqual(new CardNotFound({ kitNo: KIT }))
   })
 

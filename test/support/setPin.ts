@@ -11,6 +11,7 @@ import type {
   MemoryPorts,
   MemoryState
 } from "../../src/adapters/memory/index.js"
+import { encryptPinBlockWithIv } from "../../src/crypto/PinBlockEnvelope.js"
 import {
   type AuditEvent,
   AuditLog,
@@ -28,6 +29,9 @@ import { cardFixture, customerWith, NOW, panFor, TENANT_A, TENANT_B, testLayer }
 export const SET_PIN_KEY_HEX = "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"
 export const PIN_STORE_KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 export const OTHER_KEY_HEX = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
+/** Tenant B's own keys: a key serves one tenant and one purpose. */
+export const B_SET_PIN_KEY_HEX = "b0".repeat(32)
+export const B_PIN_STORE_KEY_HEX = "b1".repeat(32)
 export const key = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, "hex"))
 
 /** The card every example sets a PIN on, and its expiry in seed 001's MMYY. */
@@ -71,14 +75,21 @@ export const pinFixture = (options: PinFixtureOptions = {}): MemoryFixture => ({
       customers: [
         customerWith("other", "9876500000", 100, [cardFixture(FOREIGN_KIT, 8, { status: "ACTIVE" })])
       ],
-      keys: { setPin: SET_PIN_KEY_HEX, pinStore: PIN_STORE_KEY_HEX }
+      keys: { setPin: B_SET_PIN_KEY_HEX, pinStore: B_PIN_STORE_KEY_HEX }
     }
   }
 })
 
-/** The envelope a client makes with the library: format 0, AES-GCM, Base64(IV ‖ ciphertext ‖ tag). */
+/**
+ * The envelope a client makes with the library: format 0, AES-GCM, Base64(IV ‖ ciphertext ‖ tag); a
+ * fixed IV through the test-only `encryptPinBlockWithIv`.
+ */
 export const envelope = (pin: string, pan = PAN, keyHex = SET_PIN_KEY_HEX, iv?: Uint8Array): string =>
-  Effect.runSync(encryptPinBlock({ pin, pan, key: key(keyHex), ...(iv === undefined ? {} : { iv }) }))
+  Effect.runSync(
+    iv === undefined
+      ? encryptPinBlock({ pin, pan, key: key(keyHex) })
+      : encryptPinBlockWithIv({ pin, pan, key: key(keyHex) }, iv)
+  )
 
 /** The envelope as a client with only node:crypto (OpenSSL) would seal it. */
 export const nodeEnvelope = (pin: string, pan: string, keyHex: string, iv: Uint8Array): string => {
@@ -87,9 +98,9 @@ export const nodeEnvelope = (pin: string, pan: string, keyHex: string, iv: Uint8
   return Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64")
 }
 
-/** What the PIN store must hold: HMAC-SHA-256 of `kitNo:PIN` under the pinStore key, by node:crypto. */
-export const expectedVerifier = (kitNo: string, pin: string, keyHex = PIN_STORE_KEY_HEX): string =>
-  createHmac("sha256", key(keyHex)).update(`${kitNo}:${pin}`).digest("hex")
+/** What the PIN store must hold: HMAC-SHA-256 of `kitNo:PAN:PIN` under the pinStore key, by node:crypto. */
+export const expectedVerifier = (kitNo: string, pin: string, keyHex = PIN_STORE_KEY_HEX, pan = PAN): string =>
+  createHmac("sha256", key(keyHex)).update(`${kitNo}:${pan}:${pin}`).digest("hex")
 
 export const request = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   kitNo: KIT,
@@ -100,11 +111,11 @@ export const request = (overrides: Record<string, unknown> = {}): Record<string,
   ...overrides
 })
 
-/** The stored verifier of a card, revealed (tests only), or undefined. */
+/** The stored verifier of a card, its MAC revealed (tests only), or undefined. */
 export const storedVerifier = (tenant: string, kitNo: string) =>
   Effect.map(
     Effect.flatMap(PinStore, (store) => store.find(TenantId.make(tenant), KitNo.make(kitNo))),
-    (found) => Option.getOrUndefined(Option.map(found, Redacted.value))
+    (found) => Option.getOrUndefined(Option.map(found, (verifier) => Redacted.value(verifier.mac)))
   )
 
 export const auditOf = (tenant: string, subject: string) =>

@@ -444,11 +444,15 @@ describe("PINs", () => {
           fc.constant(tenant),
           Arbitraries.setPinRequest({
             card: firstCardOf(tenant),
-            setPinKeyHex: tenant.keys!.setPin!,
+            setPinKeyHex: activeKeyHex(tenant.keys!.setPin!),
             allowTrivial
           })
         )
       )
+
+  /** The active key of a fixture's purpose: its one key, or the first of its list. */
+  const activeKeyHex = (keys: string | ReadonlyArray<{ readonly hex: string }>): string =>
+    typeof keys === "string" ? keys : keys[0]!.hex
 
   /** setPin, then verifyPin with the PIN the request carries. */
   const setThenVerify = (tenant: TenantFixture, request: unknown, pin: string) =>

@@ -151,10 +151,11 @@ export const customerFixture = (
 
 /**
  * A tenant with `customers`, the default catalog and ladder, the default policy, and fresh random
- * keys for every purpose (`cardNumber`, `setPin`, `pinStore`: 32 bytes each, drawn when the builder
- * runs, so two runs never share keys). Everything can be replaced through `fields`; `keys` are merged
- * purpose by purpose, so a test that seals a Set PIN V2 envelope itself gives only its own
- * `keys.setPin` and keeps the other two.
+ * keys for every purpose (`cardNumber`, `setPin`, `pinStore`, `panStore`: 32 bytes each, drawn when
+ * the builder runs, so two runs never share keys, and no key serves two purposes). Everything can be
+ * replaced through `fields`; `keys` are merged purpose by purpose, so a test that seals a Set PIN V2
+ * envelope itself gives only its own `keys.setPin` (one hex key, or a list of `{ id, hex }`) and keeps
+ * the others.
  *
  * @category constructors
  */
@@ -166,7 +167,13 @@ export const tenantFixture = (
   products: defaultCatalog,
   tierLadder: defaultTierLadder,
   ...fields,
-  keys: { cardNumber: randomKeyHex(), setPin: randomKeyHex(), pinStore: randomKeyHex(), ...fields.keys }
+  keys: {
+    cardNumber: randomKeyHex(),
+    setPin: randomKeyHex(),
+    pinStore: randomKeyHex(),
+    panStore: randomKeyHex(),
+    ...fields.keys
+  }
 })
 
 /**

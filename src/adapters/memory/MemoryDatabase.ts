@@ -6,17 +6,17 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, type HashSet, Layer, type Redacted, type Result, Semaphore } from "effect"
+import { Context, Effect, type HashSet, Layer, type Result, Semaphore } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import type { EntityId, KitNo } from "../../domain/ground/Identifiers.js"
 import { StoreError } from "../../domain/ground/StoreError.js"
 import type { CardOrder } from "../../domain/kit/CardOrder.js"
-import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
+import type { StoredVerifier } from "../../ports/SecurityModule.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import { Log, LogData } from "./Log.js"
 import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
@@ -50,8 +50,6 @@ export interface Tables {
   readonly kitNoByPan: Table<KitNo>
   /** The issuer's next serial, per tenant. */
   readonly issuerSerial: Table<number>
-  /** By tenant then purpose. */
-  readonly keys: Table<Redacted.Redacted<Uint8Array>>
   /** Keyed by tenant. */
   readonly policies: Table<Policy>
   /** By tenant then tokenUniqueReference. */
@@ -70,8 +68,8 @@ export interface Tables {
   readonly tierLadders: Table<TierLadder>
   /** By tenant then orderId. */
   readonly orders: Table<CardOrder>
-  /** The PIN verifier of each card (a keyed hash, never a PIN), by tenant then kitNo. */
-  readonly pinVerifiers: Table<PinVerifier>
+  /** The PIN verifier of each card (a keyed hash and its key's id, never a PIN), by tenant then kitNo. */
+  readonly pinVerifiers: Table<StoredVerifier>
 }
 
 type Store = Table<unknown> | Log<unknown>
@@ -107,7 +105,6 @@ export const emptyTables = (): Tables => {
     audit: new Log(new LogData(new Map(), (event: AuditEvent) => event.subject), "building", unused),
     kitNoByPan: table(),
     issuerSerial: table(),
-    keys: table(),
     policies: table(),
     tokens: table(),
     tokensByPan: table(),

@@ -10,6 +10,7 @@ import { AccountRegistration, AccountStatus } from "../../domain/customer/Custom
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { PanFromString } from "../../domain/ground/Pan.js"
 import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
+import { type KeyConfiguration, type KeyEntry, KeyId, type KeyPurpose } from "../../ports/SecurityModule.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
@@ -52,13 +53,24 @@ const CustomerFixture = Schema.Struct({
 
 /** A secret key in hex: 16, 24 or 32 bytes (AES-128/192/256; HMAC keys of the same sizes). */
 const KeyHex = Schema.RedactedFromValue(
-  Schema.Uint8ArrayFromHex.check(
-    Schema.makeFilter((bytes: Uint8Array) => [16, 24, 32].includes(bytes.length), {
+  Schema.String.check(
+    Schema.isPattern(/^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{48}|[0-9a-fA-F]{64})$/, {
       message: "must be 16, 24 or 32 bytes of hex"
     })
   ),
   { label: "key" }
 )
+
+/**
+ * A purpose's keys: one key in hex (its id is `"1"`), or a list of `{ id, hex }`, the active key
+ * first (docs/pin-blocks.md, "Security modules").
+ */
+const PurposeKeys = Schema.Union([
+  KeyHex,
+  Schema.Array(Schema.Struct({ id: KeyId, hex: KeyHex })).check(
+    Schema.isMinLength(1, { message: "must hold at least one key" })
+  )
+])
 
 const TenantFixture = Schema.Struct({
   customers: Schema.optionalKey(Schema.Array(CustomerFixture)),
@@ -66,9 +78,10 @@ const TenantFixture = Schema.Struct({
   ...TokenFixtureFields,
   keys: Schema.optionalKey(
     Schema.Struct({
-      cardNumber: Schema.optionalKey(KeyHex),
-      setPin: Schema.optionalKey(KeyHex),
-      pinStore: Schema.optionalKey(KeyHex)
+      cardNumber: Schema.optionalKey(PurposeKeys),
+      setPin: Schema.optionalKey(PurposeKeys),
+      pinStore: Schema.optionalKey(PurposeKeys),
+      panStore: Schema.optionalKey(PurposeKeys)
     })
   ),
   policy: Schema.optionalKey(
@@ -104,11 +117,31 @@ export type MemoryFixture = typeof MemoryFixture.Encoded
 const decodeFixture = decodeWith(MemoryFixture, ["fixture"])
 
 const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFixture.Type): Tables => {
-  for (const [purpose, key] of Object.entries(content.keys ?? {}))
-    Table.set(tables.keys, tenant, purpose, key)
   Table.set(tables.policies, tenant, "", { ...defaultPolicy, ...content.policy })
   if (content.nextKitNo !== undefined) Table.set(tables.issuerSerial, tenant, "", content.nextKitNo)
   return tables
+}
+
+/** The tenants' keys as a security module's configuration, each hex still `Redacted`. */
+const keysOf = (decoded: typeof MemoryFixture.Type): KeyConfiguration => {
+  const config: Record<string, Partial<Record<KeyPurpose, ReadonlyArray<KeyEntry>>>> = {}
+  for (const [tenant, content] of Object.entries(decoded.tenants)) {
+    const purposes: Partial<Record<KeyPurpose, ReadonlyArray<KeyEntry>>> = {}
+    for (const [purpose, keys] of Object.entries(content.keys ?? {}))
+      purposes[purpose as KeyPurpose] = Redacted.isRedacted(keys) ? [{ id: "1", hex: keys }] : keys
+    config[tenant] = purposes
+  }
+  return config
+}
+
+/**
+ * What a fixture seeds: the database's tables, and the key configuration of the security module.
+ *
+ * @category models
+ */
+export interface MemorySeed {
+  readonly tables: Tables
+  readonly keys: KeyConfiguration
 }
 
 /**
@@ -119,6 +152,16 @@ const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFix
  * @category constructors
  */
 export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables, ValidationError> =>
+  Effect.map(seedFromFixture(fixture), (seed) => seed.tables)
+
+/**
+ * `tablesFromFixture`, and the tenants' keys beside the tables: a key in the fixture's one-key form
+ * gets the id `"1"`. The keys' rules across tenants and purposes (unique ids, key separation) are the
+ * security module's to check, when it is built.
+ *
+ * @category constructors
+ */
+export const seedFromFixture = (fixture: MemoryFixture): Effect.Effect<MemorySeed, ValidationError> =>
   Effect.flatMap(decodeFixture(fixture), (decoded) => {
     let tables = emptyTables()
     const issues: Array<{ path: string; message: string }> = []
@@ -184,5 +227,7 @@ export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables,
       tables = tokens.tables
       issues.push(...tokens.issues)
     }
-    return issues.length === 0 ? Effect.succeed(tables) : Effect.fail(validationError(issues))
+    return issues.length === 0
+      ? Effect.succeed({ tables, keys: keysOf(decoded) })
+      : Effect.fail(validationError(issues))
   })

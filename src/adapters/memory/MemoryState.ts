@@ -10,8 +10,8 @@ import type { Account, Customer } from "../../domain/customer/Customer.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import type { KitNo } from "../../domain/ground/Identifiers.js"
 import type { CardOrder } from "../../domain/kit/CardOrder.js"
-import type { PinVerifier } from "../../domain/pin/PinVerifier.js"
 import type { Token } from "../../domain/token/Token.js"
+import type { StoredVerifier } from "../../ports/SecurityModule.js"
 import * as Log from "./Log.js"
 import type { WalletNotification } from "./MemoryDatabase.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
@@ -31,7 +31,7 @@ export interface TenantSnapshot {
   readonly cards: ReadonlyArray<Card>
   readonly orders: ReadonlyArray<CardOrder>
   readonly tokens: ReadonlyArray<Token>
-  readonly pinVerifiers: ReadonlyArray<{ readonly kitNo: KitNo; readonly verifier: PinVerifier }>
+  readonly pinVerifiers: ReadonlyArray<{ readonly kitNo: KitNo; readonly verifier: StoredVerifier }>
   readonly auditEvents: ReadonlyArray<AuditEvent>
   readonly walletNotifications: ReadonlyArray<WalletNotification>
 }

@@ -14,11 +14,12 @@ import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
-import type { TenantKeys } from "../../ports/TenantKeys.js"
+import type { InvalidKeyConfiguration, SecurityModule } from "../../ports/SecurityModule.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
 import type { WalletNotifier } from "../../ports/WalletNotifier.js"
+import * as NobleSecurityModule from "../noble/NobleSecurityModule.js"
 import { MemoryAccountRanges } from "./MemoryAccountRanges.js"
 import { MemoryAuditLog } from "./MemoryAuditLog.js"
 import { MemoryCardIssuer } from "./MemoryCardIssuer.js"
@@ -26,15 +27,24 @@ import { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
-import { type MemoryFixture, tablesFromFixture } from "./MemoryFixture.js"
+import { type MemoryFixture, seedFromFixture } from "./MemoryFixture.js"
 import { MemoryPinStore } from "./MemoryPinStore.js"
 import { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 import { type MemoryState, MemoryStateLive } from "./MemoryState.js"
-import { MemoryTenantKeys, MemoryTenantPolicy } from "./MemoryTenantSettings.js"
+import { MemoryTenantPolicy } from "./MemoryTenantPolicy.js"
 import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
 import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 
+export { DEFAULT_KEYS_VARIABLE, keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
+/**
+ * The portable security module (`@noble/*`, no `node:*`): `layer(keys)` over a `KeyConfiguration`,
+ * `layerConfig(name)` over the one read from Effect's `Config`, `fromKeyRing` over a checked ring.
+ * What `layer` below provides, built from the fixture's keys; usable alone beside any other adapter.
+ *
+ * @category layers
+ */
+export * as NobleSecurityModule from "../noble/NobleSecurityModule.js"
 // The layer, its fixture and options, and what a host reads of the state besides the ports. The
 // database's own machinery (its tables, log and transactions) stays inside: a host reads and writes
 // through the ports, which keep tenants apart and every write inside `Transactor`.
@@ -69,7 +79,7 @@ export type MemoryPorts =
   | CustomerRepository
   | AuditLog
   | Transactor
-  | TenantKeys
+  | SecurityModule
   | TenantPolicy
   | CardIssuer
   | ProductCatalog
@@ -80,27 +90,29 @@ export type MemoryPorts =
   | PinStore
 
 /**
- * All ports, and `MemoryState`, over a memory database seeded from `fixture`. The fixture is decoded
- * here, once: the layer keeps the decoded rows (PANs `Redacted`), not the fixture, and each build
- * of the layer starts a fresh database from a copy of them. A fixture that does not decode fails
- * the layer's build with its `ValidationError`.
+ * All ports, and `MemoryState`, over a memory database seeded from `fixture`; the `SecurityModule` is
+ * the portable one (`NobleSecurityModule`) over the fixture's keys. The fixture is decoded here, once:
+ * the layer keeps the decoded rows (PANs and keys `Redacted`), not the fixture, and each build of the
+ * layer starts a fresh database from a copy of them and a fresh module. A fixture that does not decode
+ * fails the layer's build with its `ValidationError`; keys that break the rules across tenants and
+ * purposes (an id twice, the same key bytes twice) with `InvalidKeyConfiguration`.
  *
  * @category layers
  */
 export const layer = (
   fixture: MemoryFixture = { tenants: {} },
   options?: MemoryOptions
-): Layer.Layer<MemoryPorts | MemoryState, ValidationError> => {
-  const seed = Effect.runSync(Effect.result(tablesFromFixture(fixture)))
+): Layer.Layer<MemoryPorts | MemoryState, ValidationError | InvalidKeyConfiguration> => {
+  const seed = Effect.runSync(Effect.result(seedFromFixture(fixture)))
   const database = Result.isSuccess(seed)
-    ? MemoryDatabase.layer(seed.success, options)
+    ? MemoryDatabase.layer(seed.success.tables, options)
     : Layer.effect(MemoryDatabase, Effect.fail(seed.failure))
   return Layer.mergeAll(
+    NobleSecurityModule.layer(Result.isSuccess(seed) ? seed.success.keys : {}),
     MemoryCardRepository,
     MemoryCustomerRepository,
     MemoryAuditLog,
     MemoryTransactor,
-    MemoryTenantKeys,
     MemoryTenantPolicy,
     MemoryCardIssuer,
     MemoryProductCatalog,

@@ -4,50 +4,28 @@
  *
  * @since 0.1.0
  */
-import {
-  type CipherGCMTypes,
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createSecretKey,
-  type KeyObject,
-  timingSafeEqual
-} from "node:crypto"
-import { Effect, Layer, Redacted, Result, Schema } from "effect"
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto"
+import { type Config, Effect, Layer, Redacted, Result, Schema } from "effect"
 import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
 import { Format0, readFormat0 } from "../../crypto/Format0.js"
 import { envelopeBytes, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
 import { isPan } from "../../crypto/PinBlockFormat.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import { type Pan, PanDigits } from "../../domain/ground/Pan.js"
+import { makePan, PanDigits } from "../../domain/ground/Pan.js"
 import {
   CiphertextRejected,
-  type KeyId,
+  type InvalidKeyConfiguration,
+  type KeyConfiguration,
+  type KeyPurpose,
   type PinHolder,
   SecurityModule,
+  TenantKeyMissing,
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
-import { type KeyPurpose, TenantKeyMissing } from "../../ports/TenantKeys.js"
-import {
-  type CheckedKeys,
-  checkKeyConfiguration,
-  type InvalidKeyConfiguration,
-  type KeyConfiguration
-} from "./KeyConfiguration.js"
+import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
+import { keyRing } from "../keys/KeyRing.js"
+import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
 import { randomIvs } from "./RandomIvs.js"
-
-/** One key as the module holds it: never exported, never printed. */
-interface Key {
-  readonly id: KeyId
-  readonly secret: KeyObject
-  readonly cipher: CipherGCMTypes
-}
-
-/** A tenant's keys for one purpose: the active one, then the older ones. */
-interface Ring {
-  readonly active: Key
-  readonly all: ReadonlyArray<Key>
-}
 
 // NIST SP 800-38D: a 128-bit tag, always; a 96-bit IV for stored PANs (GCM's own IV length), the
 // seed's 16-byte IV for the Set PIN V2 envelope.
@@ -58,9 +36,6 @@ const PAN_BYTES_MIN = PAN_IV_BYTES + 12 + TAG_BYTES
 const PAN_BYTES_MAX = PAN_IV_BYTES + 19 + TAG_BYTES
 const HMAC_HEX_CHARS = 64
 const isPanDigits = Schema.is(PanDigits)
-
-// FIPS 197 §5: the key's length picks AES-128, AES-192 or AES-256
-const cipherFor = (bytes: Uint8Array): CipherGCMTypes => `aes-${bytes.length * 8}-gcm` as CipherGCMTypes
 
 /** AES-GCM (NIST SP 800-38D) of `clear` under `key`: ciphertext ‖ tag written after `iv` in one buffer. */
 const seal = (key: Key, iv: Uint8Array, clear: Uint8Array, aad?: Uint8Array): Buffer => {
@@ -133,35 +108,24 @@ const sameMac = (ours: string, stored: unknown): boolean => {
 
 // Strict Base64 of a stored PAN: canonical padded text of a plausible length, else `undefined`.
 const panBytes = (text: unknown): Buffer | undefined => {
-  if (typeof text !== "string") return undefined
+  // the length first: a stored value may be anything, and node decodes Base64 leniently
+  if (typeof text !== "string" || text.length > 4 * Math.ceil(PAN_BYTES_MAX / 3)) return undefined
   const bytes = Buffer.from(text, "base64")
   return bytes.length >= PAN_BYTES_MIN && bytes.length <= PAN_BYTES_MAX && bytes.toString("base64") === text
     ? bytes
     : undefined
 }
 
-/** Imports every checked key into a `KeyObject` (node copies the bytes) and wipes the bytes. */
-const importKeys = (checked: ReadonlyArray<CheckedKeys>): Map<string, Map<KeyPurpose, Ring>> => {
-  const rings = new Map<string, Map<KeyPurpose, Ring>>()
-  for (const { tenant, purpose, keys } of checked) {
-    const all = keys.map(({ id, bytes }) => {
-      const key: Key = { id, secret: createSecretKey(bytes), cipher: cipherFor(bytes) }
-      bytes.fill(0)
-      return key
-    })
-    const byPurpose = rings.get(tenant) ?? new Map<KeyPurpose, Ring>()
-    byPurpose.set(purpose, { active: all[0]!, all })
-    rings.set(tenant, byPurpose)
-  }
-  return rings
-}
-
 type Returns<K extends keyof SecurityModule["Service"]> = ReturnType<SecurityModule["Service"][K]>
 
-const make = (rings: Map<string, Map<KeyPurpose, Ring>>) => {
+/**
+ * The module over the keys `held()` gives, until it stops giving them: once the layer's scope has closed, every
+ * call dies (a thrown defect inside `Effect.suspend`) rather than answer without the keys.
+ */
+const make = (held: () => NodeKeys) => {
   const ivs = randomIvs()
   const ringOf = (tenant: TenantId, purpose: KeyPurpose): Result.Result<Ring, TenantKeyMissing> => {
-    const ring = rings.get(tenant)?.get(purpose)
+    const ring = held().get(tenant)?.get(purpose)
     return ring === undefined ? Result.fail(new TenantKeyMissing({ purpose })) : Result.succeed(ring)
   }
   const keyOf = (
@@ -259,7 +223,7 @@ const make = (rings: Map<string, Map<KeyPurpose, Ring>>) => {
         clear?.fill(0)
         // an authentic plaintext that is no PAN was not made by a security module: refused alike
         return digits !== undefined && isPanDigits(digits)
-          ? Effect.succeed<Pan>(Redacted.make(digits, { label: "PAN" }))
+          ? Effect.succeed(makePan(PanDigits.make(digits)))
           : Effect.fail(new CiphertextRejected())
       })
   })
@@ -272,16 +236,40 @@ const verifierMessage = (card: PinHolder, pin: Redacted.Redacted<string>): Reado
 ]
 
 /**
- * `SecurityModule` on node:crypto, over the keys of `config` (see `KeyConfiguration`). The
- * configuration is checked and every key imported once, as a `KeyObject`, when the layer is built;
- * a configuration that breaks a rule fails the build with `InvalidKeyConfiguration`.
+ * `SecurityModule` on node:crypto, over the keys of `config` (`KeyConfiguration`, the same as the
+ * portable module's). The configuration is checked by the rules every in-process module shares
+ * (`keyRing`): a broken rule fails the build with `InvalidKeyConfiguration`, naming each path and
+ * rule. Each key is then imported once into a `KeyObject`, and the decoded bytes are wiped; the
+ * `KeyObject`s are dropped when the layer's scope closes, after which a call dies.
  *
  * @category layers
  */
 export const layer = (config: KeyConfiguration): Layer.Layer<SecurityModule, InvalidKeyConfiguration> =>
   Layer.effect(
     SecurityModule,
-    Effect.suspend(() =>
-      Effect.map(Effect.fromResult(checkKeyConfiguration(config)), (checked) => make(importKeys(checked)))
-    )
+    Effect.gen(function* () {
+      const ring = yield* Effect.fromResult(keyRing(config))
+      let keys: NodeKeys | undefined = importKeys(config, ring)
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          keys = undefined
+        })
+      )
+      return make(() => {
+        if (keys === undefined) throw new Error("The security module's layer is closed: it holds no keys.")
+        return keys
+      })
+    })
   )
+
+/**
+ * The module over the key configuration read from Effect's `Config`: the JSON of a
+ * `KeyConfiguration` in one secret variable, `CARD_LIFECYCLE_KEYS` unless `name` says otherwise, read
+ * as the portable module reads it (docs/pin-blocks.md, "Security modules").
+ *
+ * @category layers
+ */
+export const layerConfig = (
+  name?: string
+): Layer.Layer<SecurityModule, InvalidKeyConfiguration | Config.ConfigError> =>
+  Layer.unwrap(Effect.map(keyConfigurationConfig(name), layer))

@@ -1,10 +1,38 @@
 /**
  * Masking of digits in text: the one rule by which every error, log line and audit event shows a
  * card number, or digits that could be one, whatever field a caller typed them into and however they
- * wrote them (docs/errors.md, "What an error repeats").
+ * wrote them (docs/errors.md, "Masking").
  *
  * @since 0.1.0
  */
+
+/**
+ * What counts as a digit: every Unicode decimal digit (`\p{Nd}`: ASCII, full-width `４`, Arabic-Indic
+ * `٤`, Devanagari `४`, mathematical `𝟒`…) and the few other characters that Unicode compatibility
+ * (NFKC) reads as one decimal digit: superscripts `¹²³⁰⁴…⁹`, subscripts `₀…₉`, circled `⓪①…⑨`. A
+ * test walks every code point to keep this list equal to that definition.
+ */
+const DIGIT = "[\\p{Nd}\\u00b2\\u00b3\\u00b9\\u2070\\u2074-\\u2079\\u2080-\\u2089\\u2460-\\u2468\\u24ea]"
+
+const isDigit = new RegExp(`^${DIGIT}$`, "u")
+const isDecimal = /^\p{Nd}$/u
+
+/**
+ * The ASCII digit of a digit character (`４` → `4`, `٤` → `4`, `²` → `2`). Compatibility forms
+ * (full-width, mathematical, superscript…) have their ASCII digit as NFKC form. The others
+ * (Arabic-Indic, Devanagari, Thai…) have none, but Unicode encodes each set of decimal digits as 10
+ * consecutive code points from 0 to 9, so a digit's value is its place, modulo 10, in the range of
+ * consecutive decimal digits it belongs to. Any other character is returned as it is.
+ */
+const asciiDigit = (char: string): string => {
+  if ((char >= "0" && char <= "9") || !isDigit.test(char)) return char
+  const compatible = char.normalize("NFKC")
+  if (compatible !== char) return asciiDigit(compatible)
+  const code = char.codePointAt(0) ?? 0
+  let zero = code
+  while (zero > 0 && isDecimal.test(String.fromCodePoint(zero - 1))) zero--
+  return String((code - zero) % 10)
+}
 
 /**
  * Below this many digits, the first 6 and the last 4 would leave fewer than 2 digits hidden, and a
@@ -12,51 +40,106 @@
  */
 const SHOW_FIRST_SIX_FROM = 12
 
+/** The masked form of a number of `count` digits, from its first 6 and last 4 (see `maskDigits`). */
+const masked = (count: number, first6: ReadonlyArray<string>, last4: ReadonlyArray<string>): string => {
+  const shown = (digits: ReadonlyArray<string>) => digits.map(asciiDigit).join("")
+  return count >= SHOW_FIRST_SIX_FROM
+    ? shown(first6) + "X".repeat(count - 10) + shown(last4)
+    : "X".repeat(Math.max(count - 4, 0)) + shown(last4)
+}
+
 /**
  * The masked form of a string of digits, as DOMAIN.md §2 masks a PAN: from 12 digits up, the first 6,
  * `X` for each hidden digit, the last 4 (`608040XXXXXX6384`); shorter, `X` for each digit but the
  * last 4 (`XXXXX4567`). Meant for 9 digits or more: every mask then hides at least 2 digits, and
- * never shows more than the first 6 and the last 4.
+ * never shows more than the first 6 and the last 4. Digits are counted as characters, whatever their
+ * script, and shown as ASCII digits (`４１１１…` → `411111XXXXXX1111`): every mask reads the same.
  *
  * @category constructors
  */
-export const maskDigits = (digits: string): string =>
-  digits.length >= SHOW_FIRST_SIX_FROM
-    ? digits.slice(0, 6) + "X".repeat(digits.length - 10) + digits.slice(-4)
-    : "X".repeat(Math.max(digits.length - 4, 0)) + digits.slice(-4)
-
-/**
- * What may stand between two digits of one number as a person writes it: 0 to 3 characters that are
- * neither ASCII digits nor letters. Spaces of every kind (U+0020, U+00A0, U+2007, U+202F…), dots,
- * dashes, slashes, underscores, punctuation, symbols, marks and invisible characters all count, so
- * `4111 1111 1111 1111`, `4111.1111.1111.1111`, `4111\u00a01111…` and `4111 / 1111 - …` are one
- * number. A letter ends a number: that is what keeps a masked form (`411111XXXXXX1111`) from being
- * read as part of one, and masking idempotent.
- */
-const SEPARATOR = "[^0-9\\p{L}]{0,3}"
-
-const patterns = new Map<number, RegExp>()
-
-// a run is maximal: the separator class holds no digit, so each step has one way to match
-const runsOf = (minDigits: number): RegExp => {
-  let pattern = patterns.get(minDigits)
-  if (pattern === undefined) {
-    pattern = new RegExp(`[0-9](?:${SEPARATOR}[0-9]){${minDigits - 1},}`, "gu")
-    patterns.set(minDigits, pattern)
-  }
-  return pattern
+export const maskDigits = (digits: string): string => {
+  const chars = Array.from(digits)
+  return masked(chars.length, chars.slice(0, 6), chars.slice(-4))
 }
 
 /**
- * Replaces every run of `minDigits` or more digits in `text` (with separators between them, see
- * above) by the masked form of its digits ({@link maskDigits}), the separators dropped:
- * `card 4111 1111 1111 1111!` becomes `card 411111XXXXXX1111!`. Text without such a run is returned
- * as it is, and masked text masks to itself.
+ * What a pass over the text stops at: a digit (captured) or a letter. Everything it steps over is a
+ * separator, so what may stand between two digits of one number is any run, of any length, of
+ * characters that are neither digits nor letters: spaces of every kind and any number of them
+ * (U+0020, U+00A0, U+2007, U+202F…), dots, dashes, slashes, underscores, punctuation, symbols, marks,
+ * controls and invisible characters (U+200B, U+2060, U+FEFF). `4111 1111 1111 1111`,
+ * `4111    1111.1111/1111` and `4\u200b1\u200b1\u200b1…` are one number. A letter ends a number:
+ * that is what keeps a masked form (`411111XXXXXX1111`) from being read as part of one, and masking
+ * idempotent.
+ *
+ * The pattern matches one character and repeats nothing, so the pass takes time linear in the text
+ * and constant stack whatever its length (a pattern repeated over a whole number backtracks on a
+ * stack that a few megabytes of digits exhaust).
+ */
+const DIGIT_OR_LETTER = new RegExp(`(${DIGIT})|\\p{L}`, "gu")
+
+const ANY_DIGIT = new RegExp(DIGIT, "gu")
+
+/** Whether `text` holds fewer than `n` digits in all: then no run can reach `n`, and it is left as is. */
+const fewerDigitsThan = (text: string, n: number): boolean => {
+  // plain ASCII, the usual case, is counted by code unit; any other character takes the full rule
+  let ascii = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return fewerDigitsInUnicode(text, n)
+    if (code >= 0x30 && code <= 0x39 && ++ascii >= n) return false
+  }
+  return true
+}
+
+const fewerDigitsInUnicode = (text: string, n: number): boolean => {
+  ANY_DIGIT.lastIndex = 0
+  for (let found = 0; found < n; found++) if (ANY_DIGIT.exec(text) === null) return true
+  return false
+}
+
+/**
+ * Replaces every number of `minDigits` or more digits in `text` (digits with anything but letters
+ * between them, see above) by the masked form of its digits ({@link maskDigits}), the separators
+ * between them dropped: `card 4111 1111 1111 1111!` becomes `card 411111XXXXXX1111!`. Text without
+ * such a number is returned as it is, and masked text masks to itself.
  *
  * @category constructors
  */
-export const maskDigitRuns = (text: string, minDigits: number): string =>
-  text.replace(runsOf(minDigits), (run) => maskDigits(run.replace(/[^0-9]/g, "")))
+export const maskDigitRuns = (text: string, minDigits: number): string => {
+  if (fewerDigitsThan(text, minDigits)) return text
+  const pieces: Array<string> = []
+  let kept = 0 // the text before this index is in `pieces`
+  // the number being read: where it starts and ends, how many digits it has, its first 6 and last 4
+  let start = 0
+  let end = 0
+  let count = 0
+  let first6: Array<string> = []
+  let last4: Array<string> = []
+  const endNumber = () => {
+    if (count >= minDigits) {
+      pieces.push(text.slice(kept, start), masked(count, first6, last4))
+      kept = end
+    }
+    count = 0
+    first6 = []
+    last4 = []
+  }
+  for (const { 1: digit, index } of text.matchAll(DIGIT_OR_LETTER)) {
+    if (digit === undefined) {
+      endNumber()
+      continue
+    }
+    if (count === 0) start = index
+    end = index + digit.length
+    count++
+    if (first6.length < 6) first6.push(digit)
+    last4.push(digit)
+    if (last4.length > 4) last4.shift()
+  }
+  endNumber()
+  return kept === 0 ? text : pieces.join("") + text.slice(kept)
+}
 
 /**
  * A card number has 12 to 19 digits (ISO/IEC 7812-1); a longer run may hold one.

@@ -11,10 +11,9 @@ import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { ProductCatalog } from "../../ports/ProductCatalog.js"
-import { TenantKeys } from "../../ports/TenantKeys.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound, CardType, changeStatus } from "../card/Card.js"
-import { encryptedCardNumber } from "../card/EncryptedCardNumber.js"
 import { CustomerNotFound } from "../customer/Customer.js"
 import type { UpgradeCardError } from "../DomainError.js"
 import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "../ground/AuditEvent.js"
@@ -91,7 +90,11 @@ export interface UpgradedKit {
   readonly cardNumber: MaskedPan
   readonly cardStatus: "ASSIGNED"
   readonly cardType: CardType
-  /** HMAC-SHA-256 of the PAN under the tenant's `cardNumber` key, lower-case hex. */
+  /**
+   * DOMAIN.md §4: the PAN's keyed hash (`SecurityModule.cardNumberHash`: HMAC-SHA-256 of its digits
+   * under the tenant's active `cardNumber` key, lower-case hex). It identifies a PAN without revealing
+   * it, so it goes in the result only, never in an error or an audit event.
+   */
   readonly encryptedCardNumber: string
   readonly entityId: string
   readonly expDate: string
@@ -125,7 +128,7 @@ export type UpgradeCardPorts =
   | ProductCatalog
   | CardOrderRepository
   | CardIssuer
-  | TenantKeys
+  | SecurityModule
   | AuditLog
   | Transactor
 
@@ -170,7 +173,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
   const catalog = yield* ProductCatalog
   const orders = yield* CardOrderRepository
   const issuer = yield* CardIssuer
-  const keys = yield* TenantKeys
+  const security = yield* SecurityModule
   const audit = yield* AuditLog
   const transactor = yield* Transactor
   const now = yield* DateTime.now
@@ -200,7 +203,6 @@ export const upgradeCard = Effect.fnUntraced(function* (
           yield* catalog.findTierLadder(tenantId)
         )
       )
-      const key = yield* keys.keyFor(tenantId, "cardNumber")
       const issued = issueContext(context, card.kitNo)
 
       const newCards: Array<Card> = []
@@ -212,6 +214,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
         const { kitNo, pan } = yield* issuer.issue(tenantId, product.bin)
         const expDate = expiryDate(now, product.validityYears)
         const cardNumber = maskPan(pan)
+        const encryptedCardNumber = yield* security.cardNumberHash(tenantId, pan)
         newCards.push({
           kitNo,
           entityId: card.entityId,
@@ -262,7 +265,7 @@ export const upgradeCard = Effect.fnUntraced(function* (
           cardNumber,
           cardStatus: "ASSIGNED",
           cardType: product.cardType,
-          encryptedCardNumber: encryptedCardNumber(key, pan),
+          encryptedCardNumber,
           entityId: card.entityId,
           expDate,
           kitNo,

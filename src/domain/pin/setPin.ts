@@ -5,11 +5,11 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Option, Redacted, Result, Schema } from "effect"
-import { decryptPinBlock, isTrivialPin } from "../../crypto/index.js"
+import { isTrivialPin } from "../../crypto/index.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { TenantKeys } from "../../ports/TenantKeys.js"
+import { SecurityModule, type StoredVerifier, type TenantKeyMissing } from "../../ports/SecurityModule.js"
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound } from "../card/Card.js"
@@ -20,7 +20,6 @@ import { maskCardNumbers } from "../ground/Masking.js"
 import { type MaskedPan, maskPan } from "../ground/Pan.js"
 import type { StoreError } from "../ground/StoreError.js"
 import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
-import { type PinVerifier, pinVerifier } from "./PinVerifier.js"
 import {
   checkCardForPin,
   INTERNAL_ERROR,
@@ -91,7 +90,7 @@ export interface SetPinResult {
 /**
  * @category models
  */
-export type SetPinPorts = CardRepository | PinStore | TenantKeys | TenantPolicy | AuditLog | Transactor
+export type SetPinPorts = CardRepository | PinStore | SecurityModule | TenantPolicy | AuditLog | Transactor
 
 type Command = typeof SetPinRequest.Type
 type AttemptError = Exclude<SetPinError, ValidationError>
@@ -133,16 +132,28 @@ const failingAs = <A, R>(
     Effect.catchCauseIf(Cause.hasDies, (cause) => Effect.fail(died(subject, cause)))
   )
 
-/** DOMAIN.md §6: a trivial PIN only where the tenant allows it; then the PIN's verifier. */
+/**
+ * The PIN's verifier, bound to the card (its kitNo and PAN); then DOMAIN.md §6: a trivial PIN only
+ * where the tenant allows it. The verifier comes first so that a tenant without a `pinStore` key is
+ * told so before its client is asked for another PIN.
+ */
 const verifierOf = Effect.fnUntraced(function* (
   tenant: TenantId,
-  kitNo: KitNo,
-  pin: Redacted.Redacted<string>,
-  key: Redacted.Redacted<Uint8Array>
-): Effect.fn.Return<PinVerifier, TrivialPinRefused | StoreError, TenantPolicy> {
+  card: Card,
+  pin: Redacted.Redacted<string>
+): Effect.fn.Return<
+  StoredVerifier,
+  TrivialPinRefused | TenantKeyMissing | StoreError,
+  SecurityModule | TenantPolicy
+> {
+  const verifier = yield* (yield* SecurityModule).makeVerifier(
+    tenant,
+    { kitNo: card.kitNo, pan: card.pan },
+    pin
+  )
   if (isTrivialPin(pin) && !(yield* (yield* TenantPolicy).policyOf(tenant)).allowTrivialPins)
-    return yield* new TrivialPinRefused({ kitNo })
-  return pinVerifier(key, kitNo, pin)
+    return yield* new TrivialPinRefused({ kitNo: card.kitNo })
+  return verifier
 })
 
 /** The checks on a card that exists, then the PIN write and its event. */
@@ -154,17 +165,10 @@ const setOnCard = Effect.fnUntraced(function* (
   context: ChangeContext
 ): Effect.fn.Return<SetPinResult, AttemptError, Exclude<SetPinPorts, Transactor | CardRepository>> {
   const card = yield* Effect.fromResult(checkCardForPin(found, command.expiryDate))
-  const keys = yield* TenantKeys
-  const setPinKey = yield* keys.keyFor(tenant, "setPin")
-  const pinStoreKey = yield* keys.keyFor(tenant, "pinStore")
   // the PAN comes from the card record, never from the request (seed 001 step 1 binds the block to it)
-  const pin = yield* decryptPinBlock({
-    pinBlock: Redacted.value(command.pinBlock),
-    pan: card.pan,
-    key: setPinKey
-  })
+  const pin = yield* (yield* SecurityModule).openPinBlock(tenant, Redacted.value(command.pinBlock), card.pan)
   const verifier = yield* Effect.ensuring(
-    verifierOf(tenant, card.kitNo, pin, pinStoreKey),
+    verifierOf(tenant, card, pin),
     Effect.sync(() => Redacted.wipeUnsafe(pin))
   )
   yield* (yield* PinStore).save(tenant, card.kitNo, verifier)
@@ -264,9 +268,11 @@ const refuseRequest = Effect.fnUntraced(function* (
 /**
  * Set PIN V2. Checks, in order: the request's fields (`ValidationError`), the card in the tenant
  * (`CardNotFound`), its status (`InvalidCardStatusForPin`), its expiry (`ExpiryDateMismatch`), the
- * tenant's `setPin` and `pinStore` keys (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever
- * is wrong with it), a trivial PIN (`TrivialPinRefused`, unless the tenant allows them). Then the
- * PIN's verifier replaces any earlier one in the `PinStore`.
+ * tenant's `setPin` key (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever is wrong with
+ * it, opened by the `SecurityModule` with the card's PAN), the tenant's `pinStore` key
+ * (`TenantKeyMissing`), a trivial PIN (`TrivialPinRefused`, unless the tenant allows them). Then the
+ * PIN's verifier (`StoredVerifier`: bound to the card's kitNo and PAN, with the id of the key that
+ * made it) replaces any earlier one in the `PinStore`.
  *
  * DOMAIN.md §6: every attempt leaves one `SET_PIN` audit event with its outcome: `OK`, the error's
  * `code` (`VALIDATION_FAILED` included), or `INTERNAL_ERROR` for a defect, which is then raised

@@ -5,12 +5,12 @@
  */
 import { Effect, Option, Redacted, Schema } from "effect"
 import { PIN_PATTERN } from "../../crypto/index.js"
+import { CardRepository } from "../../ports/CardRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { TenantKeys } from "../../ports/TenantKeys.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
 import type { VerifyPinError } from "../DomainError.js"
 import { KitNo } from "../ground/Identifiers.js"
 import { decodeTenantRequest } from "../ground/Validation.js"
-import { pinVerifier, verifierMatches } from "./PinVerifier.js"
 
 /**
  * ISO 9564-1 §8.1: a PIN is 4 to 12 decimal digits. Held `Redacted` once decoded; never encoded back.
@@ -33,16 +33,17 @@ export type VerifyPinRequest = typeof VerifyPinRequest.Encoded
 /**
  * @category models
  */
-export type VerifyPinPorts = PinStore | TenantKeys
+export type VerifyPinPorts = PinStore | CardRepository | SecurityModule
 
 const decode = decodeTenantRequest(VerifyPinRequest)
 
 /**
- * Whether `pin` is the PIN last set on the card: its verifier (HMAC-SHA-256 of kitNo and PIN under the
- * tenant's `pinStore` key) is compared with the stored one in constant time. `false` when no PIN was
- * ever set, or the card is unknown in the tenant. It answers whatever the card's status (a BLOCKED or
- * CANCELLED card's PIN still verifies), changes nothing, keeps no try counter and writes no audit
- * event: status rules, lock-outs and the audit of verification belong to the host that calls it.
+ * Whether `pin` is the PIN last set on the card: the `SecurityModule` checks it against the stored
+ * verifier (bound to the card's kitNo and PAN), in constant time, under the key that made it. `false`
+ * when no PIN was ever set, or the card is unknown in the tenant; `UnknownKeyId` when the verifier's
+ * key is no longer held, `TenantKeyMissing` when the tenant has no `pinStore` key at all. It answers
+ * whatever the card's status (a BLOCKED or CANCELLED card's PIN still verifies), changes nothing,
+ * keeps no try counter and writes no audit event: status rules, lock-outs and the audit of verification belong to the host that calls it.
  * The PIN's `Redacted` is wiped once used, as setPin wipes the PIN it opens.
  *
  * @category use cases
@@ -52,12 +53,17 @@ export const verifyPin = Effect.fnUntraced(function* (
   request: unknown
 ): Effect.fn.Return<boolean, VerifyPinError, VerifyPinPorts> {
   const { tenant: tenantId, request: command } = yield* decode(tenant, request)
-  const candidate = yield* Effect.ensuring(
-    Effect.map((yield* TenantKeys).keyFor(tenantId, "pinStore"), (key) =>
-      pinVerifier(key, command.kitNo, command.pin)
-    ),
+  const checked = Effect.gen(function* () {
+    const stored = yield* (yield* PinStore).find(tenantId, command.kitNo)
+    if (Option.isNone(stored)) return false
+    // the verifier is bound to the card's PAN, which comes from the card record
+    const card = yield* (yield* CardRepository).findByKitNo(tenantId, command.kitNo)
+    if (Option.isNone(card)) return false
+    const holder = { kitNo: card.value.kitNo, pan: card.value.pan }
+    return yield* (yield* SecurityModule).checkVerifier(tenantId, holder, command.pin, stored.value)
+  })
+  return yield* Effect.ensuring(
+    checked,
     Effect.sync(() => Redacted.wipeUnsafe(command.pin))
   )
-  const stored = yield* (yield* PinStore).find(tenantId, command.kitNo)
-  return Option.isSome(stored) && verifierMatches(stored.value, candidate)
 })

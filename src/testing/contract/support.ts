@@ -17,7 +17,7 @@ import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
-import type { TenantKeys } from "../../ports/TenantKeys.js"
+import type { SecurityModule } from "../../ports/SecurityModule.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
@@ -37,7 +37,7 @@ export type Ports =
   | CardIssuer
   | CardOrderRepository
   | ProductCatalog
-  | TenantKeys
+  | SecurityModule
   | TenantPolicy
   | TokenRepository
   | AccountRanges

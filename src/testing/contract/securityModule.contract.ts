@@ -1,0 +1,440 @@
+/**
+ * The contract of a SecurityModule: the port's formats, byte for byte against node:crypto; refusals
+ * of tampered values; key rotation; tenant walls; key separation; no secret in any error or output.
+ */
+import { inspect } from "node:util"
+import { Cause, Effect, Exit, Redacted } from "effect"
+import { describe, expect, it } from "vitest"
+import type { KeyConfiguration, StoredVerifier } from "../../ports/SecurityModule.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
+import {
+  A,
+  B,
+  card,
+  flipBit,
+  format0,
+  keyHex,
+  keysOf,
+  type MakeSecurityModule,
+  NOBODY,
+  nodeDecryptPan,
+  nodeEncryptPan,
+  nodeEnvelope,
+  nodeHmac,
+  nodeOpenEnvelope,
+  PAN_DIGITS,
+  PIN,
+  PURPOSES,
+  panOf,
+  runner,
+  secret,
+  twoTenants
+} from "./securityModule.support.js"
+
+const IV16 = Buffer.from("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "hex")
+const IV12 = Buffer.from("b0b1b2b3b4b5b6b7b8b9babb", "hex")
+const OTHER_PAN = "4111111111111111"
+const sm = SecurityModule
+
+/** One tenant (A) whose keys for each purpose are `lists[purpose]`, ids and seeds as given. */
+const tenantA = (lists: {
+  readonly [purpose: string]: ReadonlyArray<readonly [id: string, seed: number]>
+}) => ({
+  [A]: Object.fromEntries(
+    Object.entries(lists).map(([purpose, keys]) => [
+      purpose,
+      keys.map(([id, seed]) => ({ id, hex: keyHex(seed) }))
+    ])
+  )
+})
+const everyPurpose = (keys: ReadonlyArray<readonly [string, number]>) =>
+  // seeds 100+ for A's rotated keys: a purpose adds its rank, so no two purposes share bytes
+  tenantA(
+    Object.fromEntries(
+      PURPOSES.map((purpose, rank) => [purpose, keys.map(([id, seed]) => [id, seed + 40 * rank] as const)])
+    )
+  )
+
+/**
+ * The contract of a SecurityModule: registers its tests (`describe`/`it` of vitest) under `name`,
+ * each against a module `makeLayer` builds from a key configuration of the test's own.
+ *
+ * @category contracts
+ */
+export const securityModuleContract = (name: string, makeLayer: MakeSecurityModule): void => {
+  const run = runner(makeLayer)
+  const built = (config: KeyConfiguration) =>
+    Effect.runPromiseExit(Effect.provide(Effect.void, makeLayer(config)))
+  const refusedIssues = async (config: KeyConfiguration) => {
+    const exit = await built(config)
+    if (Exit.isSuccess(exit)) throw new Error("the module accepted the configuration")
+    const error = Cause.squash(exit.cause) as {
+      _tag: string
+      issues: ReadonlyArray<{ path: string; message: string }>
+    }
+    expect(error._tag).toBe("InvalidKeyConfiguration")
+    return error.issues
+  }
+
+  describe(`${name}: Set PIN V2 envelopes`, () => {
+    it.each([16, 24, 32])("opens what node:crypto sealed under a %i-byte setPin key", async (size) => {
+      const hex = keyHex(50 + size, size)
+      const pin = await run(
+        { [A]: { setPin: [{ id: "k", hex }] } },
+        Effect.flatMap(sm, (m) =>
+          m.openPinBlock(A, nodeEnvelope(hex, PIN, PAN_DIGITS, IV16), panOf(PAN_DIGITS))
+        )
+      )
+      expect(Redacted.value(pin)).toBe(PIN)
+      expect(String(pin)).not.toContain(PIN)
+    })
+
+    it("seals what node:crypto opens to the format-0 block, 56 characters, with a fresh IV each time", async () => {
+      const [one, two] = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
+            m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS))
+          ])
+        )
+      )
+      expect([one.length, two.length]).toEqual([56, 56])
+      expect(one.slice(0, 22)).not.toBe(two.slice(0, 22))
+      expect(nodeOpenEnvelope(keysOf(A).setPin, one)).toEqual(format0(PIN, PAN_DIGITS))
+      expect(nodeOpenEnvelope(keysOf(A).setPin, two)).toEqual(format0(PIN, PAN_DIGITS))
+    })
+
+    it("refuses with InvalidPinBlock an envelope with any bit flipped, under another key, or for another PAN", async () => {
+      const good = nodeEnvelope(keysOf(A).setPin, PIN, PAN_DIGITS, IV16)
+      const bad = [
+        ...Array.from({ length: 40 }, (_, i) => flipBit(good, i * 8 + (i % 8))),
+        nodeEnvelope(keysOf(B).setPin, PIN, PAN_DIGITS, IV16),
+        nodeEnvelope(keysOf(A).pinStore, PIN, PAN_DIGITS, IV16)
+      ]
+      const results = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            ...bad.map((envelope) => Effect.flip(m.openPinBlock(A, envelope, panOf(PAN_DIGITS)))),
+            Effect.flip(m.openPinBlock(A, good, panOf(OTHER_PAN)))
+          ])
+        )
+      )
+      expect(new Set(results.map((error) => error._tag))).toEqual(new Set(["InvalidPinBlock"]))
+    })
+
+    it("refuses to seal a PIN that is not 4-12 digits, with InvalidPinInput", async () => {
+      const error = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) => Effect.flip(m.sealPinBlock(A, secret("12a4"), panOf(PAN_DIGITS))))
+      )
+      expect(error).toMatchObject({ _tag: "InvalidPinInput", field: "pin" })
+    })
+  })
+
+  describe(`${name}: PIN verifiers`, () => {
+    it("makes HMAC-SHA-256 of kitNo:PAN:PIN under the active pinStore key, with the key's id", async () => {
+      const made = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) => m.makeVerifier(A, card(), secret(PIN)))
+      )
+      expect(made.keyId).toBe("1")
+      expect(Redacted.value(made.mac)).toBe(nodeHmac(keysOf(A).pinStore, `4240181652:${PAN_DIGITS}:${PIN}`))
+    })
+
+    it("checks the PIN it was made of, and no other PIN, kitNo, PAN or altered verifier", async () => {
+      const checks = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const made = yield* m.makeVerifier(A, card(), secret(PIN))
+          const mac = Redacted.value(made.mac)
+          const altered: StoredVerifier = {
+            keyId: made.keyId,
+            mac: Redacted.make(`${mac.slice(0, 10)}${mac[10] === "0" ? "1" : "0"}${mac.slice(11)}`)
+          }
+          return yield* Effect.all([
+            m.checkVerifier(A, card(), secret(PIN), made),
+            m.checkVerifier(A, card(), secret("4822"), made),
+            m.checkVerifier(A, card("4240181653"), secret(PIN), made),
+            m.checkVerifier(A, card(undefined, OTHER_PAN), secret(PIN), made),
+            m.checkVerifier(A, card(), secret(PIN), altered)
+          ])
+        })
+      )
+      expect(checks).toEqual([true, false, false, false, false])
+    })
+  })
+
+  describe(`${name}: card-number hashes`, () => {
+    it("are HMAC-SHA-256 of the PAN's digits under the tenant's active cardNumber key", async () => {
+      const [a, b] = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([m.cardNumberHash(A, panOf(PAN_DIGITS)), m.cardNumberHash(B, panOf(PAN_DIGITS))])
+        )
+      )
+      expect(a).toBe(nodeHmac(keysOf(A).cardNumber, PAN_DIGITS))
+      expect(b).toBe(nodeHmac(keysOf(B).cardNumber, PAN_DIGITS))
+    })
+  })
+
+  describe(`${name}: encrypted PANs`, () => {
+    it("encrypts with AES-GCM, a fresh 12-byte IV and the tenant id as additional data, under the active key", async () => {
+      const [one, two] = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([m.encryptPan(A, panOf(PAN_DIGITS)), m.encryptPan(A, panOf(PAN_DIGITS))])
+        )
+      )
+      expect([one.keyId, two.keyId]).toEqual(["1", "1"])
+      expect(one.ciphertext).not.toBe(two.ciphertext)
+      expect(Buffer.from(one.ciphertext, "base64").length).toBe(12 + PAN_DIGITS.length + 16)
+      expect(nodeDecryptPan(keysOf(A).panStore, one.ciphertext, A)).toBe(PAN_DIGITS)
+      expect(() => nodeDecryptPan(keysOf(A).panStore, one.ciphertext, B)).toThrow()
+    })
+
+    it("decrypts what node:crypto encrypted the same way, and refuses it moved to another tenant id", async () => {
+      const ciphertext = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, A, IV12)
+      const movedAad = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, B, IV12)
+      const [pan, moved] = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            m.decryptPan(A, { keyId: "1" as never, ciphertext }),
+            Effect.flip(m.decryptPan(A, { keyId: "1" as never, ciphertext: movedAad }))
+          ])
+        )
+      )
+      expect(Redacted.value(pan)).toBe(PAN_DIGITS)
+      expect(moved._tag).toBe("CiphertextRejected")
+    })
+
+    it("refuses with CiphertextRejected a ciphertext with any bit flipped, cut short, or not Base64", async () => {
+      const good = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, A, IV12)
+      const bad = [
+        ...Array.from({ length: 44 }, (_, i) => flipBit(good, i * 8 + (i % 8))),
+        good.slice(0, 40),
+        `${good.slice(0, -2)}!=`,
+        ""
+      ]
+      const errors = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.forEach(bad, (ciphertext) =>
+            Effect.flip(m.decryptPan(A, { keyId: "1" as never, ciphertext }))
+          )
+        )
+      )
+      expect(new Set(errors.map((e) => e._tag))).toEqual(new Set(["CiphertextRejected"]))
+    })
+  })
+
+  describe(`${name}: key rotation`, () => {
+    const old = everyPurpose([["2025", 100]])
+    const rotated = everyPurpose([
+      ["2026", 101],
+      ["2025", 100]
+    ])
+    const retired = everyPurpose([["2026", 101]])
+    const made = () =>
+      run(
+        old,
+        Effect.gen(function* () {
+          const m = yield* sm
+          return {
+            envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
+            verifier: yield* m.makeVerifier(A, card(), secret(PIN)),
+            pan: yield* m.encryptPan(A, panOf(PAN_DIGITS))
+          }
+        })
+      )
+
+    it("opens, checks and decrypts what the old key made once a new key is active, and makes new values with the new key", async () => {
+      const before = await made()
+      const after = await run(
+        rotated,
+        Effect.gen(function* () {
+          const m = yield* sm
+          return {
+            pin: Redacted.value(yield* m.openPinBlock(A, before.envelope, panOf(PAN_DIGITS))),
+            checked: yield* m.checkVerifier(A, card(), secret(PIN), before.verifier),
+            pan: Redacted.value(yield* m.decryptPan(A, before.pan)),
+            envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
+            verifier: (yield* m.makeVerifier(A, card(), secret(PIN))).keyId,
+            encrypted: (yield* m.encryptPan(A, panOf(PAN_DIGITS))).keyId,
+            hash: yield* m.cardNumberHash(A, panOf(PAN_DIGITS))
+          }
+        })
+      )
+      expect([before.verifier.keyId, before.pan.keyId]).toEqual(["2025", "2025"])
+      expect([after.pin, after.checked, after.pan]).toEqual([PIN, true, PAN_DIGITS])
+      expect([after.verifier, after.encrypted]).toEqual(["2026", "2026"])
+      expect(nodeOpenEnvelope(keyHex(101 + 40), after.envelope)).toEqual(format0(PIN, PAN_DIGITS))
+      expect(after.hash).toBe(nodeHmac(keyHex(101), PAN_DIGITS))
+    })
+
+    it("refuses what a removed key made: UnknownKeyId for stored values, InvalidPinBlock for an envelope", async () => {
+      const before = await made()
+      const [verifier, pan, envelope] = await run(
+        retired,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            Effect.flip(m.checkVerifier(A, card(), secret(PIN), before.verifier)),
+            Effect.flip(m.decryptPan(A, before.pan)),
+            Effect.flip(m.openPinBlock(A, before.envelope, panOf(PAN_DIGITS)))
+          ])
+        )
+      )
+      expect(verifier).toMatchObject({ _tag: "UnknownKeyId", purpose: "pinStore", keyId: "2025" })
+      expect(pan).toMatchObject({ _tag: "UnknownKeyId", purpose: "panStore", keyId: "2025" })
+      expect(envelope._tag).toBe("InvalidPinBlock")
+    })
+  })
+
+  describe(`${name}: tenant walls`, () => {
+    it("opens, checks and decrypts nothing tenant A made for tenant B, though their key ids are the same", async () => {
+      const fromA = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          return {
+            envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
+            verifier: yield* m.makeVerifier(A, card(), secret(PIN)),
+            pan: yield* m.encryptPan(A, panOf(PAN_DIGITS))
+          }
+        })
+      )
+      const inB = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            Effect.flip(m.openPinBlock(B, fromA.envelope, panOf(PAN_DIGITS))),
+            m.checkVerifier(B, card(), secret(PIN), fromA.verifier),
+            Effect.flip(m.decryptPan(B, fromA.pan))
+          ])
+        )
+      )
+      expect([inB[0]._tag, inB[1], inB[2]._tag]).toEqual(["InvalidPinBlock", false, "CiphertextRejected"])
+    })
+
+    it("refuses every operation of a tenant without keys with TenantKeyMissing, naming the purpose", async () => {
+      const stored = { keyId: "1" as never, mac: Redacted.make("00") }
+      const errors = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            Effect.flip(
+              m.openPinBlock(NOBODY, nodeEnvelope(keysOf(A).setPin, PIN, PAN_DIGITS, IV16), panOf(PAN_DIGITS))
+            ),
+            Effect.flip(m.sealPinBlock(NOBODY, secret(PIN), panOf(PAN_DIGITS))),
+            Effect.flip(m.makeVerifier(NOBODY, card(), secret(PIN))),
+            Effect.flip(m.checkVerifier(NOBODY, card(), secret(PIN), stored)),
+            Effect.flip(m.cardNumberHash(NOBODY, panOf(PAN_DIGITS))),
+            Effect.flip(m.encryptPan(NOBODY, panOf(PAN_DIGITS))),
+            Effect.flip(m.decryptPan(NOBODY, { keyId: "1" as never, ciphertext: "" }))
+          ])
+        )
+      )
+      expect(errors.map((e) => [e._tag, "purpose" in e ? e.purpose : undefined])).toEqual(
+        ["setPin", "setPin", "pinStore", "pinStore", "cardNumber", "panStore", "panStore"].map((p) => [
+          "TenantKeyMissing",
+          p
+        ])
+      )
+    })
+  })
+
+  describe(`${name}: the key configuration`, () => {
+    it("refuses the same key bytes under two purposes or two tenants, in any case of hex, naming the second", async () => {
+      const twice = keyHex(7)
+      const issues = await refusedIssues({
+        [A]: { setPin: [{ id: "1", hex: twice }], pinStore: [{ id: "1", hex: twice.toUpperCase() }] },
+        [B]: { panStore: [{ id: "x", hex: twice }] }
+      })
+      expect(issues.map((i) => i.path)).toEqual([`${A}.pinStore.0.hex`, `${B}.panStore.0.hex`])
+      expect(issues[0]!.message).toContain(`${A}.setPin.0:`)
+    })
+
+    it("refuses an id twice within a tenant and purpose, keys not 16, 24 or 32 bytes of hex, an unknown purpose and an empty list", async () => {
+      const issues = await refusedIssues({
+        [A]: {
+          setPin: [
+            { id: "1", hex: keyHex(1) },
+            { id: "1", hex: keyHex(2) },
+            { id: "2", hex: keyHex(3, 20) },
+            { id: "3", hex: `${keyHex(4).slice(0, 62)}zz` },
+            { id: "bad id", hex: keyHex(5) }
+          ],
+          pinStore: []
+        } as never,
+        [B]: { pinVerify: [{ id: "1", hex: keyHex(6) }] } as never
+      })
+      expect(issues.map((i) => i.path)).toEqual([
+        `${A}.setPin.1.id`,
+        `${A}.setPin.2.hex`,
+        `${A}.setPin.3.hex`,
+        `${A}.setPin.4.id`,
+        `${A}.pinStore`,
+        `${B}.pinVerify`
+      ])
+    })
+
+    it("accepts one id under several purposes and tenants, and keys of 16, 24 and 32 bytes", async () => {
+      const exit = await built({
+        [A]: { setPin: [{ id: "1", hex: keyHex(1, 16) }], pinStore: [{ id: "1", hex: keyHex(2, 24) }] },
+        [B]: { setPin: [{ id: "1", hex: keyHex(3, 32) }] }
+      })
+      expect(Exit.isSuccess(exit)).toBe(true)
+    })
+  })
+
+  describe(`${name}: secrets`, () => {
+    it("shows no key, PAN, PIN or verifier in any error or value it gives, printed, inspected or as JSON", async () => {
+      const keys = [...Object.values(keysOf(A)), ...Object.values(keysOf(B))]
+      const outputs = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const verifier = yield* m.makeVerifier(A, card(), secret(PIN))
+          const encrypted = yield* m.encryptPan(A, panOf(PAN_DIGITS))
+          const failures = yield* Effect.all([
+            Effect.flip(m.openPinBlock(A, "not an envelope", panOf(PAN_DIGITS))),
+            Effect.flip(m.sealPinBlock(A, secret("12a4"), panOf(PAN_DIGITS))),
+            Effect.flip(m.checkVerifier(A, card(), secret(PIN), { ...verifier, keyId: "gone" as never })),
+            Effect.flip(m.decryptPan(A, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 200) })),
+            Effect.flip(m.cardNumberHash(NOBODY, panOf(PAN_DIGITS)))
+          ])
+          return {
+            verifier,
+            pan: yield* m.decryptPan(A, encrypted),
+            pin: yield* m.openPinBlock(
+              A,
+              yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
+              panOf(PAN_DIGITS)
+            ),
+            mac: Redacted.value(verifier.mac),
+            failures
+          }
+        })
+      )
+      const refused = await built({
+        [A]: { setPin: [{ id: "1", hex: keys[0]! }], pinStore: [{ id: "1", hex: keys[0]! }] }
+      })
+      const shown = [outputs.verifier, outputs.pan, outputs.pin, ...outputs.failures, refused].flatMap(
+        (x) => [
+          String(x),
+          JSON.stringify(x),
+          inspect(x, { depth: null }),
+          ...(Exit.isExit(x) && Exit.isFailure(x) ? [Cause.pretty(x.cause)] : [])
+        ]
+      )
+      const secrets = [...keys, ...keys.map((k) => k.toUpperCase()), PAN_DIGITS, outputs.mac]
+      for (const text of shown) {
+        for (const s of secrets) expect(text).not.toContain(s)
+        expect(text).not.toMatch(new RegExp(`\\b${PIN}\\b`))
+      }
+    })
+  })
+}
