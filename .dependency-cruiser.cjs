@@ -27,6 +27,14 @@ module.exports = {
       to: { dependencyTypes: ["core"] }
     },
     {
+      name: "node-only-in-the-node-adapter",
+      severity: "error",
+      comment:
+        "Outside card-lifecycle/testing, only the node:crypto security module (src/adapters/node) imports node:*: every other entry runs wherever effect runs.",
+      from: { path: "^src/", pathNot: "^src/(adapters/node|testing)/" },
+      to: { dependencyTypes: ["core"] }
+    },
+    {
       name: "crypto-imports-noble-and-effect-only",
       severity: "error",
       comment: "crypto is pure: @noble/* and effect, and its own modules.",

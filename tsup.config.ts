@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     memory: "src/adapters/memory/index.ts",
+    // the security module on node:crypto: the one entry that imports node:*
+    node: "src/adapters/node/index.ts",
     // for hosts' tests; imports vitest and fast-check, which the other entries never do
     testing: "src/testing/index.ts"
   },
@@ -16,6 +18,7 @@ export default defineConfig({
   // dependencies and peer dependencies are resolved by the host, never bundled
   skipNodeModulesBundle: true,
   // one copy of each module for all entries, in CJS as in ESM: a class imported through
-  // `card-lifecycle`, `card-lifecycle/memory` and `card-lifecycle/testing` is the same class
+  // `card-lifecycle`, `card-lifecycle/memory`, `card-lifecycle/node` and `card-lifecycle/testing` is
+  // the same class
   splitting: true
 })

@@ -8,6 +8,7 @@ import { benchLifecycle } from "./lifecycle.js"
 import { benchManageAllCards } from "./manageAllCards.js"
 import { benchPin } from "./pin.js"
 import { benchReplaceCard } from "./replaceCard.js"
+import { benchSecurityModule } from "./securityModule.js"
 import { benchSetPin } from "./setPin.js"
 
 const benchEnvelope = async () => {
@@ -29,7 +30,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   replaceCard: benchReplaceCard,
   pin: benchEnvelope,
   setPin: benchSetPin,
-  decode: benchDecode
+  decode: benchDecode,
+  securityModule: benchSecurityModule
 }
 
 const main = async () => {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Packs the library and uses the tarball from a scratch project, through `import` and `require`,
-# for the main entry and card-lifecycle/memory: proves the `exports` map, the CJS and ESM builds, and
-# that dist/ resolves its dependencies from the host's node_modules. Then runs, with the scratch
-# project's own vitest, the port contract of card-lifecycle/testing against the memory adapter and a
-# property over its arbitraries, as a host runs them against its adapter; any failing test fails
-# the script.
+# for the main entry, card-lifecycle/memory and card-lifecycle/node: proves the `exports` map, the
+# CJS and ESM builds, and that dist/ resolves its dependencies from the host's node_modules. Then
+# runs, with the scratch project's own vitest, the port contract of card-lifecycle/testing against
+# the memory adapter, the security module contract against card-lifecycle/node, and a property over
+# its arbitraries, as a host runs them against its adapter; any failing test fails the script.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 node="$root/node_modules/.bin/node"
@@ -56,11 +56,75 @@ Effect.runPromise(Effect.provide(activateCard("ACME_BANK", { kitNo: "4240181595"
 })
 JS
 
+# card-lifecycle/node: one envelope sealed by the node:crypto module, opened by it, by the
+# portable decryptPinBlock of the main entry and by the portable module of card-lifecycle/memory
+# (the same bytes), and one sealed by encryptPinBlock opened by the module
+cat > node-esm.mjs <<'JS'
+import { Effect, Redacted } from "effect"
+import { decryptPinBlock, encryptPinBlock } from "card-lifecycle"
+import { NodeSecurityModule, SecurityModule } from "card-lifecycle/node"
+import { NobleSecurityModule } from "card-lifecycle/memory"
+const hex = "000102030405060708090a0b0c0d0e0f"
+const pan = Redacted.make("6080400000056384")
+const program = Effect.gen(function* () {
+  const module = yield* SecurityModule
+  const envelope = yield* module.sealPinBlock("ACME_BANK", Redacted.make("4821"), pan)
+  const opened = yield* module.openPinBlock("ACME_BANK", envelope, pan)
+  const portable = yield* decryptPinBlock({ pinBlock: envelope, pan: Redacted.value(pan), key: Buffer.from(hex, "hex") })
+  const sealed = yield* encryptPinBlock({ pin: "9157", pan: Redacted.value(pan), key: Buffer.from(hex, "hex") })
+  const back = yield* module.openPinBlock("ACME_BANK", sealed, pan)
+  return [envelope.length, Redacted.value(opened), Redacted.value(portable), Redacted.value(back)]
+})
+const config = { ACME_BANK: { setPin: [{ id: "2026-01", hex: Redacted.make(hex) }] } }
+const result = await Effect.runPromise(Effect.provide(program, NodeSecurityModule.layer(config)))
+if (JSON.stringify(result) !== '[56,"4821","4821","9157"]') throw new Error(JSON.stringify(result))
+// the portable module from the same tarball opens the node module's envelope
+const portable = Effect.gen(function* () {
+  const envelope = yield* Effect.provide(
+    Effect.flatMap(SecurityModule, (m) => m.sealPinBlock("ACME_BANK", Redacted.make("2468"), pan)),
+    NodeSecurityModule.layer(config)
+  )
+  return yield* Effect.provide(
+    Effect.flatMap(SecurityModule, (m) => m.openPinBlock("ACME_BANK", envelope, pan)),
+    NobleSecurityModule.layer(config)
+  )
+})
+const crossed = Redacted.value(await Effect.runPromise(portable))
+if (crossed !== "2468") throw new Error(crossed)
+console.log("node:    import ok", JSON.stringify(result))
+JS
+
+cat > node-cjs.cjs <<'JS'
+const { Effect, Redacted } = require("effect")
+const { InvalidPinBlock } = require("card-lifecycle")
+const { InvalidKeyConfiguration, NodeSecurityModule, SecurityModule } = require("card-lifecycle/node")
+const pan = Redacted.make("6080400000056384")
+const keys = NodeSecurityModule.layer({ ACME_BANK: { setPin: [{ id: "2026-01", hex: "000102030405060708090a0b0c0d0e0f" }] } })
+const program = Effect.gen(function* () {
+  const module = yield* SecurityModule
+  const envelope = yield* module.sealPinBlock("ACME_BANK", Redacted.make("4821"), pan)
+  const opened = yield* module.openPinBlock("ACME_BANK", envelope, pan)
+  // another first character: another IV, so the tag no longer matches
+  const altered = `${envelope[0] === "A" ? "B" : "A"}${envelope.slice(1)}`
+  const refused = yield* Effect.flip(module.openPinBlock("ACME_BANK", altered, pan))
+  return { pin: Redacted.value(opened), refused }
+})
+const short = NodeSecurityModule.layer({ ACME_BANK: { setPin: [{ id: "k", hex: "0001" }] } })
+Effect.runPromise(Effect.provide(program, keys)).then(({ pin, refused }) => {
+  if (pin !== "4821" || !(refused instanceof InvalidPinBlock)) throw new Error(`${pin} ${refused}`)
+  return Effect.runPromise(Effect.flip(Effect.provide(Effect.gen(function* () { return yield* SecurityModule }), short)))
+}).then((error) => {
+  if (!(error instanceof InvalidKeyConfiguration) || error.issues[0]?.path !== "ACME_BANK.setPin.0.hex") throw new Error(String(error))
+  console.log("node:    require ok")
+})
+JS
+
 cat > types.mts <<'TS'
 import type { ManagedCard } from "card-lifecycle"
 import type { MemoryPorts } from "card-lifecycle/memory"
+import type { KeyConfiguration } from "card-lifecycle/node"
 import { Arbitraries, type MakeLayer, type Ports } from "card-lifecycle/testing"
-export type Check = [ManagedCard, MemoryPorts, MakeLayer, Ports]
+export type Check = [ManagedCard, MemoryPorts, MakeLayer, Ports, KeyConfiguration]
 export const cards = Arbitraries.customerFixtures({ maxCustomers: 2 })
 TS
 
@@ -73,9 +137,11 @@ import { Effect } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
 import { layer, MemoryState } from "card-lifecycle/memory"
-import { Arbitraries, portsContract } from "card-lifecycle/testing"
+import { NodeSecurityModule } from "card-lifecycle/node"
+import { Arbitraries, portsContract, securityModuleContract } from "card-lifecycle/testing"
 
 portsContract("memory adapter from the tarball", (fixture) => layer(fixture))
+securityModuleContract("node:crypto module from the tarball", (config) => NodeSecurityModule.layer(config))
 
 it("stores every tenant and card of a fixture from Arbitraries.fixture", async () => {
   await fc.assert(
@@ -95,6 +161,8 @@ JS
 
 "$node" esm.mjs
 "$node" cjs.cjs
+"$node" node-esm.mjs
+"$node" node-cjs.cjs
 "$node" "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck types.mts
 echo "types:   ok"
 NO_COLOR=1 "$node" node_modules/vitest/vitest.mjs run > vitest.log 2>&1 || { cat vitest.log; exit 1; }

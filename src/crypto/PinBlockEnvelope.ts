@@ -9,7 +9,7 @@ import { isAesKey, reveal, type Secret } from "./Secret.js"
 
 // DOMAIN.md §6 / seed 001 Set PIN V2: Base64(IV ‖ ciphertext ‖ tag) with a 16-byte IV, the 8-byte
 // format-0 block and a 128-bit tag: 40 bytes, which canonical padded Base64 writes in 56 characters.
-const IV_BYTES = 16
+export const IV_BYTES = 16
 const ENVELOPE_BYTES = IV_BYTES + 8 + 16
 const ENVELOPE_CHARS = 56
 
@@ -54,8 +54,9 @@ const seal = (
 // Strict Base64: exactly 56 characters that decode to 40 bytes and re-encode to the same text, which
 // turns away whitespace, missing or extra padding, the URL alphabet and non-zero trailing bits.
 // (Comparing with === is fine here: the envelope is ciphertext, not a secret.) `undefined` for any
-// failure: the one InvalidPinBlock is made by decryptPinBlock.
-const envelopeBytes = (text: string): Uint8Array | undefined => {
+// failure: the one InvalidPinBlock is made by decryptPinBlock (or by a security module that opens
+// envelopes with another cipher: it reads them with this same function, so it refuses the same texts).
+export const envelopeBytes = (text: string): Uint8Array | undefined => {
   // typeof: the envelope comes from the client, and a JSON body may hold anything there
   if (typeof text !== "string" || text.length !== ENVELOPE_CHARS) return undefined
   const bytes = Result.getOrUndefined(Base64.decode(text))

@@ -1,0 +1,275 @@
+/**
+ * The security module on node:crypto (OpenSSL): the formats of `SecurityModule`, byte for byte, with
+ * each key imported once as a `KeyObject` when the layer is built.
+ *
+ * @since 0.1.0
+ */
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto"
+import { type Config, Effect, Layer, Redacted, Result, Schema } from "effect"
+import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
+import { Format0, readFormat0 } from "../../crypto/Format0.js"
+import { envelopeBytes, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
+import { isPan } from "../../crypto/PinBlockFormat.js"
+import type { TenantId } from "../../domain/ground/Identifiers.js"
+import { makePan, PanDigits } from "../../domain/ground/Pan.js"
+import {
+  CiphertextRejected,
+  type InvalidKeyConfiguration,
+  type KeyConfiguration,
+  type KeyPurpose,
+  type PinHolder,
+  SecurityModule,
+  TenantKeyMissing,
+  UnknownKeyId
+} from "../../ports/SecurityModule.js"
+import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
+import { keyRing } from "../keys/KeyRing.js"
+import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
+import { randomIvs } from "./RandomIvs.js"
+
+// NIST SP 800-38D: a 128-bit tag, always; a 96-bit IV for stored PANs (GCM's own IV length), the
+// seed's 16-byte IV for the Set PIN V2 envelope.
+const TAG_BYTES = 16
+const PAN_IV_BYTES = 12
+// a PAN is 12-19 ASCII digits, so its ciphertext is as long
+const PAN_BYTES_MIN = PAN_IV_BYTES + 12 + TAG_BYTES
+const PAN_BYTES_MAX = PAN_IV_BYTES + 19 + TAG_BYTES
+const HMAC_HEX_CHARS = 64
+const isPanDigits = Schema.is(PanDigits)
+
+/** AES-GCM (NIST SP 800-38D) of `clear` under `key`: ciphertext ‖ tag written after `iv` in one buffer. */
+const seal = (key: Key, iv: Uint8Array, clear: Uint8Array, aad?: Uint8Array): Buffer => {
+  const cipher = createCipheriv(key.cipher, key.secret, iv, { authTagLength: TAG_BYTES })
+  if (aad !== undefined) cipher.setAAD(aad)
+  const out = Buffer.alloc(iv.length + clear.length + TAG_BYTES)
+  out.set(iv)
+  const body = cipher.update(clear)
+  out.set(body, iv.length)
+  body.fill(0)
+  cipher.final() // GCM holds nothing back: final() only computes the tag
+  out.set(cipher.getAuthTag(), iv.length + clear.length)
+  return out
+}
+
+/**
+ * The clear bytes of `iv ‖ ciphertext ‖ tag` under `key`, or `undefined` when the tag does not match
+ * (OpenSSL checks it in constant time). Node hands the clear bytes out before `final()` checks the
+ * tag, so they are wiped when it fails.
+ */
+const open = (key: Key, bytes: Uint8Array, ivBytes: number, aad?: Uint8Array): Buffer | undefined => {
+  const decipher = createDecipheriv(key.cipher, key.secret, bytes.subarray(0, ivBytes), {
+    authTagLength: TAG_BYTES
+  })
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES))
+  if (aad !== undefined) decipher.setAAD(aad)
+  const clear = decipher.update(bytes.subarray(ivBytes, bytes.length - TAG_BYTES))
+  // node:crypto reports a wrong tag only by throwing; the adapter turns it into `undefined` here
+  try {
+    decipher.final()
+    return clear
+  } catch {
+    clear.fill(0)
+    return undefined
+  }
+}
+
+/**
+ * HMAC-SHA-256 (FIPS 198-1) of the ASCII `parts` joined by ":" (the PIN verifier's
+ * `kitNo ":" PAN ":" PIN`, or the PAN alone), as 64 lower-case hex digits. The message is written
+ * straight into one buffer, wiped once hashed.
+ */
+const macHex = (key: Key, parts: ReadonlyArray<string>): string => {
+  let length = parts.length - 1
+  for (const part of parts) length += Buffer.byteLength(part, "utf8")
+  const message = Buffer.alloc(length)
+  let at = 0
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) at = message.write(":", at, "latin1") + at
+    at += message.write(part, at, "utf8")
+  }
+  const hex = createHmac("sha256", key.secret).update(message).digest("hex")
+  message.fill(0)
+  return hex
+}
+
+/**
+ * Whether the stored verifier is `ours`, compared in constant time (`timingSafeEqual`) over the hex
+ * text's bytes, as `macHexEquals` does: only the lengths, which are public, end it early.
+ */
+const sameMac = (ours: string, stored: unknown): boolean => {
+  if (typeof stored !== "string" || stored.length !== HMAC_HEX_CHARS) return false
+  const a = Buffer.from(ours, "latin1")
+  const b = Buffer.from(stored, "utf8")
+  const equal = a.length === b.length && timingSafeEqual(a, b)
+  a.fill(0)
+  b.fill(0)
+  return equal
+}
+
+// Strict Base64 of a stored PAN: canonical padded text of a plausible length, else `undefined`.
+const panBytes = (text: unknown): Buffer | undefined => {
+  // the length first: a stored value may be anything, and node decodes Base64 leniently
+  if (typeof text !== "string" || text.length > 4 * Math.ceil(PAN_BYTES_MAX / 3)) return undefined
+  const bytes = Buffer.from(text, "base64")
+  return bytes.length >= PAN_BYTES_MIN && bytes.length <= PAN_BYTES_MAX && bytes.toString("base64") === text
+    ? bytes
+    : undefined
+}
+
+type Returns<K extends keyof SecurityModule["Service"]> = ReturnType<SecurityModule["Service"][K]>
+
+/**
+ * The module over the keys `held()` gives, until it stops giving them: once the layer's scope has closed, every
+ * call dies (a thrown defect inside `Effect.suspend`) rather than answer without the keys.
+ */
+const make = (held: () => NodeKeys) => {
+  const ivs = randomIvs()
+  const ringOf = (tenant: TenantId, purpose: KeyPurpose): Result.Result<Ring, TenantKeyMissing> => {
+    const ring = held().get(tenant)?.get(purpose)
+    return ring === undefined ? Result.fail(new TenantKeyMissing({ purpose })) : Result.succeed(ring)
+  }
+  const keyOf = (
+    tenant: TenantId,
+    purpose: KeyPurpose,
+    id: string
+  ): Result.Result<Key, TenantKeyMissing | UnknownKeyId> =>
+    Result.flatMap(ringOf(tenant, purpose), (ring) => {
+      const key = ring.all.find((k) => k.id === id)
+      return key === undefined ? Result.fail(new UnknownKeyId({ purpose, keyId: id })) : Result.succeed(key)
+    })
+
+  // The PIN of an envelope, or `undefined` whatever is wrong: the active key first, then the older
+  // ones; the tag tells which one sealed it, and only then is the block read.
+  const openEnvelope = (ring: Ring, envelope: string, pan: string): string | undefined => {
+    const bytes = envelopeBytes(envelope)
+    if (bytes === undefined) return undefined
+    for (const key of ring.all) {
+      const clear = open(key, bytes, IV_BYTES)
+      if (clear === undefined) continue
+      const pin = readFormat0(clear, pan)
+      clear.fill(0)
+      return pin
+    }
+    return undefined
+  }
+
+  return SecurityModule.of({
+    openPinBlock: (tenant, envelope, pan) =>
+      Effect.suspend((): Returns<"openPinBlock"> => {
+        const ring = ringOf(tenant, "setPin")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const digits = Redacted.value(pan)
+        // as decryptPinBlock: a PAN from the card record that is no PAN is the host's fault
+        if (!isPan(digits)) return Effect.die(InvalidPinInput.of("pan"))
+        const pin = openEnvelope(ring.success, envelope, digits)
+        // DOMAIN.md §6: every failure is this one error, made at this one site
+        return pin === undefined
+          ? Effect.fail(new InvalidPinBlock())
+          : Effect.succeed(Redacted.make(pin, { label: "PIN" }))
+      }),
+    sealPinBlock: (tenant, pin, pan) =>
+      Effect.suspend((): Returns<"sealPinBlock"> => {
+        const ring = ringOf(tenant, "setPin")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const block = Format0.encode(Redacted.value(pin), Redacted.value(pan))
+        if (Result.isFailure(block)) return Effect.fail(block.failure)
+        const sealed = seal(ring.success.active, ivs.next(IV_BYTES), block.success)
+        block.success.fill(0)
+        const text = sealed.toString("base64")
+        sealed.fill(0)
+        return Effect.succeed(text)
+      }),
+    makeVerifier: (tenant, card, pin) =>
+      Effect.suspend((): Returns<"makeVerifier"> => {
+        const ring = ringOf(tenant, "pinStore")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const key = ring.success.active
+        return Effect.succeed({
+          keyId: key.id,
+          mac: Redacted.make(macHex(key, verifierMessage(card, pin)), { label: "PIN verifier" })
+        })
+      }),
+    checkVerifier: (tenant, card, pin, stored) =>
+      Effect.suspend((): Returns<"checkVerifier"> => {
+        const key = keyOf(tenant, "pinStore", stored.keyId)
+        if (Result.isFailure(key)) return Effect.fail(key.failure)
+        return Effect.succeed(
+          sameMac(macHex(key.success, verifierMessage(card, pin)), Redacted.value(stored.mac))
+        )
+      }),
+    cardNumberHash: (tenant, pan) =>
+      Effect.suspend((): Returns<"cardNumberHash"> => {
+        const ring = ringOf(tenant, "cardNumber")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        return Effect.succeed(macHex(ring.success.active, [Redacted.value(pan)]))
+      }),
+    encryptPan: (tenant, pan) =>
+      Effect.suspend((): Returns<"encryptPan"> => {
+        const ring = ringOf(tenant, "panStore")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const key = ring.success.active
+        const clear = Buffer.from(Redacted.value(pan), "latin1")
+        const sealed = seal(key, ivs.next(PAN_IV_BYTES), clear, Buffer.from(tenant, "utf8"))
+        clear.fill(0)
+        return Effect.succeed({ keyId: key.id, ciphertext: sealed.toString("base64") })
+      }),
+    decryptPan: (tenant, encrypted) =>
+      Effect.suspend((): Returns<"decryptPan"> => {
+        const key = keyOf(tenant, "panStore", encrypted.keyId)
+        if (Result.isFailure(key)) return Effect.fail(key.failure)
+        const bytes = panBytes(encrypted.ciphertext)
+        const clear = bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(tenant, "utf8"))
+        const digits = clear?.toString("latin1")
+        clear?.fill(0)
+        // an authentic plaintext that is no PAN was not made by a security module: refused alike
+        return digits !== undefined && isPanDigits(digits)
+          ? Effect.succeed(makePan(PanDigits.make(digits)))
+          : Effect.fail(new CiphertextRejected())
+      })
+  })
+}
+
+const verifierMessage = (card: PinHolder, pin: Redacted.Redacted<string>): ReadonlyArray<string> => [
+  card.kitNo,
+  Redacted.value(card.pan),
+  Redacted.value(pin)
+]
+
+/**
+ * `SecurityModule` on node:crypto, over the keys of `config` (`KeyConfiguration`, the same as the
+ * portable module's). The configuration is checked by the rules every in-process module shares
+ * (`keyRing`): a broken rule fails the build with `InvalidKeyConfiguration`, naming each path and
+ * rule. Each key is then imported once into a `KeyObject`, and the decoded bytes are wiped; the
+ * `KeyObject`s are dropped when the layer's scope closes, after which a call dies.
+ *
+ * @category layers
+ */
+export const layer = (config: KeyConfiguration): Layer.Layer<SecurityModule, InvalidKeyConfiguration> =>
+  Layer.effect(
+    SecurityModule,
+    Effect.gen(function* () {
+      const ring = yield* Effect.fromResult(keyRing(config))
+      let keys: NodeKeys | undefined = importKeys(config, ring)
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          keys = undefined
+        })
+      )
+      return make(() => {
+        if (keys === undefined) throw new Error("The security module's layer is closed: it holds no keys.")
+        return keys
+      })
+    })
+  )
+
+/**
+ * The module over the key configuration read from Effect's `Config`: the JSON of a
+ * `KeyConfiguration` in one secret variable, `CARD_LIFECYCLE_KEYS` unless `name` says otherwise, read
+ * as the portable module reads it (docs/pin-blocks.md, "Security modules").
+ *
+ * @category layers
+ */
+export const layerConfig = (
+  name?: string
+): Layer.Layer<SecurityModule, InvalidKeyConfiguration | Config.ConfigError> =>
+  Layer.unwrap(Effect.map(keyConfigurationConfig(name), layer))
