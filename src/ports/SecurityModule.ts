@@ -19,9 +19,10 @@
  *   made it, and checked in constant time under that key.
  * - **Card-number hash** (seed 000's `encryptedCardNumber`, and lookups by PAN): HMAC-SHA-256 of the
  *   PAN's ASCII digits under the tenant's active `cardNumber` key, 64 lower-case hex digits.
- * - **Encrypted PAN**: AES-GCM under the tenant's `panStore` key, a 12-byte random IV, the tenant id's
- *   UTF-8 bytes as additional data (a ciphertext moved to another tenant does not decrypt there), as
- *   Base64 of IV ‖ ciphertext ‖ 16-byte tag; stored with the id of the key that made it.
+ * - **Encrypted PAN**: AES-GCM under the tenant's `panStore` key, a 12-byte random IV, the UTF-8 bytes
+ *   of `tenant ":" kitNo` as additional data (a ciphertext moved to another card or another tenant
+ *   does not decrypt there), as Base64 of IV ‖ ciphertext ‖ 16-byte tag; stored with the id of the key
+ *   that made it.
  *
  * @since 0.1.0
  */
@@ -29,6 +30,9 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { Pan } from "../domain/ground/Pan.js"
+import { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
+
+export { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
 
 /**
  * The purposes a tenant holds secret keys for; each key serves one purpose only (a key's bytes never
@@ -59,17 +63,6 @@ export class TenantKeyMissing extends Schema.TaggedError<TenantKeyMissing>()("Te
   }
 }
 
-/**
- * The id of one key of a tenant and purpose: 1–64 characters of `A-Z a-z 0-9 . _ -`. Stored beside
- * what the key made (a verifier, an encrypted PAN), so that the value is checked or opened with the
- * same key after the tenant has moved on to a new one.
- *
- * @category models
- */
-export const KeyId = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9._-]{1,64}$/, { message: "must be 1-64 characters of A-Z a-z 0-9 . _ -" })
-).pipe(Schema.brand("KeyId"))
-export type KeyId = typeof KeyId.Type
 
 /**
  * A PIN verifier as stored: the keyed hash (`Redacted`: it never prints) and the id of the
@@ -80,16 +73,6 @@ export type KeyId = typeof KeyId.Type
 export interface StoredVerifier {
   readonly keyId: KeyId
   readonly mac: Redacted.Redacted<string>
-}
-
-/**
- * A PAN as stored: its ciphertext (Base64) and the id of the `panStore` key that made it.
- *
- * @category models
- */
-export interface EncryptedPan {
-  readonly keyId: KeyId
-  readonly ciphertext: string
 }
 
 /**
@@ -234,11 +217,16 @@ export class SecurityModule extends Context.Service<
     ) => Effect.Effect<boolean, KeyFailure>
     /** The keyed hash of the PAN under the active `cardNumber` key (seed 000's `encryptedCardNumber`). */
     readonly cardNumberHash: (tenant: TenantId, pan: Pan) => Effect.Effect<string, TenantKeyMissing>
-    /** The PAN encrypted under the active `panStore` key. */
-    readonly encryptPan: (tenant: TenantId, pan: Pan) => Effect.Effect<EncryptedPan, TenantKeyMissing>
-    /** The PAN back, under the key that encrypted it. */
+    /** The card's PAN encrypted under the active `panStore` key, bound to the tenant and the kitNo. */
+    readonly encryptPan: (
+      tenant: TenantId,
+      kitNo: KitNo,
+      pan: Pan
+    ) => Effect.Effect<EncryptedPan, TenantKeyMissing>
+    /** The card's PAN back, under the key that encrypted it. */
     readonly decryptPan: (
       tenant: TenantId,
+      kitNo: KitNo,
       encrypted: EncryptedPan
     ) => Effect.Effect<Pan, KeyFailure | CiphertextRejected>
   }

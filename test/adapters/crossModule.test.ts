@@ -45,12 +45,12 @@ it("values made by either module open, check and decrypt with the other, the has
           envelope: run(by.sealPinBlock(TENANT_A, pin(p), pan(digits))),
           verifier: run(by.makeVerifier(TENANT_A, card, pin(p))),
           hash: run(by.cardNumberHash(TENANT_A, pan(digits))),
-          encrypted: run(by.encryptPan(TENANT_A, pan(digits)))
+          encrypted: run(by.encryptPan(TENANT_A, card.kitNo, pan(digits)))
         })
         const used = (by: Module, values: ReturnType<typeof made>) => [
           Redacted.value(run(by.openPinBlock(TENANT_A, values.envelope, pan(digits)))),
           run(by.checkVerifier(TENANT_A, card, pin(p), values.verifier)),
-          Redacted.value(run(by.decryptPan(TENANT_A, values.encrypted)))
+          Redacted.value(run(by.decryptPan(TENANT_A, card.kitNo, values.encrypted)))
         ]
         const fromNode = made(node)
         const fromNoble = made(noble)

@@ -17,6 +17,7 @@ import {
   failure,
   holder,
   KEY_SIZES,
+  KIT,
   keyBytes,
   moduleOf,
   PAN,
@@ -92,7 +93,7 @@ describe("the module's IVs, drawn from a pool", () => {
     for (let i = 0; i < 5_000; i++) {
       const envelope = run(module.sealPinBlock(TENANT_A, pin("4821"), pan(PAN)))
       ivs.add(Buffer.from(envelope, "base64").subarray(0, 16).toString("hex"))
-      const encrypted = run(module.encryptPan(TENANT_A, pan(PAN)))
+      const encrypted = run(module.encryptPan(TENANT_A, KIT, pan(PAN)))
       ivs.add(Buffer.from(encrypted.ciphertext, "base64").subarray(0, 12).toString("hex"))
     }
     expect(ivs.size).toBe(10_000)
@@ -113,8 +114,8 @@ describe("stored values written another way", () => {
   })
 
   it("an encrypted PAN in Base64 that is not canonical is CiphertextRejected, though node's decoder would read it", () => {
-    const encrypted = run(module.encryptPan(TENANT_A, pan(PAN)))
-    expect(Redacted.value(run(module.decryptPan(TENANT_A, encrypted)))).toBe(PAN)
+    const encrypted = run(module.encryptPan(TENANT_A, KIT, pan(PAN)))
+    expect(Redacted.value(run(module.decryptPan(TENANT_A, KIT, encrypted)))).toBe(PAN)
     const text = encrypted.ciphertext
     const altered = [
       ` ${text}`,
@@ -124,7 +125,7 @@ describe("stored values written another way", () => {
       `${text}${"A".repeat(4096)}`
     ].filter((other) => other !== text)
     for (const ciphertext of altered)
-      expect(failure(module.decryptPan(TENANT_A, { ...encrypted, ciphertext }))).toEqual(
+      expect(failure(module.decryptPan(TENANT_A, KIT, { ...encrypted, ciphertext }))).toEqual(
         new CiphertextRejected()
       )
   })

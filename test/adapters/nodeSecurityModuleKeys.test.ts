@@ -17,6 +17,7 @@ import { SecurityModule } from "../../src/ports/SecurityModule.js"
 import { flipBit, pinArb } from "../crypto/support.js"
 import {
   holder,
+  KIT,
   keyBytes,
   keyHex,
   keyId,
@@ -97,7 +98,7 @@ describe("the keys as KeyObjects", () => {
     const after: ReadonlyArray<Effect.Effect<unknown, unknown>> = [
       module.cardNumberHash(TENANT_B, pan(PAN)),
       module.sealPinBlock(TENANT_A, pin("4821"), pan(PAN)),
-      module.decryptPan(TENANT_A, { keyId: keyId("1"), ciphertext: "" })
+      module.decryptPan(TENANT_A, KIT, { keyId: keyId("1"), ciphertext: "" })
     ]
     for (const call of after) expect(Exit.hasDies(await Effect.runPromiseExit(call))).toBe(true)
   })
@@ -247,7 +248,7 @@ const outputs = (s: Secrets): ReadonlyArray<string> => {
     })
   )
   const envelope = run(module.sealPinBlock(TENANT_A, pin(s.pin), pan(s.pan)))
-  const encrypted = run(module.encryptPan(TENANT_A, pan(s.pan)))
+  const encrypted = run(module.encryptPan(TENANT_A, KIT, pan(s.pan)))
   const card = holder(s.pan)
   const refused = (config: KeyConfiguration) => Effect.runSyncExit(built(NodeSecurityModule.layer(config)))
   const exits: ReadonlyArray<Exit.Exit<unknown, unknown>> = [
@@ -269,11 +270,11 @@ const outputs = (s: Secrets): ReadonlyArray<string> => {
         mac: Redacted.make(setPinKey)
       })
     ),
-    Effect.runSyncExit(module.decryptPan(TENANT_A, encrypted)),
+    Effect.runSyncExit(module.decryptPan(TENANT_A, KIT, encrypted)),
     Effect.runSyncExit(
-      module.decryptPan(TENANT_A, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 7) })
+      module.decryptPan(TENANT_A, KIT, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 7) })
     ),
-    Effect.runSyncExit(module.decryptPan(TENANT_A, { ...encrypted, keyId: keyId("gone") })),
+    Effect.runSyncExit(module.decryptPan(TENANT_A, KIT, { ...encrypted, keyId: keyId("gone") })),
     Effect.runSyncExit(module.cardNumberHash(TENANT_B, pan(s.pan)))
   ]
   return exits.flatMap((exit) => [

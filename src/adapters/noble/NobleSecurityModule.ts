@@ -30,6 +30,7 @@ import {
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
+import { panAad } from "../keys/PanAad.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
 
 const COLON = 0x3a
@@ -75,13 +76,13 @@ const panCiphertextBytes = (text: string): Uint8Array | undefined => {
     : undefined
 }
 
-/** The PAN's digits out of its ciphertext under `key`, with the tenant as additional data. */
-const openPan = (key: Uint8Array, tenant: TenantId, bytes: Uint8Array): string | undefined => {
+/** The PAN's digits out of its ciphertext under `key`, with the tenant and kitNo as additional data. */
+const openPan = (key: Uint8Array, aad: string, bytes: Uint8Array): string | undefined => {
   // @noble throws on a wrong tag, and checks the tag before it decrypts anything
   const clear = Result.getOrUndefined(
     Result.try({
       try: () =>
-        gcm(key, bytes.subarray(0, PAN_IV_BYTES), utf8ToBytes(tenant)).decrypt(bytes.subarray(PAN_IV_BYTES)),
+        gcm(key, bytes.subarray(0, PAN_IV_BYTES), utf8ToBytes(aad)).decrypt(bytes.subarray(PAN_IV_BYTES)),
       catch: () => undefined
     })
   )
@@ -158,26 +159,26 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       Effect.suspend(() =>
         Effect.fromResult(Result.map(active(tenant, "cardNumber"), (key) => hmacSha256Hex(key.key, pan)))
       ),
-    encryptPan: (tenant, pan) =>
+    encryptPan: (tenant, kitNo, pan) =>
       Effect.suspend(() => {
         const key = active(tenant, "panStore")
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const iv = randomBytes(PAN_IV_BYTES)
         const clear = utf8ToBytes(Redacted.value(pan))
-        const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(tenant)).encrypt(clear)
+        const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(panAad(tenant, kitNo))).encrypt(clear)
         clear.fill(0)
         const bytes = new Uint8Array(PAN_IV_BYTES + sealed.length)
         bytes.set(iv)
         bytes.set(sealed, PAN_IV_BYTES)
         return Effect.succeed({ keyId: key.success.id, ciphertext: Base64.encode(bytes) })
       }),
-    decryptPan: (tenant, encrypted) =>
+    decryptPan: (tenant, kitNo, encrypted) =>
       Effect.suspend((): Effect.Effect<Pan, TenantKeyMissing | UnknownKeyId | CiphertextRejected> => {
         const key = named(tenant, "panStore", encrypted.keyId)
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const bytes = panCiphertextBytes(encrypted.ciphertext)
         const digits =
-          bytes === undefined ? undefined : openPan(Redacted.value(key.success.key), tenant, bytes)
+          bytes === undefined ? undefined : openPan(Redacted.value(key.success.key), panAad(tenant, kitNo), bytes)
         return digits === undefined
           ? Effect.fail(new CiphertextRejected())
           : Effect.succeed(makePan(PanDigits.make(digits)))

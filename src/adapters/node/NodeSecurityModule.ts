@@ -23,6 +23,7 @@ import {
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
+import { panAad } from "../keys/PanAad.js"
 import { keyRing } from "../keys/KeyRing.js"
 import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
 import { randomIvs } from "./RandomIvs.js"
@@ -203,22 +204,22 @@ const make = (held: () => NodeKeys) => {
         if (Result.isFailure(ring)) return Effect.fail(ring.failure)
         return Effect.succeed(macHex(ring.success.active, [Redacted.value(pan)]))
       }),
-    encryptPan: (tenant, pan) =>
+    encryptPan: (tenant, kitNo, pan) =>
       Effect.suspend((): Returns<"encryptPan"> => {
         const ring = ringOf(tenant, "panStore")
         if (Result.isFailure(ring)) return Effect.fail(ring.failure)
         const key = ring.success.active
         const clear = Buffer.from(Redacted.value(pan), "latin1")
-        const sealed = seal(key, ivs.next(PAN_IV_BYTES), clear, Buffer.from(tenant, "utf8"))
+        const sealed = seal(key, ivs.next(PAN_IV_BYTES), clear, Buffer.from(panAad(tenant, kitNo), "utf8"))
         clear.fill(0)
         return Effect.succeed({ keyId: key.id, ciphertext: sealed.toString("base64") })
       }),
-    decryptPan: (tenant, encrypted) =>
+    decryptPan: (tenant, kitNo, encrypted) =>
       Effect.suspend((): Returns<"decryptPan"> => {
         const key = keyOf(tenant, "panStore", encrypted.keyId)
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const bytes = panBytes(encrypted.ciphertext)
-        const clear = bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(tenant, "utf8"))
+        const clear = bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(panAad(tenant, kitNo), "utf8"))
         const digits = clear?.toString("latin1")
         clear?.fill(0)
         // an authentic plaintext that is no PAN was not made by a security module: refused alike

@@ -34,6 +34,8 @@ import {
 const IV16 = Buffer.from("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "hex")
 const IV12 = Buffer.from("b0b1b2b3b4b5b6b7b8b9babb", "hex")
 const OTHER_PAN = "4111111111111111"
+const KIT = card().kitNo
+const OTHER_KIT = card("4240181653").kitNo
 const sm = SecurityModule
 
 /** One tenant (A) whose keys for each purpose are `lists[purpose]`, ids and seeds as given. */
@@ -181,38 +183,41 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
   })
 
   describe(`${name}: encrypted PANs`, () => {
-    it("encrypts with AES-GCM, a fresh 12-byte IV and the tenant id as additional data, under the active key", async () => {
+    it("encrypts with AES-GCM, a fresh 12-byte IV and tenant:kitNo as additional data, under the active key", async () => {
       const [one, two] = await run(
         twoTenants,
         Effect.flatMap(sm, (m) =>
-          Effect.all([m.encryptPan(A, panOf(PAN_DIGITS)), m.encryptPan(A, panOf(PAN_DIGITS))])
+          Effect.all([m.encryptPan(A, KIT, panOf(PAN_DIGITS)), m.encryptPan(A, KIT, panOf(PAN_DIGITS))])
         )
       )
       expect([one.keyId, two.keyId]).toEqual(["1", "1"])
       expect(one.ciphertext).not.toBe(two.ciphertext)
       expect(Buffer.from(one.ciphertext, "base64").length).toBe(12 + PAN_DIGITS.length + 16)
-      expect(nodeDecryptPan(keysOf(A).panStore, one.ciphertext, A)).toBe(PAN_DIGITS)
-      expect(() => nodeDecryptPan(keysOf(A).panStore, one.ciphertext, B)).toThrow()
+      expect(nodeDecryptPan(keysOf(A).panStore, one.ciphertext, `${A}:${KIT}`)).toBe(PAN_DIGITS)
+      expect(() => nodeDecryptPan(keysOf(A).panStore, one.ciphertext, `${B}:${KIT}`)).toThrow()
+      expect(() => nodeDecryptPan(keysOf(A).panStore, one.ciphertext, `${A}:${OTHER_KIT}`)).toThrow()
     })
 
-    it("decrypts what node:crypto encrypted the same way, and refuses it moved to another tenant id", async () => {
-      const ciphertext = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, A, IV12)
-      const movedAad = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, B, IV12)
-      const [pan, moved] = await run(
+    it("decrypts what node:crypto encrypted the same way, and refuses it moved to another card or tenant", async () => {
+      const ciphertext = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, `${A}:${KIT}`, IV12)
+      const movedTenant = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, `${B}:${KIT}`, IV12)
+      const [pan, movedCard, movedAad] = await run(
         twoTenants,
         Effect.flatMap(sm, (m) =>
           Effect.all([
-            m.decryptPan(A, { keyId: "1" as never, ciphertext }),
-            Effect.flip(m.decryptPan(A, { keyId: "1" as never, ciphertext: movedAad }))
+            m.decryptPan(A, KIT, { keyId: "1" as never, ciphertext }),
+            // the same tenant, another card: a ciphertext copied between two cards' rows
+            Effect.flip(m.decryptPan(A, OTHER_KIT, { keyId: "1" as never, ciphertext })),
+            Effect.flip(m.decryptPan(A, KIT, { keyId: "1" as never, ciphertext: movedTenant }))
           ])
         )
       )
       expect(Redacted.value(pan)).toBe(PAN_DIGITS)
-      expect(moved._tag).toBe("CiphertextRejected")
+      expect([movedCard._tag, movedAad._tag]).toEqual(["CiphertextRejected", "CiphertextRejected"])
     })
 
     it("refuses with CiphertextRejected a ciphertext with any bit flipped, cut short, or not Base64", async () => {
-      const good = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, A, IV12)
+      const good = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, `${A}:${KIT}`, IV12)
       const bad = [
         ...Array.from({ length: 44 }, (_, i) => flipBit(good, i * 8 + (i % 8))),
         good.slice(0, 40),
@@ -223,7 +228,7 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         twoTenants,
         Effect.flatMap(sm, (m) =>
           Effect.forEach(bad, (ciphertext) =>
-            Effect.flip(m.decryptPan(A, { keyId: "1" as never, ciphertext }))
+            Effect.flip(m.decryptPan(A, KIT, { keyId: "1" as never, ciphertext }))
           )
         )
       )
@@ -246,7 +251,7 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
           return {
             envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
             verifier: yield* m.makeVerifier(A, card(), secret(PIN)),
-            pan: yield* m.encryptPan(A, panOf(PAN_DIGITS))
+            pan: yield* m.encryptPan(A, KIT, panOf(PAN_DIGITS))
           }
         })
       )
@@ -260,10 +265,10 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
           return {
             pin: Redacted.value(yield* m.openPinBlock(A, before.envelope, panOf(PAN_DIGITS))),
             checked: yield* m.checkVerifier(A, card(), secret(PIN), before.verifier),
-            pan: Redacted.value(yield* m.decryptPan(A, before.pan)),
+            pan: Redacted.value(yield* m.decryptPan(A, KIT, before.pan)),
             envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
             verifier: (yield* m.makeVerifier(A, card(), secret(PIN))).keyId,
-            encrypted: (yield* m.encryptPan(A, panOf(PAN_DIGITS))).keyId,
+            encrypted: (yield* m.encryptPan(A, KIT, panOf(PAN_DIGITS))).keyId,
             hash: yield* m.cardNumberHash(A, panOf(PAN_DIGITS))
           }
         })
@@ -282,7 +287,7 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         Effect.flatMap(sm, (m) =>
           Effect.all([
             Effect.flip(m.checkVerifier(A, card(), secret(PIN), before.verifier)),
-            Effect.flip(m.decryptPan(A, before.pan)),
+            Effect.flip(m.decryptPan(A, KIT, before.pan)),
             Effect.flip(m.openPinBlock(A, before.envelope, panOf(PAN_DIGITS)))
           ])
         )
@@ -302,7 +307,7 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
           return {
             envelope: yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
             verifier: yield* m.makeVerifier(A, card(), secret(PIN)),
-            pan: yield* m.encryptPan(A, panOf(PAN_DIGITS))
+            pan: yield* m.encryptPan(A, KIT, panOf(PAN_DIGITS))
           }
         })
       )
@@ -312,7 +317,7 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
           Effect.all([
             Effect.flip(m.openPinBlock(B, fromA.envelope, panOf(PAN_DIGITS))),
             m.checkVerifier(B, card(), secret(PIN), fromA.verifier),
-            Effect.flip(m.decryptPan(B, fromA.pan))
+            Effect.flip(m.decryptPan(B, KIT, fromA.pan))
           ])
         )
       )
@@ -332,8 +337,8 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
             Effect.flip(m.makeVerifier(NOBODY, card(), secret(PIN))),
             Effect.flip(m.checkVerifier(NOBODY, card(), secret(PIN), stored)),
             Effect.flip(m.cardNumberHash(NOBODY, panOf(PAN_DIGITS))),
-            Effect.flip(m.encryptPan(NOBODY, panOf(PAN_DIGITS))),
-            Effect.flip(m.decryptPan(NOBODY, { keyId: "1" as never, ciphertext: "" }))
+            Effect.flip(m.encryptPan(NOBODY, KIT, panOf(PAN_DIGITS))),
+            Effect.flip(m.decryptPan(NOBODY, KIT, { keyId: "1" as never, ciphertext: "" }))
           ])
         )
       )
@@ -398,17 +403,17 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         Effect.gen(function* () {
           const m = yield* sm
           const verifier = yield* m.makeVerifier(A, card(), secret(PIN))
-          const encrypted = yield* m.encryptPan(A, panOf(PAN_DIGITS))
+          const encrypted = yield* m.encryptPan(A, KIT, panOf(PAN_DIGITS))
           const failures = yield* Effect.all([
             Effect.flip(m.openPinBlock(A, "not an envelope", panOf(PAN_DIGITS))),
             Effect.flip(m.sealPinBlock(A, secret("12a4"), panOf(PAN_DIGITS))),
             Effect.flip(m.checkVerifier(A, card(), secret(PIN), { ...verifier, keyId: "gone" as never })),
-            Effect.flip(m.decryptPan(A, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 200) })),
+            Effect.flip(m.decryptPan(A, KIT, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 200) })),
             Effect.flip(m.cardNumberHash(NOBODY, panOf(PAN_DIGITS)))
           ])
           return {
             verifier,
-            pan: yield* m.decryptPan(A, encrypted),
+            pan: yield* m.decryptPan(A, KIT, encrypted),
             pin: yield* m.openPinBlock(
               A,
               yield* m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS)),
