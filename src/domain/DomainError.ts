@@ -11,7 +11,7 @@
  */
 import { Schema } from "effect"
 import { InvalidPinBlock } from "../crypto/Errors.js"
-import { TenantKeyMissing, UnknownKeyId } from "../ports/SecurityModule.js"
+import { CiphertextRejected, TenantKeyMissing, UnknownKeyId } from "../ports/SecurityModule.js"
 import { CardNotFound, InvalidStatusTransition } from "./card/Card.js"
 import { AccountNotFound, CustomerNotFound } from "./customer/Customer.js"
 import { IdentifiersExhausted, StoreError } from "./ground/StoreError.js"
@@ -110,6 +110,7 @@ export const ReplaceCardError = Schema.Union([
   CardReplacementRefused,
   InvalidStatusTransition,
   ReplacementProductNotFound,
+  TenantKeyMissing,
   StoreError,
   IdentifiersExhausted
 ])
@@ -127,6 +128,8 @@ export const SetPinError = Schema.Union([
   InvalidCardStatusForPin,
   ExpiryDateMismatch,
   TenantKeyMissing,
+  UnknownKeyId,
+  CiphertextRejected,
   InvalidPinBlock,
   TrivialPinRefused,
   StoreError
@@ -145,6 +148,7 @@ export const VerifyPinError = Schema.Union([
   PinTriesExceeded,
   TenantKeyMissing,
   UnknownKeyId,
+  CiphertextRejected,
   StoreError
 ])
 export type VerifyPinError = typeof VerifyPinError.Type

@@ -7,7 +7,7 @@
  */
 import { Schema, SchemaAST } from "effect"
 import { InvalidKey, InvalidPinInput, InvalidRandomSource } from "../crypto/Errors.js"
-import { CiphertextRejected, InvalidKeyConfiguration } from "../ports/SecurityModule.js"
+import { InvalidKeyConfiguration } from "../ports/SecurityModule.js"
 import { DomainError } from "./DomainError.js"
 import { DuplicateKey } from "./ground/StoreError.js"
 import { type ReplacementRefusal, replacementErrorTable } from "./replacement/ReplacementErrorTable.js"
@@ -55,8 +55,7 @@ export interface ErrorRow {
 
 /**
  * Every error of the model: the use cases' (`DomainError`), the PIN-block codec's, the security
- * module's that no use case returns (`CiphertextRejected`, and `InvalidKeyConfiguration` when a module
- * is built), and `DuplicateKey`, a port's answer that no use case returns. Its type is the union of
+ * module's that no use case returns (`InvalidKeyConfiguration`, when a module is built), and `DuplicateKey`, a port's answer that no use case returns. Its type is the union of
  * their instances.
  *
  * @category errors
@@ -67,7 +66,6 @@ export const ModelError = Schema.Union([
   InvalidPinInput,
   InvalidKey,
   InvalidRandomSource,
-  CiphertextRejected,
   InvalidKeyConfiguration,
   DuplicateKey
 ])

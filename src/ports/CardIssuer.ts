@@ -2,6 +2,7 @@ import { Context, type Effect } from "effect"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { Pan } from "../domain/ground/Pan.js"
 import type { IdentifiersExhausted, StoreError } from "../domain/ground/StoreError.js"
+import type { TenantKeyMissing } from "./SecurityModule.js"
 
 /**
  * A new card's identity: its kitNo and its PAN.
@@ -20,7 +21,8 @@ export interface IssuedIdentity {
  * a rolled-back issue leaves no trace. With `kitNo` (a physical card's loyalty id), only the PAN is
  * allocated and the identity carries that kitNo; whether that kitNo is free is for
  * `CardRepository.insertAll` to find. An issuer with nothing left to hand out fails with
- * `IdentifiersExhausted`.
+ * `IdentifiersExhausted`; one that knows PANs only by their keyed hash (as stores do: they hold no
+ * clear PAN) fails with `TenantKeyMissing` for a tenant without a `cardNumber` key.
  *
  * @category services
  * @since 0.1.0
@@ -32,6 +34,6 @@ export class CardIssuer extends Context.Service<
       tenant: TenantId,
       bin: string,
       kitNo?: KitNo
-    ) => Effect.Effect<IssuedIdentity, IdentifiersExhausted | StoreError>
+    ) => Effect.Effect<IssuedIdentity, IdentifiersExhausted | TenantKeyMissing | StoreError>
   }
 >()("card-lifecycle/CardIssuer") {}

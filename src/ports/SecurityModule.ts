@@ -30,7 +30,7 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { Pan } from "../domain/ground/Pan.js"
-import { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
+import type { EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
 
 export { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
 
@@ -62,7 +62,6 @@ export class TenantKeyMissing extends Schema.TaggedError<TenantKeyMissing>()("Te
     })
   }
 }
-
 
 /**
  * A PIN verifier as stored: the keyed hash (`Redacted`: it never prints) and the id of the

@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Base64 } from "effect/encoding"
 import * as fc from "fast-check"
 import {
   type AccountFixture,
@@ -18,7 +19,8 @@ import {
 import type { MemoryFixture } from "../adapters/memory/MemoryFixture.js"
 import type { Card } from "../domain/card/Card.js"
 import { AccountNo, EntityId, KitNo } from "../domain/ground/Identifiers.js"
-import { makePan, PanDigits } from "../domain/ground/Pan.js"
+import { makePan, maskPan, PanDigits } from "../domain/ground/Pan.js"
+import { KeyId } from "../domain/ground/ProtectedPan.js"
 import {
   accountNo,
   branchId,
@@ -89,8 +91,11 @@ export const cardFixture = (constraints: CardConstraints = {}): fc.Arbitrary<Car
     }))
 
 /**
- * Cards as the domain holds them (the `Card` model, the PAN `Redacted`), of any customer and account
- * unless told.
+ * Cards as the domain holds them (the `Card` model), of any customer and account unless told. The
+ * protected PAN is a stand-in: masked from a Luhn-valid PAN on the product's BIN, with a random
+ * 64-hex hash and a random ciphertext under key id `"1"`. Enough for the status rules and for a store
+ * (which never opens it); a card whose PAN must open (to set or verify a PIN) is made through a
+ * fixture, whose layer protects each PAN with the tenant's keys.
  *
  * @category cards
  */
@@ -100,17 +105,23 @@ export const card = (
   fc
     .record({
       card: cardFixture(constraints),
+      hash: fc.stringMatching(/^[0-9a-f]{64}$/),
+      ciphertext: fc.uint8Array({ minLength: 40, maxLength: 47 }).map(Base64.encode),
       entityId: constraints.entityId === undefined ? entityId() : fc.constant(constraints.entityId),
       accountNo: constraints.accountNo === undefined ? accountNo() : fc.constant(constraints.accountNo)
     })
-    .map(({ card, entityId, accountNo }) => ({
+    .map(({ card, hash, ciphertext, entityId, accountNo }) => ({
       ...card,
       kitNo: KitNo.make(card.kitNo),
       entityId: EntityId.make(entityId),
       accountNo: AccountNo.make(accountNo),
       cardType: card.cardType,
       status: card.status ?? "ASSIGNED",
-      pan: makePan(PanDigits.make(card.pan))
+      pan: {
+        encrypted: { keyId: KeyId.make("1"), ciphertext },
+        masked: maskPan(makePan(PanDigits.make(card.pan))),
+        hash
+      }
     }))
 
 /**

@@ -9,11 +9,10 @@ import {
   DuplicateKey,
   EntityId,
   KitNo,
-  makePan,
-  PanDigits,
   TenantId
 } from "../../src/index.js"
 import { panFor, TENANT_A, TENANT_B } from "../support/builders.js"
+import { standInPan } from "../support/protectedPan.js"
 
 // a few kitNos, customers and accounts, so that batches overwrite and move cards often
 const KITS = ["K1", "K2", "K3", "K4", "K5", "K6"]
@@ -28,7 +27,7 @@ const cardOf = (kit: number, customer: number, account: number, status: "ACTIVE"
   productId: "2001_PHYSICAL",
   tierType: "CLASSIC",
   cardType: "PHYSICAL",
-  pan: makePan(PanDigits.make(panFor(kit + 1))),
+  pan: standInPan(panFor(kit + 1)),
   expDate: "2029-07-31T00:00:00.000+00:00",
   status
 })

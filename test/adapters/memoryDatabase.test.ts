@@ -531,21 +531,21 @@ describe("tables and logs", () => {
     const printed = await Effect.runPromise(
       Effect.gen(function* () {
         const seed = emptyTables()
-        Table.set(seed.kitNoByPan, "A", PAN, "K1" as never)
+        Table.set(seed.kitNoByPanHash, "A", PAN, "K1" as never)
         Table.set(seed.customersByMobile, "A", MOBILE, PAN as EntityId)
         Log.append(seed.audit, "A", [event(PAN, MOBILE)])
-        const texts = [seed, seed.kitNoByPan, seed.customersByMobile, seed.audit].flatMap(renderings)
+        const texts = [seed, seed.kitNoByPanHash, seed.customersByMobile, seed.audit].flatMap(renderings)
         const db = yield* MemoryDatabase.make(seed)
-        texts.push(...[db.committed, db.committed.kitNoByPan, db.committed.audit].flatMap(renderings))
+        texts.push(...[db.committed, db.committed.kitNoByPanHash, db.committed.audit].flatMap(renderings))
         const pending = yield* db.transaction(
           Effect.gen(function* () {
             yield* db.write("test", (tables) => {
-              Table.set(tables.kitNoByPan, "B", PAN, "K2" as never)
+              Table.set(tables.kitNoByPanHash, "B", PAN, "K2" as never)
               Table.set(tables.customersByMobile, "B", MOBILE, PAN as EntityId)
               Log.append(tables.audit, "B", [event(PAN, MOBILE)])
             })
             return yield* db.read((tables) =>
-              [tables, tables.kitNoByPan, tables.customersByMobile, tables.audit].flatMap(renderings)
+              [tables, tables.kitNoByPanHash, tables.customersByMobile, tables.audit].flatMap(renderings)
             )
           })
         )

@@ -14,12 +14,11 @@ import {
   KitNo,
   lockCard,
   luhnValid,
-  makePan,
-  PanDigits,
   TenantId,
   unlockCard
 } from "../../src/index.js"
 import { cardFixture, customerWith, fixtureOf, panFor, TENANT_A, testLayer } from "../support/builders.js"
+import { standInPan } from "../support/protectedPan.js"
 import { unchangedBy } from "../support/state.js"
 
 /** DOMAIN.md §2, written out independently of the library's table: [operation, from, to]. */
@@ -47,7 +46,7 @@ const baseCard: Card = {
   productId: "2001_PHYSICAL",
   tierType: "CLASSIC",
   cardType: "PHYSICAL",
-  pan: makePan(PanDigits.make(panFor(1))),
+  pan: standInPan(panFor(1)),
   expDate: "2029-07-31T00:00:00.000+00:00",
   status: "ASSIGNED"
 }

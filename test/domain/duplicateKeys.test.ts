@@ -12,19 +12,19 @@ import {
   CardIssuer,
   CardReplacementRefused,
   CardRepository,
-  type KitNo,
   makePan,
   PanDigits,
   replaceCard,
   StoreError,
   upgradeCard
 } from "../../src/index.js"
+import type { IssuedIdentity } from "../../src/ports/CardIssuer.js"
 import { panFor, TENANT_A } from "../support/builders.js"
 import { domainCard, entryFor, productOf, runOn, upgradeFixture, upgradeTo } from "../support/kitManager.js"
 import { activeCard, holder, request, tenantOf } from "../support/replacement.js"
 import { differences } from "../support/state.js"
 
-type Intrusion = (issued: { readonly kitNo: KitNo; readonly pan: Card["pan"] }) => Card
+type Intrusion = (issued: IssuedIdentity) => Card
 
 /** The issuer of the store, storing `intruder(identity)` just before it hands the identity out. */
 const intrudingIssuer = <A, E, R>(program: Effect.Effect<A, E, R>, intruder: Intrusion) =>

@@ -2,7 +2,7 @@
  * Replace Existing Card (seed 003, DOMAIN.md §5): the replacement itself, the monthly limit across
  * month ends, and the limit under concurrency. The error table is in replaceCardErrors.test.ts.
  */
-import { DateTime, Effect, Redacted, Result } from "effect"
+import { DateTime, Effect, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
@@ -11,6 +11,7 @@ import {
 } from "../../src/domain/replacement/ReplacementLimit.js"
 import { AuditLog, CardIssuer, KitNo, luhnValid, replaceCard, StoreError, TenantId } from "../../src/index.js"
 import { NOW, panFor, TENANT_A } from "../support/builders.js"
+import { clearPanOf } from "../support/protectedPan.js"
 import {
   ACCOUNT,
   accountOf,
@@ -38,7 +39,8 @@ describe("replaceCard", () => {
       bank(),
       Effect.gen(function* () {
         const answer = yield* attempt(TENANT_A, request(ACCOUNT, OLD, { status: "DAMAGED" }))
-        return { answer, cards: yield* cardsOnAccount(TENANT_A, ACCOUNT) }
+        const cards = yield* cardsOnAccount(TENANT_A, ACCOUNT)
+        return { answer, cards, pans: yield* Effect.forEach(cards, (c) => clearPanOf(TENANT_A, c)) }
       })
     )
     const [old, replacement] = out.cards
@@ -52,7 +54,7 @@ describe("replaceCard", () => {
       cardType: "VIRTUAL",
       status: "ACTIVE"
     })
-    const pan = Redacted.value(replacement!.pan)
+    const pan = out.pans[1]!
     expect(pan.startsWith(VIRTUAL_BIN)).toBe(true)
     expect(luhnValid(pan) && pan !== panFor(OLD)).toBe(true)
     expect(out.answer.result._tag === "Success" && out.answer.result.success).toEqual({

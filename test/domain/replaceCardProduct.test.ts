@@ -2,11 +2,12 @@
  * The product and BIN of a replacement card (DOMAIN.md §2, §5): the old card's tier, the new card
  * type, the catalog's product and that product's BIN (6 or 8 digits); no such product refuses.
  */
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { replacementProduct } from "../../src/domain/replacement/CardReplacement.js"
 import { type Card, luhnValid, type Product } from "../../src/index.js"
 import { panFor, TENANT_A } from "../support/builders.js"
+import { clearPanOf } from "../support/protectedPan.js"
 import {
   ACCOUNT,
   activeCard,
@@ -36,7 +37,7 @@ const replaced = (fixture: ReturnType<typeof bank>, fields: Parameters<typeof re
     Effect.gen(function* () {
       const out = yield* attempt(TENANT_A, request(ACCOUNT, OLD, fields))
       const newCard = (yield* cardsOnAccount(TENANT_A, ACCOUNT)).find((c) => c.status === "ACTIVE")
-      return { ...out, newCard, pan: newCard === undefined ? "" : Redacted.value(newCard.pan) }
+      return { ...out, newCard, pan: newCard === undefined ? "" : yield* clearPanOf(TENANT_A, newCard) }
     })
   )
 
@@ -54,12 +55,13 @@ describe("replaceCard: the new card's product and BIN", () => {
       bank({}, [GOLD_CARD]),
       Effect.gen(function* () {
         yield* attempt(TENANT_A, request(ACCOUNT, OLD, { newLoyaltyId: "7000000002" }))
-        return yield* cardOf(TENANT_A, "7000000002")
+        const card = yield* cardOf(TENANT_A, "7000000002")
+        return { card, pan: card._tag === "Some" ? yield* clearPanOf(TENANT_A, card.value) : "" }
       })
     )
-    const card = out._tag === "Some" ? out.value : undefined
+    const card = out.card._tag === "Some" ? out.card.value : undefined
     expect(card).toMatchObject({ productId: "3001_PHYSICAL", tierType: "GOLD", cardType: "PHYSICAL" })
-    expect(Redacted.value(card!.pan).slice(0, 8)).toBe(GOLD_BIN)
+    expect(out.pan.slice(0, 8)).toBe(GOLD_BIN)
   })
 
   it("a VIRTUAL replacement of a GOLD card gets the GOLD VIRTUAL product and its BIN", async () => {

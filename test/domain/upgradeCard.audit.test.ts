@@ -1,4 +1,4 @@
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { AuditLog, TenantId, upgradeCard } from "../../src/index.js"
 import { TENANT_A } from "../support/builders.js"
@@ -13,6 +13,7 @@ import {
   upgradeFixture,
   upgradeTo
 } from "../support/kitManager.js"
+import { clearPanOf } from "../support/protectedPan.js"
 
 const tenantA = TenantId.make(TENANT_A)
 const KIT = UPGRADE.kitNo
@@ -25,7 +26,7 @@ const eventsOf = (request: unknown) =>
     const subjects = [KIT, ...result.kitInfo.flatMap((k) => [k.kitNo, `ORD${k.kitNo}`])]
     const events = (yield* Effect.forEach(subjects, (s) => log.findBySubject(tenantA, s))).flat()
     const pans = yield* Effect.forEach(result.kitInfo, (k) =>
-      Effect.map(storedCard(k.kitNo), (c) => Redacted.value(Option.getOrThrow(c).pan))
+      Effect.flatMap(storedCard(k.kitNo), (c) => clearPanOf(TENANT_A, Option.getOrThrow(c)))
     )
     return { result, events, pans }
   })

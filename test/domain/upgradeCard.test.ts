@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { CardOrderRepository, cancelCardOrder, OrderId, TenantId, upgradeCard } from "../../src/index.js"
 import { BIN, cardFixture, customerWith, TENANT_A } from "../support/builders.js"
@@ -18,6 +18,7 @@ import {
   upgradeTo,
   writeLog
 } from "../support/kitManager.js"
+import { clearPanOf } from "../support/protectedPan.js"
 
 const { entityId: ENTITY, accountNo: ACCOUNT, kitNo: KIT, branchId: BRANCH } = UPGRADE
 /** Seed 000's `result`, verbatim. */
@@ -100,10 +101,12 @@ describe("upgradeCard", () => {
   it("replaces the old card and stores the new one ASSIGNED on the same account", async () => {
     const program = Effect.gen(function* () {
       const result = yield* upgradeCard(TENANT_A, SEED_000_REQUEST)
-      return { result, old: yield* storedCard(KIT), fresh: yield* storedCard(result.kitInfo[0]!.kitNo) }
+      const fresh = yield* storedCard(result.kitInfo[0]!.kitNo)
+      const pan = Option.isSome(fresh) ? yield* clearPanOf(TENANT_A, fresh.value) : ""
+      return { result, old: yield* storedCard(KIT), fresh, pan }
     })
     const { outcome } = await runOn(upgradeFixture(), program)
-    const { old, fresh } = successOf(outcome)
+    const { old, fresh, pan } = successOf(outcome)
     expect(Option.map(old, (c) => c.status)).toEqual(Option.some("REPLACED"))
     const card = Option.getOrThrow(fresh)
     expect(card).toMatchObject({
@@ -114,16 +117,18 @@ describe("upgradeCard", () => {
       tierType: "SILVER",
       cardType: "PHYSICAL"
     })
-    expect(Redacted.value(card.pan).startsWith(BIN)).toBe(true)
+    expect(pan.startsWith(BIN)).toBe(true)
   })
 
   it("hashes the PAN with HMAC-SHA-256 under the tenant's cardNumber key", async () => {
     const program = Effect.gen(function* () {
       const result = yield* upgradeCard(TENANT_A, SEED_000_REQUEST)
-      return { kit: result.kitInfo[0]!, card: Option.getOrThrow(yield* storedCard(result.kitInfo[0]!.kitNo)) }
+      const card = Option.getOrThrow(yield* storedCard(result.kitInfo[0]!.kitNo))
+      return { kit: result.kitInfo[0]!, card, pan: yield* clearPanOf(TENANT_A, card) }
     })
-    const { kit, card } = successOf((await runOn(upgradeFixture(), program)).outcome)
-    const pan = Redacted.value(card.pan)
+    const { kit, card, pan } = successOf((await runOn(upgradeFixture(), program)).outcome)
+    // the result shows what the store keeps: the masked form and the keyed hash
+    expect([card.pan.masked, card.pan.hash]).toEqual([kit.cardNumber, kit.encryptedCardNumber])
     const expected = createHmac("sha256", Buffer.from(CARD_NUMBER_KEY_HEX, "hex")).update(pan).digest("hex")
     expect(kit.encryptedCardNumber).toBe(expected)
     expect(kit.cardNumber).toBe(`${pan.slice(0, 6)}XXXXXX${pan.slice(-4)}`)

@@ -5,6 +5,7 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { TestClock } from "effect/testing"
 import { layer, type MemoryFixture, type MemoryOptions } from "../../src/adapters/memory/index.js"
 import { luhnCheckDigit } from "../../src/domain/ground/Pan.js"
+import { withStorageKeys } from "../../src/testing/contract/support.js"
 
 export const TENANT_A = "ACME_BANK"
 export const TENANT_B = "GLOBEX_FIN"
@@ -53,10 +54,13 @@ export const fixtureOf = (tenants: Record<string, ReadonlyArray<CustomerFixture>
   tenants: Object.fromEntries(Object.entries(tenants).map(([t, customers]) => [t, { customers }]))
 })
 
-/** The memory adapter over a fixture, with a TestClock set to NOW. */
+/**
+ * The memory adapter over a fixture, with a TestClock set to NOW. Each tenant without its own gets
+ * fresh `panStore` and `cardNumber` keys: the memory adapter stores a card's PAN protected only.
+ */
 export const testLayer = (fixture: MemoryFixture, options?: MemoryOptions) =>
   Layer.mergeAll(
-    layer(fixture, options),
+    layer(withStorageKeys(fixture), options),
     Layer.effectDiscard(TestClock.setTime(NOW)).pipe(Layer.provideMerge(TestClock.layer()))
   )
 

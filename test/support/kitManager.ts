@@ -16,11 +16,10 @@ import {
   EntityId,
   KitNo,
   luhnValid,
-  makePan,
-  PanDigits,
   TenantId
 } from "../../src/index.js"
 import { BIN, cardFixture, customerWith, panFor, TENANT_A, testLayer } from "./builders.js"
+import { standInPan } from "./protectedPan.js"
 import { snapshot } from "./state.js"
 
 type TenantFixture = MemoryFixture["tenants"][string]
@@ -129,7 +128,7 @@ export const domainCard = (kitNo: string, serial: number, overrides: Partial<Car
   productId: "2001_PHYSICAL",
   tierType: "CLASSIC",
   cardType: "PHYSICAL",
-  pan: makePan(PanDigits.make(panFor(serial))),
+  pan: standInPan(panFor(serial)),
   expDate: "2029-07-31T00:00:00.000+00:00",
   status: "ACTIVE",
   ...overrides

@@ -3,6 +3,7 @@ import type { KitNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/ground/Pan.js"
 import { IdentifiersExhausted } from "../../domain/ground/StoreError.js"
 import { CardIssuer, type IssuedIdentity } from "../../ports/CardIssuer.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
@@ -33,64 +34,72 @@ const panOf = (bin: string, serial: number, width: number): PanDigits => {
   return (body + luhnCheckDigit(body)) as PanDigits
 }
 
-/**
- * A PAN on the BIN that no card of the tenant holds and no issue has reserved: drawn at random, and,
- * on a BIN small enough to scan, looked for in order once the draws keep finding taken ones. None:
- * the BIN is full (or, past the scan limit, so nearly full that a thousand draws found no free PAN).
- */
-const freePan = (t: Tables, tenant: TenantId, bin: string, random: Random.Random): PanDigits | undefined => {
-  const width = 15 - bin.length
-  const free = (digits: PanDigits) => !Table.has(t.kitNoByPan, tenant, digits)
-  for (let draw = 0; draw < PAN_DRAWS; draw++) {
-    const digits = panOf(bin, Math.floor(random.nextDoubleUnsafe() * 10 ** width), width)
-    if (free(digits)) return digits
-  }
-  if (10 ** width > PAN_SCAN_LIMIT) return undefined
-  for (let serial = 0; serial < 10 ** width; serial++) {
-    const digits = panOf(bin, serial, width)
-    if (free(digits)) return digits
-  }
-  return undefined
-}
+/** Whether no card of the tenant holds the PAN of this keyed hash, and no issue has reserved it. */
+const isFree = (t: Tables, tenant: TenantId, hash: string): boolean =>
+  !Table.has(t.kitNoByPanHash, tenant, hash)
 
 /**
- * Draws a free PAN on the BIN, and reserves it with the caller's kitNo or the next free serial. One
- * synchronous write: atomic inside or outside a transaction.
+ * Reserves the PAN of `hash` with the caller's kitNo or the next free serial, if it is free: one
+ * synchronous write, atomic inside or outside a transaction. `undefined`: taken, draw another.
  */
 const reserve = (
   t: Tables,
   tenant: TenantId,
-  bin: string,
-  wanted: KitNo | undefined,
-  random: Random.Random
-): Result.Result<IssuedIdentity, IdentifiersExhausted> => {
-  const digits = freePan(t, tenant, bin, random)
-  if (digits === undefined) return Result.fail(new IdentifiersExhausted({ identifier: "pan" }))
+  digits: PanDigits,
+  hash: string,
+  wanted: KitNo | undefined
+): Result.Result<IssuedIdentity | undefined, IdentifiersExhausted> => {
+  if (!isFree(t, tenant, hash)) return Result.succeed(undefined)
   const kitNo = wanted ?? nextKitNo(t, tenant)
   if (kitNo === undefined) return Result.fail(new IdentifiersExhausted({ identifier: "kitNo" }))
   // reserved now, so that a second issue in the same transaction draws another PAN
-  Table.set(t.kitNoByPan, tenant, digits, kitNo)
+  Table.set(t.kitNoByPanHash, tenant, hash, kitNo)
   return Result.succeed({ kitNo, pan: makePan(digits) })
+}
+
+/**
+ * The PANs an issue tries, in order: drawn at random, then, on a BIN small enough to scan, every PAN
+ * of the BIN in order (once the draws keep finding taken ones).
+ */
+function* candidates(bin: string, random: Random.Random): Generator<PanDigits> {
+  const width = 15 - bin.length
+  for (let draw = 0; draw < PAN_DRAWS; draw++)
+    yield panOf(bin, Math.floor(random.nextDoubleUnsafe() * 10 ** width), width)
+  if (10 ** width > PAN_SCAN_LIMIT) return
+  for (let serial = 0; serial < 10 ** width; serial++) yield panOf(bin, serial, width)
 }
 
 /**
  * kitNo = the caller's, or the tenant's next serial that no card holds; PAN = the BIN, random digits
  * up to 15 (the fiber's `Random`), and the Luhn check digit, drawn again while it is taken. The PAN
  * is random, not derived from the kitNo: a kitNo and a masked PAN (both in every result) must not
- * give the full PAN back. Effect's `Random` is not a cryptographic generator: this issuer is for
- * tests, demos and embedded use; a production issuer allocates PANs in the card management system or
- * HSM behind this port.
+ * give the full PAN back. Like the cards, the issuer's reservations hold no clear PAN: a PAN is known
+ * taken by its keyed hash (`SecurityModule.cardNumberHash`), so a tenant without a `cardNumber` key
+ * is refused with `TenantKeyMissing`. Effect's `Random` is not a cryptographic generator: this
+ * issuer is for tests, demos and embedded use; a production issuer allocates PANs in the card
+ * management system or HSM behind this port.
  *
  * @category layers
  */
 export const MemoryCardIssuer = Layer.effect(
   CardIssuer,
-  Effect.map(MemoryDatabase, (db) =>
-    CardIssuer.of({
+  Effect.gen(function* () {
+    const db = yield* MemoryDatabase
+    const module = yield* SecurityModule
+    return CardIssuer.of({
       issue: (tenant, bin, kitNo) =>
-        db.tryWrite("CardIssuer.issue", (t, context) =>
-          reserve(t, tenant, bin, kitNo, Context.get(context, Random.Random))
-        )
+        Effect.gen(function* () {
+          const random = Context.get(yield* Effect.context<never>(), Random.Random)
+          for (const digits of candidates(bin, random)) {
+            const hash = yield* module.cardNumberHash(tenant, makePan(digits))
+            const issued = yield* db.tryWrite("CardIssuer.issue", (t) =>
+              reserve(t, tenant, digits, hash, kitNo)
+            )
+            if (issued !== undefined) return issued
+          }
+          // the BIN is full (or, past the scan limit, so nearly full that a thousand draws found no free PAN)
+          return yield* new IdentifiersExhausted({ identifier: "pan" })
+        })
     })
-  )
+  })
 )

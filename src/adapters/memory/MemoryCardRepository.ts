@@ -1,4 +1,4 @@
-import { Effect, Layer, Redacted, Result } from "effect"
+import { Effect, Layer, Result } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { DuplicateKey, type UniqueKey } from "../../domain/ground/StoreError.js"
@@ -84,11 +84,10 @@ export const putCards = (
     const old = expected === "new" ? undefined : Table.getOrUndefined(tables.cards, tenant, card.kitNo)
     if (expected === "stored" && old === undefined)
       throw new Error("CardRepository.updateAll: a card that is not stored; insert it with insertAll")
-    const pan = Redacted.value(card.pan)
-    if (old === undefined || Redacted.value(old.pan) !== pan) {
-      // the PAN index is keyed by the PAN's digits: a Table never prints its ids
-      if (old !== undefined) Table.remove(tables.kitNoByPan, tenant, Redacted.value(old.pan))
-      Table.set(tables.kitNoByPan, tenant, pan, card.kitNo)
+    // the PAN index is keyed by the PAN's keyed hash: no table holds a clear PAN
+    if (old === undefined || old.pan.hash !== card.pan.hash) {
+      if (old !== undefined) Table.remove(tables.kitNoByPanHash, tenant, old.pan.hash)
+      Table.set(tables.kitNoByPanHash, tenant, card.pan.hash, card.kitNo)
     }
     if (old?.entityId !== card.entityId) {
       if (old !== undefined) removeFrom(changeOf(byCustomer, old.entityId), card.kitNo)
@@ -113,12 +112,12 @@ export const putCards = (
 const takenKey = (tables: Tables, tenant: TenantId, cards: ReadonlyArray<Card>): UniqueKey | undefined => {
   for (const card of cards) {
     if (Table.has(tables.cards, tenant, card.kitNo)) return "kitNo"
-    const holder = Table.getOrUndefined(tables.kitNoByPan, tenant, Redacted.value(card.pan))
+    const holder = Table.getOrUndefined(tables.kitNoByPanHash, tenant, card.pan.hash)
     if (holder !== undefined && holder !== card.kitNo) return "pan"
   }
   // within the batch
   if (new Set(cards.map((card) => card.kitNo)).size < cards.length) return "kitNo"
-  if (new Set(cards.map((card) => Redacted.value(card.pan))).size < cards.length) return "pan"
+  if (new Set(cards.map((card) => card.pan.hash)).size < cards.length) return "pan"
   return undefined
 }
 

@@ -46,8 +46,11 @@ export interface Tables {
   readonly accounts: Table<Account>
   /** The audit events of each tenant, in order and by subject. */
   readonly audit: Log<AuditEvent>
-  /** kitNo of each PAN, by tenant then PAN digits: a Table never prints its ids or rows. */
-  readonly kitNoByPan: Table<KitNo>
+  /**
+   * The kitNo of each PAN, by tenant then the PAN's keyed hash (`ProtectedPan.hash`): the PANs the
+   * tenant's cards hold and the ones the issuer reserved. No table holds a clear PAN.
+   */
+  readonly kitNoByPanHash: Table<KitNo>
   /** The issuer's next serial, per tenant. */
   readonly issuerSerial: Table<number>
   /** Keyed by tenant. */
@@ -106,7 +109,7 @@ export const emptyTables = (): Tables => {
     customersByMobile: table(),
     accounts: table(),
     audit: new Log(new LogData(new Map(), (event: AuditEvent) => event.subject), "building", unused),
-    kitNoByPan: table(),
+    kitNoByPanHash: table(),
     issuerSerial: table(),
     policies: table(),
     tokens: table(),

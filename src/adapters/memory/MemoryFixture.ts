@@ -3,15 +3,25 @@
  *
  * @since 0.1.0
  */
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Redacted, Result, Schema } from "effect"
 import { type Card, CardType, ExpDate } from "../../domain/card/Card.js"
+import { protectPan } from "../../domain/card/CardPan.js"
 import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { AccountRegistration, AccountStatus } from "../../domain/customer/Customer.js"
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
-import { PanFromString } from "../../domain/ground/Pan.js"
+import { type Pan, PanFromString } from "../../domain/ground/Pan.js"
 import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
-import { type KeyConfiguration, type KeyEntry, KeyId, type KeyPurpose } from "../../ports/SecurityModule.js"
+import {
+  type InvalidKeyConfiguration,
+  type KeyConfiguration,
+  type KeyEntry,
+  KeyId,
+  type KeyPurpose,
+  SecurityModule
+} from "../../ports/SecurityModule.js"
 import { defaultPolicy, PinTryLimit } from "../../ports/TenantPolicy.js"
+import { keyRing } from "../keys/KeyRing.js"
+import { fromKeyRing } from "../noble/NobleSecurityModule.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"
 import { putCards } from "./MemoryCardRepository.js"
 import { putAccounts, putCustomers } from "./MemoryCustomerRepository.js"
@@ -146,90 +156,141 @@ export interface MemorySeed {
   readonly keys: KeyConfiguration
 }
 
+/** A fixture's card before it is stored: its PAN still clear (`Redacted`). */
+type ClearCard = Omit<Card, "pan"> & { readonly pan: Pan }
+
+/**
+ * A fixture's card as it is stored: its PAN encrypted, masked and hashed by `module` (a portable
+ * module over the fixture's keys, whose ciphertexts open under any module of the same keys).
+ */
+const protectedCard = (module: SecurityModule["Service"], tenant: TenantId, card: ClearCard): Card => ({
+  ...card,
+  // the caller checked that the tenant holds both keys: a failure is a defect
+  pan: Effect.runSync(
+    protectPan(tenant, card.kitNo, card.pan).pipe(Effect.provideService(SecurityModule, module))
+  )
+})
+
 /**
  * Decodes a fixture into tables, refusing what the domain could never have stored: a LOCKED card
  * without the status it was locked from; within one tenant, an entityId, a mobileNo, an accountNo,
- * a kitNo or a PAN twice. (A PAN is compared in a local set of digits and never named in an issue.)
+ * a kitNo or a PAN twice (a PAN is compared in a local set of digits and never named in an issue); a
+ * tenant with cards but without a `panStore` or a `cardNumber` key (cards are stored with their PAN
+ * protected: encrypted, masked and hashed, never clear); and keys that break the rules of a key
+ * configuration (`InvalidKeyConfiguration`: an id twice, the same key bytes twice).
  *
  * @category constructors
  */
-export const tablesFromFixture = (fixture: MemoryFixture): Effect.Effect<Tables, ValidationError> =>
+export const tablesFromFixture = (
+  fixture: MemoryFixture
+): Effect.Effect<Tables, ValidationError | InvalidKeyConfiguration> =>
   Effect.map(seedFromFixture(fixture), (seed) => seed.tables)
 
 /**
  * `tablesFromFixture`, and the tenants' keys beside the tables: a key in the fixture's one-key form
- * gets the id `"1"`. The keys' rules across tenants and purposes (unique ids, key separation) are the
- * security module's to check, when it is built.
+ * gets the id `"1"`.
  *
  * @category constructors
  */
-export const seedFromFixture = (fixture: MemoryFixture): Effect.Effect<MemorySeed, ValidationError> =>
-  Effect.flatMap(decodeFixture(fixture), (decoded) => {
-    let tables = emptyTables()
-    const issues: Array<{ path: string; message: string }> = []
-    for (const [tenant, content] of Object.entries(decoded.tenants)) {
-      const tenantId = tenant as TenantId
-      const kitNos = new Set<string>()
-      const mobiles = new Set<string>()
-      const entityIds = new Set<string>()
-      const accountNos = new Set<number>()
-      const pans = new Set<string>()
-      tables = putSettings(tables, tenantId, content)
-      for (const [c, customer] of (content.customers ?? []).entries()) {
-        const at = `fixture.tenants.${tenant}.customers.${c}`
-        if (entityIds.has(customer.entityId))
-          issues.push({ path: `${at}.entityId`, message: "must be unique in the tenant" })
-        entityIds.add(customer.entityId)
-        if (mobiles.has(customer.mobileNo))
-          issues.push({ path: `${at}.mobileNo`, message: "must be unique in the tenant" })
-        mobiles.add(customer.mobileNo)
-        const { accounts = [], ...rest } = customer
-        tables = putCustomers(tables, tenantId, [rest])
-        tables = putAccounts(
-          tables,
-          tenantId,
-          accounts.map((a) => ({
-            accountNo: a.accountNo,
-            entityId: customer.entityId,
-            status: a.status ?? "ACTIVE",
-            registration: a.registration ?? "REGISTERED",
-            replacements: a.replacements ?? []
-          }))
-        )
-        for (const [a, account] of accounts.entries()) {
-          if (accountNos.has(account.accountNo))
-            issues.push({ path: `${at}.accounts.${a}.accountNo`, message: "must be unique in the tenant" })
-          accountNos.add(account.accountNo)
-          const cards: Array<Card> = []
-          for (const [k, card] of (account.cards ?? []).entries()) {
-            const path = `${at}.accounts.${a}.cards.${k}`
-            const status = card.status ?? "ASSIGNED"
-            if (kitNos.has(card.kitNo))
-              issues.push({ path: `${path}.kitNo`, message: "must be unique in the tenant" })
-            const digits = Redacted.value(card.pan)
-            if (pans.has(digits))
-              issues.push({ path: `${path}.pan`, message: "must be unique in the tenant" })
-            pans.add(digits)
-            if ((status === "LOCKED") !== (card.lockedFrom !== undefined)) {
-              issues.push({
-                path: `${path}.lockedFrom`,
-                message: "must be given exactly when status is LOCKED"
-              })
-            }
-            kitNos.add(card.kitNo)
-            cards.push({ ...card, status, entityId: customer.entityId, accountNo: account.accountNo })
-          }
-          tables = putCards(tables, tenantId, cards)
-        }
+export const seedFromFixture = (
+  fixture: MemoryFixture
+): Effect.Effect<MemorySeed, ValidationError | InvalidKeyConfiguration> =>
+  Effect.flatMap(
+    decodeFixture(fixture),
+    (decoded): Effect.Effect<MemorySeed, ValidationError | InvalidKeyConfiguration> => {
+      // the keys are checked here as the layer's module checks them, and zeroed once the cards are stored
+      const keys = keysOf(decoded)
+      const ring = keyRing(keys)
+      if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+      try {
+        return seedTables(decoded, keys, fromKeyRing(ring.success))
+      } finally {
+        ring.success.wipe()
       }
-      const kitManager = putKitManagerFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
-      tables = kitManager.tables
-      issues.push(...kitManager.issues)
-      const tokens = putTokenFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
-      tables = tokens.tables
-      issues.push(...tokens.issues)
     }
-    return issues.length === 0
-      ? Effect.succeed({ tables, keys: keysOf(decoded) })
-      : Effect.fail(validationError(issues))
-  })
+  )
+
+const seedTables = (
+  decoded: typeof MemoryFixture.Type,
+  keys: KeyConfiguration,
+  module: SecurityModule["Service"]
+): Effect.Effect<MemorySeed, ValidationError> => {
+  let tables = emptyTables()
+  const issues: Array<{ path: string; message: string }> = []
+  for (const [tenant, content] of Object.entries(decoded.tenants)) {
+    const tenantId = tenant as TenantId
+    const kitNos = new Set<string>()
+    const mobiles = new Set<string>()
+    const entityIds = new Set<string>()
+    const accountNos = new Set<number>()
+    const pans = new Set<string>()
+    const storable = content.keys?.panStore !== undefined && content.keys?.cardNumber !== undefined
+    let holdsCards = false
+    tables = putSettings(tables, tenantId, content)
+    for (const [c, customer] of (content.customers ?? []).entries()) {
+      const at = `fixture.tenants.${tenant}.customers.${c}`
+      if (entityIds.has(customer.entityId))
+        issues.push({ path: `${at}.entityId`, message: "must be unique in the tenant" })
+      entityIds.add(customer.entityId)
+      if (mobiles.has(customer.mobileNo))
+        issues.push({ path: `${at}.mobileNo`, message: "must be unique in the tenant" })
+      mobiles.add(customer.mobileNo)
+      const { accounts = [], ...rest } = customer
+      tables = putCustomers(tables, tenantId, [rest])
+      tables = putAccounts(
+        tables,
+        tenantId,
+        accounts.map((a) => ({
+          accountNo: a.accountNo,
+          entityId: customer.entityId,
+          status: a.status ?? "ACTIVE",
+          registration: a.registration ?? "REGISTERED",
+          replacements: a.replacements ?? []
+        }))
+      )
+      for (const [a, account] of accounts.entries()) {
+        if (accountNos.has(account.accountNo))
+          issues.push({ path: `${at}.accounts.${a}.accountNo`, message: "must be unique in the tenant" })
+        accountNos.add(account.accountNo)
+        const cards: Array<ClearCard> = []
+        for (const [k, card] of (account.cards ?? []).entries()) {
+          const path = `${at}.accounts.${a}.cards.${k}`
+          const status = card.status ?? "ASSIGNED"
+          if (kitNos.has(card.kitNo))
+            issues.push({ path: `${path}.kitNo`, message: "must be unique in the tenant" })
+          const digits = Redacted.value(card.pan)
+          if (pans.has(digits)) issues.push({ path: `${path}.pan`, message: "must be unique in the tenant" })
+          pans.add(digits)
+          if ((status === "LOCKED") !== (card.lockedFrom !== undefined)) {
+            issues.push({
+              path: `${path}.lockedFrom`,
+              message: "must be given exactly when status is LOCKED"
+            })
+          }
+          kitNos.add(card.kitNo)
+          cards.push({ ...card, status, entityId: customer.entityId, accountNo: account.accountNo })
+        }
+        holdsCards ||= cards.length > 0
+        if (storable)
+          tables = putCards(
+            tables,
+            tenantId,
+            cards.map((card) => protectedCard(module, tenantId, card))
+          )
+      }
+    }
+    for (const purpose of ["panStore", "cardNumber"] as const)
+      if (holdsCards && content.keys?.[purpose] === undefined)
+        issues.push({
+          path: `fixture.tenants.${tenant}.keys.${purpose}`,
+          message: "is required: the tenant has cards, and a card's PAN is stored encrypted and hashed"
+        })
+    const kitManager = putKitManagerFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
+    tables = kitManager.tables
+    issues.push(...kitManager.issues)
+    const tokens = putTokenFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
+    tables = tokens.tables
+    issues.push(...tokens.issues)
+  }
+  return issues.length > 0 ? Effect.fail(validationError(issues)) : Effect.succeed({ tables, keys })
+}

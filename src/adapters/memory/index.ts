@@ -95,7 +95,9 @@ export type MemoryPorts =
  * the layer keeps the decoded rows (PANs and keys `Redacted`), not the fixture, and each build of the
  * layer starts a fresh database from a copy of them and a fresh module. A fixture that does not decode
  * fails the layer's build with its `ValidationError`; keys that break the rules across tenants and
- * purposes (an id twice, the same key bytes twice) with `InvalidKeyConfiguration`.
+ * purposes (an id twice, the same key bytes twice) with `InvalidKeyConfiguration`. No table holds a
+ * clear PAN: the fixture's cards are stored with their PAN encrypted, masked and hashed under the
+ * tenant's `panStore` and `cardNumber` keys (required of a tenant with cards).
  *
  * @category layers
  */
@@ -107,8 +109,9 @@ export const layer = (
   const database = Result.isSuccess(seed)
     ? MemoryDatabase.layer(seed.success.tables, options)
     : Layer.effect(MemoryDatabase, Effect.fail(seed.failure))
+  // the issuer knows a PAN taken by its keyed hash: it asks the same module as the use cases
+  const security = NobleSecurityModule.layer(Result.isSuccess(seed) ? seed.success.keys : {})
   return Layer.mergeAll(
-    NobleSecurityModule.layer(Result.isSuccess(seed) ? seed.success.keys : {}),
     MemoryCardRepository,
     MemoryCustomerRepository,
     MemoryAuditLog,
@@ -122,5 +125,5 @@ export const layer = (
     MemoryWalletNotifier,
     MemoryPinStore,
     MemoryStateLive
-  ).pipe(Layer.provide(database))
+  ).pipe(Layer.provide(database), Layer.provideMerge(security))
 }

@@ -30,8 +30,8 @@ import {
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
-import { panAad } from "../keys/PanAad.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
+import { panAad } from "../keys/PanAad.js"
 
 const COLON = 0x3a
 // NIST SP 800-38D §8.2.2: a 96-bit random IV; the tag is GCM's full 128 bits
@@ -165,7 +165,9 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const iv = randomBytes(PAN_IV_BYTES)
         const clear = utf8ToBytes(Redacted.value(pan))
-        const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(panAad(tenant, kitNo))).encrypt(clear)
+        const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(panAad(tenant, kitNo))).encrypt(
+          clear
+        )
         clear.fill(0)
         const bytes = new Uint8Array(PAN_IV_BYTES + sealed.length)
         bytes.set(iv)
@@ -178,7 +180,9 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const bytes = panCiphertextBytes(encrypted.ciphertext)
         const digits =
-          bytes === undefined ? undefined : openPan(Redacted.value(key.success.key), panAad(tenant, kitNo), bytes)
+          bytes === undefined
+            ? undefined
+            : openPan(Redacted.value(key.success.key), panAad(tenant, kitNo), bytes)
         return digits === undefined
           ? Effect.fail(new CiphertextRejected())
           : Effect.succeed(makePan(PanDigits.make(digits)))

@@ -23,8 +23,8 @@ import {
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
-import { panAad } from "../keys/PanAad.js"
 import { keyRing } from "../keys/KeyRing.js"
+import { panAad } from "../keys/PanAad.js"
 import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
 import { randomIvs } from "./RandomIvs.js"
 
@@ -219,7 +219,8 @@ const make = (held: () => NodeKeys) => {
         const key = keyOf(tenant, "panStore", encrypted.keyId)
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const bytes = panBytes(encrypted.ciphertext)
-        const clear = bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(panAad(tenant, kitNo), "utf8"))
+        const clear =
+          bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(panAad(tenant, kitNo), "utf8"))
         const digits = clear?.toString("latin1")
         clear?.fill(0)
         // an authentic plaintext that is no PAN was not made by a security module: refused alike

@@ -7,7 +7,7 @@ import { Result, Schema } from "effect"
 import { type AuditEvent, type ChangeContext, type ContextFields, withContext } from "../ground/AuditEvent.js"
 import type { AccountNo, EntityId, KitNo } from "../ground/Identifiers.js"
 import { maskCardNumbers } from "../ground/Masking.js"
-import { maskPan, type Pan } from "../ground/Pan.js"
+import type { ProtectedPan } from "../ground/ProtectedPan.js"
 import {
   type CardOperation,
   type CardStatus,
@@ -50,7 +50,9 @@ export const ExpDate = Schema.String.check(
 )
 
 /**
- * A card as the domain holds it. Plain data; `pan` stays `Redacted`.
+ * A card as the domain holds it and a store keeps it. Plain data: the PAN is held only protected
+ * (encrypted, masked and hashed); the clear PAN is asked of the security module where a use case
+ * needs it (`revealPan`).
  *
  * @category models
  */
@@ -61,7 +63,7 @@ export interface Card {
   readonly productId: string
   readonly tierType: string
   readonly cardType: CardType
-  readonly pan: Pan
+  readonly pan: ProtectedPan
   /** Seed 000's shape: the last day of the expiry month, `2029-07-31T00:00:00.000+00:00`. */
   readonly expDate: string
   readonly status: CardStatus
@@ -159,7 +161,7 @@ export const changeStatus = (
         action: operation,
         subject: card.kitNo,
         outcome: "OK",
-        cardNumber: maskPan(card.pan),
+        cardNumber: card.pan.masked,
         previousStatus: card.status,
         currentStatus: next.status
       },

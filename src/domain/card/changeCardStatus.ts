@@ -10,7 +10,7 @@ import { Transactor } from "../../ports/Transactor.js"
 import type { CardStatusError } from "../DomainError.js"
 import { auditTime } from "../ground/AuditEvent.js"
 import { Changer, Channel, KitNo, Reason } from "../ground/Identifiers.js"
-import { type MaskedPan, maskPan } from "../ground/Pan.js"
+import type { MaskedPan } from "../ground/Pan.js"
 import { decodeTenantRequest } from "../ground/Validation.js"
 import { CardNotFound, changeStatus } from "./Card.js"
 import type { CardOperation, CardStatus } from "./CardStatus.js"
@@ -67,7 +67,7 @@ const makeUseCase = (operation: CardOperation) =>
         yield* audit.append(tenantId, [event])
         return {
           kitNo: next.kitNo,
-          cardNumber: maskPan(next.pan),
+          cardNumber: next.pan.masked,
           previousStatus: card.status,
           currentStatus: next.status
         }

@@ -17,7 +17,6 @@ import type { ManageAllCardsError } from "../DomainError.js"
 import type { AuditEvent, ChangeContext } from "../ground/AuditEvent.js"
 import { auditTime } from "../ground/AuditEvent.js"
 import { Changer, Channel, EntityId, MobileNo, Reason, type TenantId } from "../ground/Identifiers.js"
-import { maskPan } from "../ground/Pan.js"
 import type { StoreError } from "../ground/StoreError.js"
 import { decodeTenantRequest, type FieldIssue, ValidationError } from "../ground/Validation.js"
 
@@ -136,7 +135,7 @@ export const planBulkOperation = (
     events.push(event)
     managedCards.push({
       kitNo: next.kitNo,
-      cardNumber: maskPan(next.pan),
+      cardNumber: next.pan.masked,
       previousStatus: card.status,
       currentStatus: next.status
     })

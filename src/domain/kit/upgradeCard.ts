@@ -11,9 +11,10 @@ import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { ProductCatalog } from "../../ports/ProductCatalog.js"
-import { SecurityModule } from "../../ports/SecurityModule.js"
+import type { SecurityModule } from "../../ports/SecurityModule.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound, CardType, changeStatus } from "../card/Card.js"
+import { protectPan } from "../card/CardPan.js"
 import { CustomerNotFound } from "../customer/Customer.js"
 import type { UpgradeCardError } from "../DomainError.js"
 import { type AuditEvent, type ChangeContext, contextFields, isoTimestamp } from "../ground/AuditEvent.js"
@@ -26,7 +27,7 @@ import {
   Reason,
   type TenantId
 } from "../ground/Identifiers.js"
-import { type MaskedPan, maskPan } from "../ground/Pan.js"
+import type { MaskedPan } from "../ground/Pan.js"
 import { type DuplicateKey, StoreError } from "../ground/StoreError.js"
 import { boundedArray, boundedStruct, decodeTenantRequest } from "../ground/Validation.js"
 import { expiryDate, PlasticCode, type Product, TierType } from "../product/Product.js"
@@ -173,7 +174,6 @@ export const upgradeCard = Effect.fnUntraced(function* (
   const catalog = yield* ProductCatalog
   const orders = yield* CardOrderRepository
   const issuer = yield* CardIssuer
-  const security = yield* SecurityModule
   const audit = yield* AuditLog
   const transactor = yield* Transactor
   const now = yield* DateTime.now
@@ -211,10 +211,12 @@ export const upgradeCard = Effect.fnUntraced(function* (
       const kitInfo: Array<UpgradedKit> = []
       for (const product of products) {
         let orderId: string | undefined
-        const { kitNo, pan } = yield* issuer.issue(tenantId, product.bin)
+        const issuedCard = yield* issuer.issue(tenantId, product.bin)
+        const kitNo = issuedCard.kitNo
+        const pan = yield* protectPan(tenantId, kitNo, issuedCard.pan)
         const expDate = expiryDate(now, product.validityYears)
-        const cardNumber = maskPan(pan)
-        const encryptedCardNumber = yield* security.cardNumberHash(tenantId, pan)
+        const cardNumber = pan.masked
+        const encryptedCardNumber = pan.hash
         newCards.push({
           kitNo,
           entityId: card.entityId,

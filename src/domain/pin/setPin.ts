@@ -9,15 +9,21 @@ import { isTrivialPin } from "../../crypto/index.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { SecurityModule, type StoredVerifier, type TenantKeyMissing } from "../../ports/SecurityModule.js"
+import {
+  type PinHolder,
+  SecurityModule,
+  type StoredVerifier,
+  type TenantKeyMissing
+} from "../../ports/SecurityModule.js"
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound } from "../card/Card.js"
+import { revealPan } from "../card/CardPan.js"
 import type { SetPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
 import { Changer, Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
 import { maskCardNumbers } from "../ground/Masking.js"
-import { type MaskedPan, maskPan } from "../ground/Pan.js"
+import type { MaskedPan } from "../ground/Pan.js"
 import type { StoreError } from "../ground/StoreError.js"
 import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
 import {
@@ -105,18 +111,14 @@ type AttemptError = Exclude<SetPinError, ValidationError>
  */
 const verifierOf = Effect.fnUntraced(function* (
   tenant: TenantId,
-  card: Card,
+  card: PinHolder,
   pin: Redacted.Redacted<string>
 ): Effect.fn.Return<
   StoredVerifier,
   TrivialPinRefused | TenantKeyMissing | StoreError,
   SecurityModule | TenantPolicy
 > {
-  const verifier = yield* (yield* SecurityModule).makeVerifier(
-    tenant,
-    { kitNo: card.kitNo, pan: card.pan },
-    pin
-  )
+  const verifier = yield* (yield* SecurityModule).makeVerifier(tenant, card, pin)
   if (isTrivialPin(pin) && !(yield* (yield* TenantPolicy).policyOf(tenant)).allowTrivialPins)
     return yield* new TrivialPinRefused({ kitNo: card.kitNo })
   return verifier
@@ -132,9 +134,10 @@ const setOnCard = Effect.fnUntraced(function* (
 ): Effect.fn.Return<SetPinResult, AttemptError, Exclude<SetPinPorts, Transactor | CardRepository>> {
   const card = yield* Effect.fromResult(checkCardForPin(found, command.expiryDate))
   // the PAN comes from the card record, never from the request (seed 001 step 1 binds the block to it)
-  const pin = yield* (yield* SecurityModule).openPinBlock(tenant, Redacted.value(command.pinBlock), card.pan)
+  const pan = yield* revealPan(tenant, card)
+  const pin = yield* (yield* SecurityModule).openPinBlock(tenant, Redacted.value(command.pinBlock), pan)
   const verifier = yield* Effect.ensuring(
-    verifierOf(tenant, card, pin),
+    verifierOf(tenant, { kitNo: card.kitNo, pan }, pin),
     Effect.sync(() => Redacted.wipeUnsafe(pin))
   )
   // a new PIN starts with nothing counted: setting it unblocks a PIN that verifyPin blocked
@@ -155,7 +158,7 @@ const attempt = Effect.fnUntraced(function* (
   const found = yield* failingAs(cards.findByKitNoForUpdate(tenant, command.kitNo), requested)
   if (Option.isNone(found))
     return yield* Effect.fail(refused(requested, new CardNotFound({ kitNo: command.kitNo })))
-  const cardNumber = maskPan(found.value.pan)
+  const cardNumber = found.value.pan.masked
   return yield* failingAs(setOnCard(tenant, found.value, cardNumber, command, context), {
     kitNo: found.value.kitNo,
     cardNumber

@@ -14,11 +14,11 @@ import { SecurityModule, type StoredVerifier } from "../../ports/SecurityModule.
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import type { Card } from "../card/Card.js"
+import { revealPan } from "../card/CardPan.js"
 import type { VerifyPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
 import { Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
 import { maskCardNumbers } from "../ground/Masking.js"
-import { maskPan } from "../ground/Pan.js"
 import { decodeTenantRequest, type ValidationError } from "../ground/Validation.js"
 import {
   conclude,
@@ -94,9 +94,10 @@ const refusal = (error: Refusal, outcome: string = error.code): Verdict => ({
  * that made it: the one place verifyPin checks a PIN.
  */
 const pinMatches = (tenant: TenantId, card: Card, pin: Redacted.Redacted<string>, stored: StoredVerifier) =>
-  Effect.flatMap(SecurityModule, (module) =>
-    module.checkVerifier(tenant, { kitNo: card.kitNo, pan: card.pan }, pin, stored)
-  )
+  Effect.gen(function* () {
+    const pan = yield* revealPan(tenant, card)
+    return yield* (yield* SecurityModule).checkVerifier(tenant, { kitNo: card.kitNo, pan }, pin, stored)
+  })
 
 /** The rules on a card that exists, in order; then the counter's write. */
 const decide = Effect.fnUntraced(function* (
@@ -139,7 +140,7 @@ const attempt = Effect.fnUntraced(function* (
   )
   const subject: Subject = Option.match(found, {
     onNone: () => requested,
-    onSome: (card) => ({ kitNo: card.kitNo, cardNumber: maskPan(card.pan) })
+    onSome: (card) => ({ kitNo: card.kitNo, cardNumber: card.pan.masked })
   })
   // an unknown card is answered as a wrong PIN is, so that no answer tells a guesser which kitNos exist
   const verdict = Option.isNone(found)

@@ -12,7 +12,7 @@ import type { Account } from "../customer/Customer.js"
 import { type AuditEvent, isoTimestamp } from "../ground/AuditEvent.js"
 import type { Changer, Channel, KitNo } from "../ground/Identifiers.js"
 import { maskCardNumbers } from "../ground/Masking.js"
-import { maskPan, type Pan } from "../ground/Pan.js"
+import type { ProtectedPan } from "../ground/ProtectedPan.js"
 import type { Product } from "../product/Product.js"
 import { CardReplacementRefused, type ReplacementRefusal } from "./ReplacementErrorTable.js"
 import { hasReplacementSlot } from "./ReplacementLimit.js"
@@ -211,7 +211,8 @@ export class ReplacementProductNotFound extends Schema.TaggedError<ReplacementPr
  */
 export interface ReplacementIdentity {
   readonly kitNo: KitNo
-  readonly pan: Pan
+  /** Protected by the security module before it gets here: the domain stores no clear PAN. */
+  readonly pan: ProtectedPan
   readonly productId: string
   readonly cardType: CardType
 }
@@ -268,7 +269,7 @@ export const replace = (
         action: "ISSUE",
         subject: newCard.kitNo,
         outcome: "OK",
-        cardNumber: maskPan(newCard.pan),
+        cardNumber: newCard.pan.masked,
         currentStatus: newCard.status
       }
       // exact optional fields, as changeStatus sets them: only what the caller gave

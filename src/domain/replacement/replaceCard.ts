@@ -10,8 +10,10 @@ import { CardIssuer } from "../../ports/CardIssuer.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { ProductCatalog } from "../../ports/ProductCatalog.js"
+import type { SecurityModule } from "../../ports/SecurityModule.js"
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
+import { protectPan } from "../card/CardPan.js"
 import { AccountNotFound } from "../customer/Customer.js"
 import type { ReplaceCardError } from "../DomainError.js"
 import { AccountNo, Changer, Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
@@ -105,6 +107,7 @@ export type ReplaceCardPorts =
   | AuditLog
   | CardIssuer
   | ProductCatalog
+  | SecurityModule
   | TenantPolicy
   | Transactor
 
@@ -166,9 +169,10 @@ const replaceInTransaction = Effect.fnUntraced(function* (
     })
   }
   const issued = yield* issuer.issue(tenantId, product.bin, req.newLoyaltyId)
+  const kitNo = req.newLoyaltyId ?? issued.kitNo
   const identity: ReplacementIdentity = {
-    kitNo: req.newLoyaltyId ?? issued.kitNo,
-    pan: issued.pan,
+    kitNo,
+    pan: yield* protectPan(tenantId, kitNo, issued.pan),
     productId: product.productId,
     cardType
   }

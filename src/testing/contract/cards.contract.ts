@@ -25,7 +25,14 @@ export const cardsContract = (name: string, makeLayer: MakeLayer) => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.insertAll(A, [card("K3", "E1", 1, 3), card("K1", "E1", 2, 1), card("K2", "E2", 1, 2)])
+          yield* repo.insertAll(
+            A,
+            yield* Effect.all([
+              card(A, "K3", "E1", 1, 3),
+              card(A, "K1", "E1", 2, 1),
+              card(A, "K2", "E2", 1, 2)
+            ])
+          )
           return {
             one: yield* repo.findByKitNo(A, KitNo.make("K1")),
             oneForUpdate: yield* (yield* Transactor).withTransaction(
@@ -50,18 +57,18 @@ export const cardsContract = (name: string, makeLayer: MakeLayer) => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          yield* repo.insertAll(A, yield* Effect.all([card(A, "K1", "E1", 1, 1)]))
           const sameKitNo = yield* Effect.flip(
-            repo.insertAll(A, [card("K2", "E1", 1, 2), card("K1", "E1", 1, 3)])
+            repo.insertAll(A, yield* Effect.all([card(A, "K2", "E1", 1, 2), card(A, "K1", "E1", 1, 3)]))
           )
           const samePan = yield* Effect.flip(
-            repo.insertAll(A, [card("K4", "E1", 1, 4), card("K5", "E1", 1, 1)])
+            repo.insertAll(A, yield* Effect.all([card(A, "K4", "E1", 1, 4), card(A, "K5", "E1", 1, 1)]))
           )
           const twiceInBatch = yield* Effect.flip(
-            repo.insertAll(A, [card("K6", "E1", 1, 6), card("K6", "E1", 1, 7)])
+            repo.insertAll(A, yield* Effect.all([card(A, "K6", "E1", 1, 6), card(A, "K6", "E1", 1, 7)]))
           )
           // another tenant holds its own kitNos and PANs
-          yield* repo.insertAll(B, [card("K1", "E1", 1, 1)])
+          yield* repo.insertAll(B, yield* Effect.all([card(B, "K1", "E1", 1, 1)]))
           return {
             errors: [sameKitNo, samePan, twiceInBatch],
             cards: (yield* repo.findByCustomer(A, EntityId.make("E1"))).map((c) => c.kitNo),
@@ -82,8 +89,9 @@ export const cardsContract = (name: string, makeLayer: MakeLayer) => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
-          yield* repo.updateAll(A, [{ ...card("K1", "E1", 2, 1), status: "BLOCKED" }])
+          const stored = yield* card(A, "K1", "E1", 1, 1)
+          yield* repo.insertAll(A, [stored])
+          yield* repo.updateAll(A, [{ ...stored, accountNo: AccountNo.make(2), status: "BLOCKED" }])
           return [
             yield* repo.findByAccount(A, AccountNo.make(1)),
             yield* repo.findByAccount(A, AccountNo.make(2))
@@ -98,7 +106,7 @@ export const cardsContract = (name: string, makeLayer: MakeLayer) => {
       const found = await run(
         Effect.gen(function* () {
           const repo = yield* CardRepository
-          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          yield* repo.insertAll(A, yield* Effect.all([card(A, "K1", "E1", 1, 1)]))
           return {
             byKit: yield* repo.findByKitNo(B, KitNo.make("K1")),
             byCustomer: yield* repo.findByCustomer(B, EntityId.make("E1")),

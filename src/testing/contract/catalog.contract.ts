@@ -30,10 +30,11 @@ const order = (orderId: string, kitNo: string, fields: Partial<CardOrder> = {}):
 const withOrderedCards = (tenant: TenantId, ...kitNos: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     yield* Effect.flatMap(CustomerRepository, (r) => r.saveAll(tenant, [customer("E1", "9876543210")]))
+    const cards = yield* Effect.forEach(kitNos, (kitNo, i) => card(tenant, kitNo, "E1", 1, i + 1))
     yield* Effect.flatMap(CardRepository, (r) =>
       r.insertAll(
         tenant,
-        kitNos.map((kitNo, i) => ({ ...card(kitNo, "E1", 1, i + 1), status: "ASSIGNED" as const }))
+        cards.map((stored) => ({ ...stored, status: "ASSIGNED" as const }))
       )
     )
   })

@@ -15,6 +15,7 @@ import {
   tenantFixture
 } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { revealPan } from "../../domain/card/CardPan.js"
 import { lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import { EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
@@ -249,7 +250,8 @@ export const concurrencyContract = (name: string, makeLayer: MakeLayer) => {
         Effect.gen(function* () {
           // the envelope sealed by the adapter's own security module, for the card's stored PAN
           const card = Option.getOrThrow(yield* (yield* CardRepository).findByKitNo(A, KitNo.make(kitNo)))
-          const pinBlock = yield* (yield* SecurityModule).sealPinBlock(A, Redacted.make("4821"), card.pan)
+          const pan = yield* revealPan(A, card)
+          const pinBlock = yield* (yield* SecurityModule).sealPinBlock(A, Redacted.make("4821"), pan)
           yield* setPin(A, { kitNo, pinBlock, expiryDate: "0729" })
           const results = yield* all(Array.from({ length: 20 }, () => verifyPin(A, { kitNo, pin: "4822" })))
           return {

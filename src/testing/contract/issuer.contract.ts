@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest"
 import { panForSerial } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
 import type { Card } from "../../domain/card/Card.js"
+import { protectPan } from "../../domain/card/CardPan.js"
 import { AccountNo, EntityId, KitNo } from "../../domain/ground/Identifiers.js"
 import { luhnValid } from "../../domain/ground/Pan.js"
 import { StoreError } from "../../domain/ground/StoreError.js"
@@ -53,18 +54,22 @@ const fixture: MemoryFixture = {
   }
 }
 
-/** The card an upgrade would store for an issued identity. */
-const cardOf = ({ kitNo, pan }: IssuedIdentity): Card => ({
-  kitNo,
-  entityId: EntityId.make(ENTITY),
-  accountNo: AccountNo.make(ACCOUNT),
-  productId: "2003_PHYSICAL",
-  tierType: "SILVER",
-  cardType: "PHYSICAL",
-  pan,
-  expDate: "2029-07-31T00:00:00.000+00:00",
-  status: "ASSIGNED"
-})
+/** The card an upgrade would store for an issued identity, its PAN protected as the upgrade does. */
+const cardOf = ({ kitNo, pan }: IssuedIdentity) =>
+  Effect.map(
+    protectPan(A, kitNo, pan),
+    (protectedPan): Card => ({
+      kitNo,
+      entityId: EntityId.make(ENTITY),
+      accountNo: AccountNo.make(ACCOUNT),
+      productId: "2003_PHYSICAL",
+      tierType: "SILVER",
+      cardType: "PHYSICAL",
+      pan: protectedPan,
+      expDate: "2029-07-31T00:00:00.000+00:00",
+      status: "ASSIGNED"
+    })
+  )
 
 /** Issues `n` identities (alternating BINs) and then stores their cards, as an upgrade does. */
 const issueAndStore = (n: number) =>
@@ -74,12 +79,8 @@ const issueAndStore = (n: number) =>
       Array.from({ length: n }, (_, i) => BINS[i % 2]!),
       (bin) => Effect.map(issuer.issue(A, bin), (identity) => ({ bin, identity }))
     )
-    yield* Effect.flatMap(CardRepository, (r) =>
-      r.insertAll(
-        A,
-        issued.map((i) => cardOf(i.identity))
-      )
-    )
+    const cards = yield* Effect.forEach(issued, (i) => cardOf(i.identity))
+    yield* Effect.flatMap(CardRepository, (r) => r.insertAll(A, cards))
     return issued
   })
 
@@ -87,7 +88,7 @@ const committedCards = Effect.flatMap(CardRepository, (r) => r.findByCustomer(A,
 
 const expectUnique = (cards: ReadonlyArray<Card>) => {
   expect(new Set(cards.map((c) => c.kitNo)).size).toBe(cards.length)
-  expect(new Set(cards.map((c) => Redacted.value(c.pan))).size).toBe(cards.length)
+  expect(new Set(cards.map((c) => c.pan.hash)).size).toBe(cards.length)
 }
 
 /**
@@ -165,7 +166,9 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
           )
           yield* transactor.withTransaction(
             Effect.flatMap(issuer.issue(A, BINS[0], successor), (identity) =>
-              Effect.flatMap(CardRepository, (r) => r.insertAll(A, [cardOf(identity)]))
+              Effect.gen(function* () {
+                yield* (yield* CardRepository).insertAll(A, [yield* cardOf(identity)])
+              })
             )
           )
           const next = yield* transactor.withTransaction(issuer.issue(A, BINS[0]))
@@ -185,7 +188,8 @@ export const issuerContract = (name: string, makeLayer: MakeLayer) => {
           const issued = yield* (yield* Transactor).withTransaction(
             Effect.gen(function* () {
               const issued = yield* Effect.forEach(wanted, (kitNo) => issuer.issue(A, BINS[0], kitNo))
-              yield* Effect.flatMap(CardRepository, (r) => r.insertAll(A, issued.map(cardOf)))
+              const cards = yield* Effect.forEach(issued, cardOf)
+              yield* Effect.flatMap(CardRepository, (r) => r.insertAll(A, cards))
               return issued
             })
           )

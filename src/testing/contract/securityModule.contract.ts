@@ -408,7 +408,9 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
             Effect.flip(m.openPinBlock(A, "not an envelope", panOf(PAN_DIGITS))),
             Effect.flip(m.sealPinBlock(A, secret("12a4"), panOf(PAN_DIGITS))),
             Effect.flip(m.checkVerifier(A, card(), secret(PIN), { ...verifier, keyId: "gone" as never })),
-            Effect.flip(m.decryptPan(A, KIT, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 200) })),
+            Effect.flip(
+              m.decryptPan(A, KIT, { ...encrypted, ciphertext: flipBit(encrypted.ciphertext, 200) })
+            ),
             Effect.flip(m.cardNumberHash(NOBODY, panOf(PAN_DIGITS)))
           ])
           return {

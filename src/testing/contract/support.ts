@@ -3,9 +3,10 @@
  * a layer for a fixture, two tenants, and builders for rows.
  */
 import { Effect, type Layer } from "effect"
-import { panForSerial } from "../../adapters/memory/FixtureBuilder.js"
+import { panForSerial, randomKeyHex } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
 import type { Card } from "../../domain/card/Card.js"
+import { protectPan } from "../../domain/card/CardPan.js"
 import type { Customer } from "../../domain/customer/Customer.js"
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { makePan, PanDigits } from "../../domain/ground/Pan.js"
@@ -17,7 +18,7 @@ import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
-import type { SecurityModule } from "../../ports/SecurityModule.js"
+import type { SecurityModule, TenantKeyMissing } from "../../ports/SecurityModule.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
@@ -60,24 +61,50 @@ export const B = TenantId.make("CONTRACT_B")
 /** Both tenants, holding nothing. */
 export const empty: MemoryFixture = { tenants: { [A]: {}, [B]: {} } }
 
-/** Runs a program against a fresh adapter seeded with `fixture`. */
+/**
+ * The fixture with the two keys that store a card (`panStore` and `cardNumber`) added, fresh and
+ * random, to each tenant that does not name its own: every store keeps a card's PAN protected.
+ */
+export const withStorageKeys = (fixture: MemoryFixture): MemoryFixture => ({
+  tenants: Object.fromEntries(
+    Object.entries(fixture.tenants).map(([tenant, content]) => [
+      tenant,
+      { ...content, keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex(), ...content.keys } }
+    ])
+  )
+})
+
+/** Runs a program against a fresh adapter seeded with `fixture` (and its tenants' storage keys). */
 export const runner =
   (makeLayer: MakeLayer) =>
   <X, E>(program: Effect.Effect<X, E, Ports>, fixture: MemoryFixture = empty) =>
-    Effect.runPromise(Effect.provide(program, makeLayer(fixture)))
+    Effect.runPromise(Effect.provide(program, makeLayer(withStorageKeys(fixture))))
 
-/** An ACTIVE CLASSIC card of `2001_PHYSICAL`, its PAN the serial's on the default BIN. */
-export const card = (kitNo: string, entityId: string, accountNo: number, serial: number): Card => ({
-  kitNo: KitNo.make(kitNo),
-  entityId: EntityId.make(entityId),
-  accountNo: AccountNo.make(accountNo),
-  productId: "2001_PHYSICAL",
-  tierType: "CLASSIC",
-  cardType: "PHYSICAL",
-  pan: makePan(PanDigits.make(panForSerial(serial))),
-  expDate: "2029-07-31T00:00:00.000+00:00",
-  status: "ACTIVE"
-})
+/**
+ * An ACTIVE CLASSIC card of `2001_PHYSICAL` in tenant `tenant`, its PAN the serial's on the default
+ * BIN, protected by the adapter's security module (as a use case stores a new card).
+ */
+export const card = (
+  tenant: TenantId,
+  kitNo: string,
+  entityId: string,
+  accountNo: number,
+  serial: number
+): Effect.Effect<Card, TenantKeyMissing, SecurityModule> =>
+  Effect.map(
+    protectPan(tenant, KitNo.make(kitNo), makePan(PanDigits.make(panForSerial(serial)))),
+    (pan): Card => ({
+      kitNo: KitNo.make(kitNo),
+      entityId: EntityId.make(entityId),
+      accountNo: AccountNo.make(accountNo),
+      productId: "2001_PHYSICAL",
+      tierType: "CLASSIC",
+      cardType: "PHYSICAL",
+      pan,
+      expDate: "2029-07-31T00:00:00.000+00:00",
+      status: "ACTIVE"
+    })
+  )
 
 /** A customer as the domain holds it. */
 export const customer = (entityId: string, mobileNo: string, branchId = "BR1"): Customer => ({

@@ -43,7 +43,7 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
           const result = yield* Effect.result(
             (yield* Transactor).withTransaction(
               Effect.gen(function* () {
-                yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+                yield* repo.insertAll(A, yield* Effect.all([card(A, "K1", "E1", 1, 1)]))
                 yield* log.append(A, [event("K1", "ONE")])
                 const inside = yield* repo.findByKitNo(A, KitNo.make("K1"))
                 expect(Option.isSome(inside)).toBe(true)
@@ -72,7 +72,7 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
           const fiber = yield* Effect.forkChild(
             (yield* Transactor).withTransaction(
               Effect.gen(function* () {
-                yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+                yield* repo.insertAll(A, yield* Effect.all([card(A, "K1", "E1", 1, 1)]))
                 yield* log.append(A, [event("K1", "ONE")])
                 yield* Deferred.succeed(written, undefined)
                 return yield* Effect.never
@@ -145,16 +145,15 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
         Effect.gen(function* () {
           const repo = yield* CardRepository
           const transactor = yield* Transactor
-          yield* repo.insertAll(A, [card("K1", "E1", 1, 1)])
+          const stored = yield* card(A, "K1", "E1", 1, 1)
+          yield* repo.insertAll(A, [stored])
           const inside = yield* transactor.withTransaction(
             Effect.gen(function* () {
-              yield* repo.updateAll(A, [
-                { ...card("K1", "E1", 1, 1), status: "LOCKED", lockedFrom: "ACTIVE" }
-              ])
+              yield* repo.updateAll(A, [{ ...stored, status: "LOCKED", lockedFrom: "ACTIVE" }])
               yield* Effect.ignore(
                 transactor.withTransaction(
                   Effect.andThen(
-                    repo.updateAll(A, [{ ...card("K1", "E1", 1, 1), status: "BLOCKED" }]),
+                    repo.updateAll(A, [{ ...stored, status: "BLOCKED" }]),
                     Effect.fail(new StoreError({ operation: "c" }))
                   )
                 )
@@ -203,7 +202,9 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
           const exit = yield* Effect.exit(
             transactor.withTransaction(
               Effect.gen(function* () {
-                yield* transactor.withTransaction(repo.insertAll(A, [card("K1", "E1", 1, 1)]))
+                yield* transactor.withTransaction(
+                  repo.insertAll(A, yield* Effect.all([card(A, "K1", "E1", 1, 1)]))
+                )
                 return yield* new StoreError({ operation: "c" })
               })
             )
