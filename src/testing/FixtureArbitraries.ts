@@ -217,11 +217,26 @@ export const customerFixture = (
 ): fc.Arbitrary<CustomerFixture> =>
   customerFixtures({ ...constraints, minCustomers: 1, maxCustomers: 1 }).map((customers) => customers[0]!)
 
-/** 32 bytes in hex: a key of any purpose. */
-const keyHex = () =>
-  fc
-    .uint8Array({ minLength: 32, maxLength: 32 })
-    .map((bytes) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(""))
+const PURPOSES = ["cardNumber", "setPin", "pinStore", "panStore"] as const
+
+/**
+ * 32 bytes in hex: a key of one purpose of one tenant. Its first byte is the purpose's index and its
+ * second the tenant's, so that two keys of a fixture are never the same bytes (key separation), even
+ * as fast-check shrinks the rest towards zeros.
+ */
+const keyHex = (purpose: number, tenant = 0) =>
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => {
+    bytes[0] = purpose
+    bytes[1] = tenant
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")
+  })
+
+const tenantKeys = (tenant: number) =>
+  fc.record(
+    Object.fromEntries(PURPOSES.map((purpose, i) => [purpose, keyHex(i, tenant)])) as {
+      readonly [P in (typeof PURPOSES)[number]]: fc.Arbitrary<string>
+    }
+  )
 
 /**
  * @category models
@@ -241,15 +256,18 @@ export interface FixtureConstraints extends TenantConstraints {
 
 /**
  * One tenant: its customers (`customerFixtures`), the default catalog and tier ladder (or
- * `catalog` with `tierLadder`), and a key for every purpose.
+ * `catalog` with `tierLadder`), and a distinct key for every purpose.
  *
  * @category customers
  */
 export const tenantFixture = (constraints: TenantConstraints = {}): fc.Arbitrary<TenantFixture> =>
+  tenantFixtureNumbered(constraints, 0)
+
+const tenantFixtureNumbered = (constraints: TenantConstraints, tenant: number): fc.Arbitrary<TenantFixture> =>
   fc
     .record({
       customers: customerFixtures(constraints),
-      keys: fc.record({ cardNumber: keyHex(), setPin: keyHex(), pinStore: keyHex() })
+      keys: tenantKeys(tenant)
     })
     .map(({ customers, keys }) => ({
       customers,
@@ -260,13 +278,13 @@ export const tenantFixture = (constraints: TenantConstraints = {}): fc.Arbitrary
 
 /**
  * Whole fixtures for `layer`: 1 to `maxTenants` (2 unless told) tenants of `tenantFixture`; two
- * tenants may share kitNos, PANs and every other id, as tenants may.
+ * tenants may share kitNos, PANs and every other id, as tenants may, never a key.
  *
  * @category customers
  */
 export const fixture = (constraints: FixtureConstraints = {}): fc.Arbitrary<MemoryFixture> =>
   fc.uniqueArray(tenantId(), { minLength: 1, maxLength: constraints.maxTenants ?? 2 }).chain((tenants) =>
-    fc.array(tenantFixture(constraints), { minLength: tenants.length, maxLength: tenants.length }).map(
+    fc.tuple(...tenants.map((_, i) => tenantFixtureNumbered(constraints, i))).map(
       (contents): MemoryFixture => ({
         tenants: Object.fromEntries(tenants.map((tenant, i) => [tenant, contents[i]!]))
       })

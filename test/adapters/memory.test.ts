@@ -21,6 +21,7 @@ import {
   Transactor,
   upgradeCard
 } from "../../src/index.js"
+import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testLayer } from "../support/builders.js"
 import {
   domainCard,
@@ -104,7 +105,8 @@ describe("the memory fixture", () => {
           yield* Effect.result(security.cardNumberHash(TenantId.make(TENANT_B), pan))
         ] as const
       }).pipe(
-        Effect.provide(testLayer({ tenants: { [TENANT_A]: { keys: { cardNumber: key } }, [TENANT_B]: {} } }))
+        // the layer itself, not testLayer: no storage key is added to tenant B
+        Effect.provide(layer({ tenants: { [TENANT_A]: { keys: { cardNumber: key } }, [TENANT_B]: {} } }))
       )
     )
     expect(hash).toBe(createHmac("sha256", Buffer.from(key, "hex")).update("6080400000000077").digest("hex"))
@@ -327,7 +329,7 @@ describe("the memory layer", () => {
 
   it("decodes its fixture when called: changing the fixture afterwards changes no store built from it", async () => {
     const raw = structuredClone(fixture) as unknown as Loose
-    const built = layer(raw as unknown as MemoryFixture)
+    const built = layer(withStorageKeys(raw as unknown as MemoryFixture))
     const cards = raw.tenants[TENANT_A]!.customers[0]!.accounts[0]!.cards
     cards[0]!.status = "BLOCKED"
     cards.push(cardFixture("4240199999", 999))
@@ -353,7 +355,7 @@ describe("the memory layer", () => {
   })
 
   it("gives each build a store of its own", async () => {
-    const built = layer(fixture)
+    const built = layer(withStorageKeys(fixture))
     const statusOf = Effect.map(
       Effect.flatMap(CardRepository, (r) => r.findByKitNo(tenant, KitNo.make("4240100000"))),
       Option.map((c) => c.status)

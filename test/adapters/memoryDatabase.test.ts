@@ -22,6 +22,7 @@ import { MemoryTransactor } from "../../src/adapters/memory/MemoryTransactor.js"
 import * as Table from "../../src/adapters/memory/Table.js"
 import type { AuditEvent, EntityId } from "../../src/index.js"
 import { lockCard, StoreError } from "../../src/index.js"
+import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A } from "../support/builders.js"
 
 // ---- the model ---------------------------------------------------------------------------------
@@ -573,7 +574,7 @@ const databaseLayer = (fixture: MemoryFixture) =>
     Layer.provideMerge(
       Layer.effect(
         MemoryDatabase,
-        Effect.flatMap(tablesFromFixture(fixture), (seed) => MemoryDatabase.make(seed))
+        Effect.flatMap(tablesFromFixture(withStorageKeys(fixture)), (seed) => MemoryDatabase.make(seed))
       )
     )
   )
@@ -683,7 +684,7 @@ describe("MemoryDatabase", () => {
   it("never shares rows between two databases built from the same tables", async () => {
     const out = await Effect.runPromise(
       Effect.gen(function* () {
-        const tables = yield* tablesFromFixture(fixture)
+        const tables = yield* tablesFromFixture(withStorageKeys(fixture))
         const first = yield* MemoryDatabase.make(tables)
         const second = yield* MemoryDatabase.make(tables)
         const statusIn = (db: typeof first) =>

@@ -139,10 +139,10 @@ describe("every error class", () => {
     for (const tag of tagsOf(cryptoErrorClasses)) expect(tags, tag).toContain(tag)
   })
 
-  it("leaves out of DomainError the errors no use case returns: DuplicateKey, the codec's, CiphertextRejected, InvalidKeyConfiguration", () => {
-    for (const tag of ["DuplicateKey", "CiphertextRejected", "InvalidKeyConfiguration"])
+  it("leaves out of DomainError the errors no use case returns: DuplicateKey, the codec's, InvalidKeyConfiguration", () => {
+    for (const tag of ["DuplicateKey", "InvalidKeyConfiguration"])
       expect(tagsOf(DomainError.members)).not.toContain(tag)
-    expect(DomainError.members.length + 6).toBe(ModelError.members.length)
+    expect(DomainError.members.length + 5).toBe(ModelError.members.length)
   })
 
   it.each(examples.map((e) => [e._tag, e] as const))(

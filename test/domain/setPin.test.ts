@@ -16,6 +16,7 @@ import {
   MASKED,
   nodeEnvelope,
   PAN,
+  PAN_STORE_KEY_HEX,
   PIN,
   PIN_STORE_KEY_HEX,
   pinFixture,
@@ -172,6 +173,7 @@ describe("a PIN once set", () => {
     const NEW_PIN_STORE_KEY_HEX = "5e".repeat(32)
     const rotated = NobleSecurityModule.layer({
       [TENANT_A]: {
+        panStore: [{ id: "1", hex: PAN_STORE_KEY_HEX }],
         pinStore: [
           { id: "2", hex: NEW_PIN_STORE_KEY_HEX },
           { id: "1", hex: PIN_STORE_KEY_HEX }
@@ -179,7 +181,10 @@ describe("a PIN once set", () => {
       }
     })
     const retired = NobleSecurityModule.layer({
-      [TENANT_A]: { pinStore: [{ id: "2", hex: NEW_PIN_STORE_KEY_HEX }] }
+      [TENANT_A]: {
+        panStore: [{ id: "1", hex: PAN_STORE_KEY_HEX }],
+        pinStore: [{ id: "2", hex: NEW_PIN_STORE_KEY_HEX }]
+      }
     })
     const out = await runOn(
       pinFixture(),

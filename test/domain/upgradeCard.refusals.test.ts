@@ -1,4 +1,6 @@
+import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
+import { NobleSecurityModule } from "../../src/adapters/memory/index.js"
 import {
   CardNotFound,
   DuplicateCardType,
@@ -18,6 +20,7 @@ import {
   entryFor,
   failureOf,
   kitManagerTenant,
+  PAN_STORE_KEY_HEX,
   productOf,
   runOn,
   SEED_000_REQUEST,
@@ -120,9 +123,17 @@ describe("upgradeCard refuses", () => {
     expect(await refusal(upgradeTo())).toEqual(new KitInfoCountOutOfRange({ count: 0 }))
   })
 
-  it("a tenant without a cardNumber key", async () => {
-    const error = await refusal(SEED_000_REQUEST, upgradeFixture({}, { keys: {} }))
-    expect(error).toEqual(new TenantKeyMissing({ purpose: "cardNumber" }))
+  it("a security module without the tenant's cardNumber key", async () => {
+    // the store's own cards need the key; a host's module (an HSM) may still lack it
+    const withoutCardNumber = NobleSecurityModule.layer({
+      [TENANT_A]: { panStore: [{ id: "1", hex: PAN_STORE_KEY_HEX }] }
+    })
+    const { outcome, before, after } = await runOn(
+      upgradeFixture(),
+      Effect.provide(upgradeCard(TENANT_A, SEED_000_REQUEST), withoutCardNumber)
+    )
+    expect(differences(before, after)).toEqual([])
+    expect(failureOf(outcome)).toEqual(new TenantKeyMissing({ purpose: "cardNumber" }))
   })
 
   it("bad fields, naming each of them", async () => {

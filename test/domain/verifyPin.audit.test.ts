@@ -13,6 +13,7 @@ import {
   observe,
   PAN_AS_KIT,
   PAN_AS_KIT_MASKED,
+  PAN_STORE_KEY_HEX,
   PIN,
   PIN_STORE_KEY_HEX,
   pinFixture,
@@ -195,7 +196,10 @@ describe("verifyPin: every attempt is audited", () => {
   it("UNKNOWN_KEY_ID when the key that made the verifier is no longer held, counting nothing", async () => {
     // the tenant's pinStore key "1" is retired: the module holds only a newer key "2"
     const retired = NobleSecurityModule.layer({
-      [TENANT_A]: { pinStore: [{ id: "2", hex: "5e".repeat(32) }] }
+      [TENANT_A]: {
+        panStore: [{ id: "1", hex: PAN_STORE_KEY_HEX }],
+        pinStore: [{ id: "2", hex: "5e".repeat(32) }]
+      }
     })
     const out = await runOn(
       pinFixture(),

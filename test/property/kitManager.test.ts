@@ -61,12 +61,18 @@ const bulkFixture = (cards: ReadonlyArray<ReturnType<typeof cardFixture>>) => ({
   tenants: { [TENANT_A]: kitManagerTenant([customerWith(ENTITY, MOBILE, ACCOUNT, cards)]) }
 })
 
-/** Every card of the customer, and the audit events about each. */
+/**
+ * Every card of the customer (its PAN's ciphertext left out: each store's is drawn with a fresh IV),
+ * and the audit events about each.
+ */
 const customerState = Effect.gen(function* () {
   const cards = yield* Effect.flatMap(CardRepository, (r) => r.findByCustomer(tenantA, EntityId.make(ENTITY)))
   const log = yield* AuditLog
   const events = yield* Effect.forEach(cards, (card) => log.findBySubject(tenantA, card.kitNo))
-  return { cards, events }
+  return {
+    cards: cards.map(({ pan: { masked, hash }, ...card }) => ({ ...card, pan: { masked, hash } })),
+    events
+  }
 })
 
 const singleOperation = { BLOCK: blockCard, LOCK: lockCard, UNLOCK: unlockCard } as const

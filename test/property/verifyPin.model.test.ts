@@ -12,6 +12,7 @@ import type { MemoryFixture } from "../../src/adapters/memory/index.js"
 import { isTrivialPin, setPin, verifyPin } from "../../src/index.js"
 import { Arbitraries } from "../../src/testing/index.js"
 import { cardFixture, customerWith, panFor, testRuntime } from "../support/builders.js"
+import { withoutStoredPanBytes } from "../support/protectedPan.js"
 import {
   attemptsOf,
   auditOf,
@@ -192,7 +193,7 @@ const everyOutput = async (pin: string, attempts: ReadonlyArray<boolean>, limit:
         }
         const state = yield* snapshot
         texts.push(JSON.stringify(state), inspect(state, { depth: null }))
-        return texts
+        return texts.map(withoutStoredPanBytes)
       })
     )
   } finally {

@@ -97,7 +97,10 @@ export const orderFixture = (
   ...overrides
 })
 
-/** A tenant with the catalog, the ladder and the card-number key. */
+/** The key that encrypts the tenant's stored PANs, fixed so that a test can build a module of its own. */
+export const PAN_STORE_KEY_HEX = "c4".repeat(32)
+
+/** A tenant with the catalog, the ladder, the card-number key and the PAN-store key. */
 export const kitManagerTenant = (
   customers: ReadonlyArray<CustomerFixture>,
   extra: Partial<TenantFixture> = {}
@@ -105,7 +108,7 @@ export const kitManagerTenant = (
   customers,
   products: CATALOG,
   tierLadder: [...LADDER],
-  keys: { cardNumber: CARD_NUMBER_KEY_HEX },
+  keys: { cardNumber: CARD_NUMBER_KEY_HEX, panStore: PAN_STORE_KEY_HEX },
   ...extra
 })
 

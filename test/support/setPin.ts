@@ -30,6 +30,9 @@ export const SET_PIN_KEY_HEX = "603deb1015ca71be2b73aef0857d77811f352c073b6108d7
 export const PIN_STORE_KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 export const OTHER_KEY_HEX = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308"
 /** Tenant B's own keys: a key serves one tenant and one purpose. */
+/** The keys that store each tenant's cards (their PANs encrypted and hashed), fixed across runs. */
+export const PAN_STORE_KEY_HEX = "a2".repeat(32)
+export const CARD_NUMBER_KEY_HEX = "a3".repeat(32)
 export const B_SET_PIN_KEY_HEX = "b0".repeat(32)
 export const B_PIN_STORE_KEY_HEX = "b1".repeat(32)
 export const key = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, "hex"))
@@ -68,14 +71,23 @@ export const pinFixture = (options: PinFixtureOptions = {}): MemoryFixture => ({
           cardFixture(KIT, 7, { status: "ACTIVE", ...options.card })
         ])
       ],
-      keys: options.keys ?? { setPin: SET_PIN_KEY_HEX, pinStore: PIN_STORE_KEY_HEX },
+      keys: {
+        panStore: PAN_STORE_KEY_HEX,
+        cardNumber: CARD_NUMBER_KEY_HEX,
+        ...(options.keys ?? { setPin: SET_PIN_KEY_HEX, pinStore: PIN_STORE_KEY_HEX })
+      },
       ...(options.policy === undefined ? {} : { policy: options.policy })
     },
     [TENANT_B]: {
       customers: [
         customerWith("other", "9876500000", 100, [cardFixture(FOREIGN_KIT, 8, { status: "ACTIVE" })])
       ],
-      keys: { setPin: B_SET_PIN_KEY_HEX, pinStore: B_PIN_STORE_KEY_HEX }
+      keys: {
+        setPin: B_SET_PIN_KEY_HEX,
+        pinStore: B_PIN_STORE_KEY_HEX,
+        panStore: "b2".repeat(32),
+        cardNumber: "b3".repeat(32)
+      }
     }
   }
 })

@@ -10,9 +10,9 @@ import { describe, expect, it } from "vitest"
 import {
   type CustomerFixture,
   defaultCatalog,
-  layer,
   type MemoryFixture,
   MemoryState,
+  layer as memoryLayer,
   type TenantFixture
 } from "../../src/adapters/memory/index.js"
 import { CardType, ExpDate } from "../../src/domain/card/Card.js"
@@ -52,8 +52,12 @@ import {
 } from "../../src/domain/token/TokenUpdateRequest.js"
 import { updateToken } from "../../src/domain/token/updateToken.js"
 import { isTerminal, isTrivialPin } from "../../src/index.js"
+import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { tokenFixture } from "../../src/testing/contract/tokenFixture.js"
 import { Arbitraries, panForSerial } from "../../src/testing/index.js"
+
+// a tenant with cards needs the keys that protect their PANs: fresh ones where a fixture gives none
+const layer = (fixture: MemoryFixture = { tenants: {} }) => memoryLayer(withStorageKeys(fixture))
 
 /** The value decodes with the schema, excess fields refused; else the test fails with every issue. */
 const decodes = <S extends Parameters<typeof decodeWith>[0]>(schema: S, value: unknown): void => {
