@@ -171,7 +171,8 @@ export interface KeyConfiguration {
 
 /**
  * A key configuration that breaks a rule: each issue names the path (`ACME_BANK.setPin.1.hex`) and
- * the rule, never a key's bytes.
+ * the rule, never a key's bytes. A tenant or a purpose that is not valid is named by its position
+ * (`<tenant #2>`, `ACME_BANK.<purpose #1>`), so that a key put in its place never shows.
  *
  * @category errors
  */
