@@ -10,12 +10,8 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 import { Redacted, Result, Schema } from "effect"
 import { TenantId } from "../../domain/ground/Identifiers.js"
 import { maskCardNumbers } from "../../domain/ground/Masking.js"
-import {
-  InvalidKeyConfiguration,
-  type KeyConfiguration,
-  KeyId,
-  KeyPurpose
-} from "../../ports/SecurityModule.js"
+import { InvalidKeyConfiguration, KeyId, KeyPurpose } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "./KeyConfiguration.js"
 
 /**
  * One key of a tenant and purpose: its id, and its bytes, `Redacted` from the moment they are decoded.

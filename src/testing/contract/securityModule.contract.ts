@@ -6,7 +6,8 @@ import { inspect } from "node:util"
 import { Cause, Effect, Exit, Redacted } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import type { KeyConfiguration, StoredVerifier } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "../../adapters/keys/KeyConfiguration.js"
+import type { StoredVerifier } from "../../ports/SecurityModule.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
 import {
   A,
