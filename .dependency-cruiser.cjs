@@ -14,9 +14,25 @@ module.exports = {
     {
       name: "core-imports-no-adapter",
       severity: "error",
-      comment: "The domain, the ports, crypto and the public surface never import an adapter.",
-      from: { path: "^src/(domain|ports|crypto|index\\.ts)" },
+      comment: "The domain, the ports and crypto never import an adapter.",
+      from: { path: "^src/(domain|ports|crypto)/" },
       to: { path: "^src/adapters/" }
+    },
+    {
+      name: "public-surface-imports-no-adapter",
+      severity: "error",
+      comment:
+        "The public surface never imports an adapter, but for the types of the in-process modules' key configuration (next rule).",
+      from: { path: "^src/index\\.ts$" },
+      to: { path: "^src/adapters/", pathNot: "^src/adapters/keys/KeyConfiguration\\.ts$" }
+    },
+    {
+      name: "public-surface-imports-key-configuration-types-only",
+      severity: "error",
+      comment:
+        "The public surface re-exports KeyConfiguration and KeyEntry type-only: no adapter code is loaded with card-lifecycle.",
+      from: { path: "^src/index\\.ts$" },
+      to: { path: "^src/adapters/keys/KeyConfiguration\\.ts$", dependencyTypesNot: ["type-only"] }
     },
     {
       name: "core-imports-no-node",

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 
+export type { KeyConfiguration, KeyEntry } from "./adapters/keys/KeyConfiguration.js"
 export {
   blockFromHex,
   blockToHex,
@@ -263,8 +264,6 @@ export {
   CiphertextRejected,
   type EncryptedPan,
   InvalidKeyConfiguration,
-  type KeyConfiguration,
-  type KeyEntry,
   type KeyFailure,
   KeyId,
   KeyPurpose,

@@ -1,7 +1,8 @@
 /**
  * The public surface of each entry point, written to `api/<entry>.api.md` and compared on every run:
  * an export added, removed or retyped fails the test until the report is updated
- * (`npx vitest run test/api.test.ts -u`) and the change shows in the diff.
+ * (`npx vitest run test/api.test.ts -u`) and the change shows in the diff. Beside it, with the same
+ * checker: no type a port declares holds a key (docs/pin-blocks.md, "Security modules").
  */
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -187,4 +188,56 @@ describe("the public surface", () => {
       await expect(report(entry)).toMatchFileSnapshot(file)
     })
   }
+})
+
+/**
+ * Whether a value of `type` holds a key: a property `hex` (a key's bytes as a host writes them) or a
+ * `key` that is not a plain string, at any depth of our own types, their arrays, records and unions.
+ */
+const holdsKey = (type: ts.Type, seen = new Set<ts.Type>()): boolean => {
+  if (seen.has(type)) return false
+  seen.add(type)
+  if (type.isUnionOrIntersection()) return type.types.some((t) => holdsKey(t, seen))
+  if (!(type.flags & ts.TypeFlags.Object)) return false
+  if (checker.isArrayType(type) || checker.isTupleType(type))
+    return checker.getTypeArguments(type as ts.TypeReference).some((t) => holdsKey(t, seen))
+  if (checker.getIndexInfosOfType(type).some((info) => holdsKey(info.type, seen))) return true
+  return checker
+    .getPropertiesOfType(type)
+    .filter(
+      // ours, or made by a mapped type (`{ [P in KeyPurpose]?: … }`), which declares no property
+      (p) =>
+        p.declarations === undefined ||
+        p.declarations.some((d) => d.getSourceFile().fileName.startsWith(`${root}src/`))
+    )
+    .some((p) => {
+      const propertyType = checker.getTypeOfSymbol(p)
+      if (p.name === "hex") return true
+      if (p.name === "key" && !(propertyType.flags & ts.TypeFlags.String)) return true
+      return holdsKey(propertyType, seen)
+    })
+}
+
+describe("the ports", () => {
+  it("declare no type that holds a key: the key configuration is the in-process modules' (src/adapters/keys/)", () => {
+    const ports = program.getSourceFiles().filter((file) => file.fileName.startsWith(`${root}src/ports/`))
+    expect(ports.length).toBeGreaterThan(10)
+    const holding = ports.flatMap((file) =>
+      checker
+        .getExportsOfModule(checker.getSymbolAtLocation(file)!)
+        .filter((symbol) => symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))
+        .filter((symbol) => holdsKey(checker.getDeclaredTypeOfSymbol(symbol)))
+        .map((symbol) => `${file.fileName.slice(root.length)}: ${symbol.name}`)
+    )
+    expect(holding).toEqual([])
+  })
+
+  it("while the walk finds the key configuration's types where they are", () => {
+    const file = program.getSourceFile(`${root}src/adapters/keys/KeyConfiguration.ts`)!
+    const found = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(file)!)
+      .filter((symbol) => holdsKey(checker.getDeclaredTypeOfSymbol(symbol)))
+      .map((symbol) => symbol.name)
+    expect(found.sort()).toEqual(["KeyConfiguration", "KeyEntry"])
+  })
 })

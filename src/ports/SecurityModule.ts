@@ -1,8 +1,9 @@
 /**
  * The security module: the one place that holds a tenant's keys and performs every operation that
- * needs one. Keys never leave it; the domain hands it data and gets results back. A host plugs in a
- * hardware security module or a KMS behind this port; the library ships two modules that keep the
- * keys in process (docs/pin-blocks.md, "Security modules").
+ * needs one. Keys never leave it; the domain hands it data and gets results back, and no type of the
+ * port holds a key. A host plugs in a hardware security module or a KMS behind this port; the library
+ * ships two modules that keep the keys in process, built from their own `KeyConfiguration`
+ * (`src/adapters/keys/`; docs/pin-blocks.md, "Security modules").
  *
  * Every module gives the same bytes for the same keys and inputs, so that values made by one are
  * opened, checked and decrypted by any other (the shared suite of `card-lifecycle/testing` checks
@@ -119,41 +120,9 @@ export class CiphertextRejected extends Schema.TaggedError<CiphertextRejected>()
 }
 
 /**
- * One key as a host configures it: its id (a `KeyId`) and its bytes in hex, 16, 24 or 32 bytes. The
- * hex may come `Redacted` (read from a secret store or `Config.Redacted`).
- *
- * @category models
- */
-export interface KeyEntry {
-  readonly id: string
-  readonly hex: string | Redacted.Redacted<string>
-}
-
-/**
- * The keys of an in-process security module: per tenant, per purpose, a list of keys. The FIRST key
- * of a list is the active one, which makes every new value; all of them open envelopes and check or
- * decrypt the values stored with their id. A module refuses, when it is built, a configuration that
- * breaks a rule (`InvalidKeyConfiguration`): a tenant id that is not a `TenantId`, an unknown
- * purpose, an empty list, an id that is not a `KeyId` or is repeated within a tenant and purpose, hex
- * that is not 16, 24 or 32 bytes, or the same key bytes twice anywhere (two purposes, two tenants).
- *
- * @example
- * const keys: KeyConfiguration = {
- *   ACME_BANK: {
- *     setPin: [{ id: "2026-07", hex: "…64 hex digits…" }, { id: "2025-01", hex: "…" }],
- *     pinStore: [{ id: "1", hex: "…" }]
- *   }
- * }
- *
- * @category models
- */
-export interface KeyConfiguration {
-  readonly [tenant: string]: { readonly [P in KeyPurpose]?: ReadonlyArray<KeyEntry> }
-}
-
-/**
  * A key configuration that breaks a rule: each issue names the path (`ACME_BANK.setPin.1.hex`) and
- * the rule, never a key's bytes.
+ * the rule, never a key's bytes. A tenant or a purpose that is not valid is named by its position
+ * (`<tenant #2>`, `ACME_BANK.<purpose #1>`), so that a key put in its place never shows.
  *
  * @category errors
  */

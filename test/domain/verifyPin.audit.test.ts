@@ -171,6 +171,34 @@ describe("verifyPin: every attempt is audited", () => {
     expect(out.events).toEqual([["INTERNAL_ERROR", MASKED, undefined]])
   })
 
+  it("and still raises the defect, not a StoreError, when its event cannot be written, logging one Warning", async () => {
+    const defect = new Error("the PIN store's driver broke")
+    let auditDown = false
+    const out = await runOn(
+      pinFixture(),
+      Effect.gen(function* () {
+        yield* setPin(TENANT_A, request())
+        auditDown = true
+        return yield* observe(
+          Effect.updateService(verifyPin(TENANT_A, { kitNo: KIT, pin: WRONG }), PinStore, (store) =>
+            PinStore.of({ ...store, recordAttempts: () => Effect.die(defect) })
+          )
+        )
+      }),
+      { failWrite: ({ operation }) => auditDown && operation === "AuditLog.append" }
+    )
+    expect(Exit.isFailure(out.exit) && Cause.squash(out.exit.cause)).toBe(defect)
+    expect(Exit.isFailure(out.exit) && Cause.hasFails(out.exit.cause)).toBe(false)
+    expect(out.appended).toEqual([])
+    const warnings = out.logs.filter((line) => line.startsWith("Warn"))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain("VERIFY_PIN")
+    expect(warnings[0]).toContain("INTERNAL_ERROR")
+    expect(warnings[0]).toContain("STORE_UNAVAILABLE")
+    expect(out.logs.filter((line) => line.startsWith("Debug"))).toHaveLength(1)
+    for (const line of out.logs) expect(line).not.toContain(defect.message)
+  })
+
   it("TENANT_KEY_MISSING for a tenant without a pinStore key, counting nothing", async () => {
     const out = await runOn(
       pinFixture({ keys: { setPin: SET_PIN_KEY_HEX } }),

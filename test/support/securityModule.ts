@@ -3,15 +3,10 @@
 import { createHash } from "node:crypto"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { Cause, Context, Effect, Exit, Layer, Option, Redacted, Scope } from "effect"
+import type { KeyConfiguration } from "../../src/adapters/keys/KeyConfiguration.js"
 import { KitNo, TenantId } from "../../src/domain/ground/Identifiers.js"
 import { luhnCheckDigit, type Pan, type PanDigits } from "../../src/domain/ground/Pan.js"
-import {
-  type KeyConfiguration,
-  KeyId,
-  type KeyPurpose,
-  type PinHolder,
-  SecurityModule
-} from "../../src/ports/SecurityModule.js"
+import { KeyId, type KeyPurpose, type PinHolder, SecurityModule } from "../../src/ports/SecurityModule.js"
 import { digits } from "../crypto/support.js"
 
 export type Module = SecurityModule["Service"]

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Config, ConfigProvider, Effect, Redacted } from "effect"
-import type { KeyConfiguration } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "./KeyConfiguration.js"
 
 /**
  * The variable a module reads its keys from unless told otherwise.

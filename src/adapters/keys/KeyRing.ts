@@ -10,12 +10,8 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 import { Redacted, Result, Schema } from "effect"
 import { TenantId } from "../../domain/ground/Identifiers.js"
 import { maskCardNumbers } from "../../domain/ground/Masking.js"
-import {
-  InvalidKeyConfiguration,
-  type KeyConfiguration,
-  KeyId,
-  KeyPurpose
-} from "../../ports/SecurityModule.js"
+import { InvalidKeyConfiguration, KeyId, KeyPurpose } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "./KeyConfiguration.js"
 
 /**
  * One key of a tenant and purpose: its id, and its bytes, `Redacted` from the moment they are decoded.
@@ -41,8 +37,6 @@ export interface KeyRing {
 
 /** The most issues an error lists one by one; the rest are counted in one last issue. */
 const MAX_ISSUES = 20
-/** The longest tenant a path shows; the rest is cut, marked with `…`. */
-const MAX_SEGMENT = 64
 /** FIPS 197 §5: AES-128/192/256; the HMAC keys take the same sizes (RFC 2104 §3: at least L = 32 is best). */
 const KEY_HEX = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{48}|[0-9a-fA-F]{64})$/
 const PURPOSES: ReadonlyArray<string> = KeyPurpose.literals
@@ -53,11 +47,17 @@ const isKeyId = Schema.is(KeyId)
 const isRecord = (input: unknown): input is { readonly [key: string]: unknown } =>
   typeof input === "object" && input !== null && !Array.isArray(input) && !Redacted.isRedacted(input)
 
-// a tenant id is the host's, yet a path is printed: digits that could be a card number are masked
-const segment = (tenant: string): string => {
-  const masked = maskCardNumbers(tenant)
-  return masked.length > MAX_SEGMENT ? `${masked.slice(0, MAX_SEGMENT)}…` : masked
-}
+/** Half the shortest key's hex: a tenant id holding a run this long may be (part of) a key. */
+const HEX_RUN = /[0-9a-fA-F]{16}/
+
+// A path is printed, and its names are the host's: a misplaced key (hex where a tenant or a purpose
+// goes) must not show in it. So a name is shown only when it is valid and can be no key; any other
+// name is its position, which no tenant id or purpose can be (they hold no `<`).
+const tenantSegment = (tenant: string, position: number): string =>
+  // digits that could be a card number are masked, as everywhere
+  isTenantId(tenant) && !HEX_RUN.test(tenant) ? maskCardNumbers(tenant) : `<tenant #${position}>`
+const purposeSegment = (purpose: string, position: number): string =>
+  PURPOSES.includes(purpose) ? purpose : `<purpose #${position}>`
 
 const hexOf = (hex: unknown): string | undefined => {
   const text = Redacted.isRedacted(hex) ? Redacted.value(hex) : hex
@@ -80,6 +80,13 @@ const refused = (issues: ReadonlyArray<{ readonly path: string; readonly message
  * anywhere in the configuration (key separation: one key, one tenant and one purpose). Keys are
  * compared by their SHA-256, so that no clear key is kept beside the ring, even while checking.
  *
+ * A path names a tenant and a purpose only when the name is valid, so that a key put where a name
+ * goes never shows in an error: a tenant id when it is a `TenantId` with no run of 16 or more hex
+ * digits (its card-number digits masked), a purpose when it is a `KeyPurpose`. Any other tenant is
+ * `<tenant #i>`, any other purpose `<purpose #i>`: its position among the configuration's tenants, or
+ * the tenant's purposes, counted from 0 in the order of `Object.keys`, as list indices are
+ * (`<tenant #2>.setPin.0.hex`, `ACME_BANK.<purpose #1>`).
+ *
  * @category constructors
  */
 export const keyRing = (config: KeyConfiguration): Result.Result<KeyRing, InvalidKeyConfiguration> => {
@@ -87,15 +94,15 @@ export const keyRing = (config: KeyConfiguration): Result.Result<KeyRing, Invali
   const ring = new Map<string, ReadonlyArray<RingKey>>()
   const seen = new Map<string, string>()
   if (!isRecord(config)) return Result.fail(refused([{ path: "", message: "must be an object of tenants" }]))
-  for (const [tenant, purposes] of Object.entries(config)) {
-    const at = segment(tenant)
+  for (const [t, [tenant, purposes]] of Object.entries(config).entries()) {
+    const at = tenantSegment(tenant, t)
     if (!isTenantId(tenant)) issues.push({ path: at, message: "must be 1-64 characters of A-Z a-z 0-9 _ -" })
     if (!isRecord(purposes)) {
       issues.push({ path: at, message: "must be an object of key purposes" })
       continue
     }
-    for (const [purpose, entries] of Object.entries(purposes)) {
-      const list = `${at}.${segment(purpose)}`
+    for (const [p, [purpose, entries]] of Object.entries(purposes).entries()) {
+      const list = `${at}.${purposeSegment(purpose, p)}`
       if (!PURPOSES.includes(purpose)) {
         issues.push({ path: list, message: `must be a key purpose: ${PURPOSES.join(", ")}` })
         continue

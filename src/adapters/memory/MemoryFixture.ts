@@ -13,13 +13,12 @@ import { type Pan, PanFromString } from "../../domain/ground/Pan.js"
 import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
 import {
   type InvalidKeyConfiguration,
-  type KeyConfiguration,
-  type KeyEntry,
   KeyId,
   type KeyPurpose,
   SecurityModule
 } from "../../ports/SecurityModule.js"
 import { defaultPolicy, PinTryLimit } from "../../ports/TenantPolicy.js"
+import type { KeyConfiguration, KeyEntry } from "../keys/KeyConfiguration.js"
 import { keyRing } from "../keys/KeyRing.js"
 import { fromKeyRing } from "../noble/NobleSecurityModule.js"
 import { KitManagerFixtureFields, putKitManagerFixture } from "./KitManagerFixture.js"

@@ -8,7 +8,8 @@
 import { type CipherGCMTypes, createSecretKey, type KeyObject } from "node:crypto"
 import { Redacted } from "effect"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import type { KeyConfiguration, KeyId, KeyPurpose } from "../../ports/SecurityModule.js"
+import type { KeyId, KeyPurpose } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import type { KeyRing } from "../keys/KeyRing.js"
 
 /** One key as the module holds it: never exported from the package, never printed. */

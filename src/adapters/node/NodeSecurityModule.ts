@@ -15,13 +15,13 @@ import { makePan, PanDigits } from "../../domain/ground/Pan.js"
 import {
   CiphertextRejected,
   type InvalidKeyConfiguration,
-  type KeyConfiguration,
   type KeyPurpose,
   type PinHolder,
   SecurityModule,
   TenantKeyMissing,
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { keyRing } from "../keys/KeyRing.js"
 import { panAad } from "../keys/PanAad.js"

@@ -9,12 +9,8 @@
  */
 
 // the port the layer provides and what it is built from, for a host that calls the module itself
-export {
-  InvalidKeyConfiguration,
-  type KeyConfiguration,
-  type KeyEntry,
-  SecurityModule
-} from "../../ports/SecurityModule.js"
+export { InvalidKeyConfiguration, SecurityModule } from "../../ports/SecurityModule.js"
+export type { KeyConfiguration, KeyEntry } from "../keys/KeyConfiguration.js"
 /**
  * The security module on node:crypto: `layer(keys)` over a `KeyConfiguration`, `layerConfig(name)`
  * over the one read from Effect's `Config` (the JSON in `CARD_LIFECYCLE_KEYS` unless named).

@@ -4,8 +4,10 @@
  */
 import { inspect } from "node:util"
 import { Cause, Effect, Exit, Redacted } from "effect"
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import type { KeyConfiguration, StoredVerifier } from "../../ports/SecurityModule.js"
+import type { KeyConfiguration } from "../../adapters/keys/KeyConfiguration.js"
+import type { StoredVerifier } from "../../ports/SecurityModule.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
 import {
   A,
@@ -382,8 +384,64 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         `${A}.setPin.3.hex`,
         `${A}.setPin.4.id`,
         `${A}.pinStore`,
-        `${B}.pinVerify`
+        `${B}.<purpose #0>`
       ])
+    })
+
+    it("names a tenant or a purpose by its position when it is not valid, or is a TenantId that holds hex like a key", async () => {
+      const issues = await refusedIssues({
+        [A]: { setPin: [{ id: "1", hex: keyHex(1) }], "set pin": [], [keyHex(2)]: [] },
+        "ACME BANK": { setPin: [] },
+        [keyHex(3, 16)]: { pinStore: [{ id: "1", hex: keyHex(4) }], cardNumber: [] },
+        [`T_${keyHex(5, 8)}`]: [],
+        "4111111111111_BANK": { setPin: [] }
+      } as never)
+      expect(issues.map((i) => i.path)).toEqual([
+        `${A}.<purpose #1>`,
+        `${A}.<purpose #2>`,
+        "<tenant #1>",
+        "<tenant #1>.setPin",
+        "<tenant #2>.cardNumber",
+        "<tenant #3>",
+        "411111XXX1111_BANK.setPin"
+      ])
+    })
+
+    it("shows no part of a key put where a tenant or a purpose goes, in the error's message, issues, text or JSON", async () => {
+      const hexArb = fc
+        .constantFrom(16, 24, 32)
+        .chain((n) => fc.uint8Array({ minLength: n, maxLength: n }))
+        .map((bytes) => Buffer.from(bytes).toString("hex"))
+      const placed = (key: string): ReadonlyArray<unknown> => [
+        { [key]: { setPin: [] } },
+        { [key]: [{ id: "1", hex: keyHex(1) }] },
+        { [key]: { setPin: [{ id: "1", hex: keyHex(1) }], pinStore: [{ id: "1", hex: keyHex(1) }] } },
+        { [key]: { [key]: [{ id: "1", hex: key }] } },
+        { [A]: { [key]: [{ id: "1", hex: keyHex(1) }] } },
+        { [A]: { setPin: [{ id: "1", hex: keyHex(1) }], [key]: "x" } },
+        { [B]: { [key]: [] }, [`${key}!`]: {} }
+      ]
+      await fc.assert(
+        fc.asyncProperty(hexArb, fc.boolean(), async (lower, upper) => {
+          const key = upper ? lower.toUpperCase() : lower
+          for (const config of placed(key)) {
+            const exit = await built(config as KeyConfiguration)
+            if (Exit.isSuccess(exit)) throw new Error("the module accepted the configuration")
+            const error = Cause.squash(exit.cause) as { message: string; issues: unknown }
+            const texts = [
+              error.message,
+              JSON.stringify(error.issues),
+              JSON.stringify(error),
+              String(error),
+              inspect(error, { depth: null }),
+              Cause.pretty(exit.cause)
+            ].map((text) => text.toLowerCase())
+            for (let i = 0; i + 8 <= lower.length; i++)
+              for (const text of texts) expect(text).not.toContain(lower.slice(i, i + 8))
+          }
+        }),
+        { numRuns: 40 }
+      )
     })
 
     it("accepts one id under several purposes and tenants, and keys of 16, 24 and 32 bytes", async () => {

@@ -4,10 +4,11 @@
  */
 import { createCipheriv, createDecipheriv, createHmac } from "node:crypto"
 import { Effect, type Layer, Redacted } from "effect"
+import type { KeyConfiguration } from "../../adapters/keys/KeyConfiguration.js"
 import { panForSerial } from "../../adapters/memory/FixtureBuilder.js"
 import { KitNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { makePan, type Pan, PanDigits } from "../../domain/ground/Pan.js"
-import type { KeyConfiguration, KeyPurpose, PinHolder, SecurityModule } from "../../ports/SecurityModule.js"
+import type { KeyPurpose, PinHolder, SecurityModule } from "../../ports/SecurityModule.js"
 
 /**
  * A security module under test, built from a key configuration. A configuration the module refuses
