@@ -138,9 +138,14 @@ import fc from "fast-check"
 import { expect, it } from "vitest"
 import { layer, MemoryState } from "card-lifecycle/memory"
 import { NodeSecurityModule } from "card-lifecycle/node"
-import { Arbitraries, portsContract, securityModuleContract } from "card-lifecycle/testing"
+import { Arbitraries, atRestContract, portsContract, securityModuleContract } from "card-lifecycle/testing"
 
 portsContract("memory adapter from the tarball", (fixture) => layer(fixture))
+atRestContract(
+  "memory adapter from the tarball",
+  (fixture) => layer(fixture),
+  Effect.flatMap(MemoryState, (state) => state.storedRows)
+)
 securityModuleContract("node:crypto module from the tarball", (config) => NodeSecurityModule.layer(config))
 
 it("stores every tenant and card of a fixture from Arbitraries.fixture", async () => {

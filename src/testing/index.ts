@@ -50,6 +50,7 @@ export type { MemoryFixture } from "../adapters/memory/MemoryFixture.js"
 export * as Arbitraries from "./arbitraries.js"
 
 // The port contract, whole (`portsContract`) and by part.
+export { atRestContract, type StoredRows } from "./contract/atRest.contract.js"
 export { cardsContract } from "./contract/cards.contract.js"
 export { catalogContract } from "./contract/catalog.contract.js"
 export { concurrencyContract } from "./contract/concurrency.contract.js"

@@ -83,6 +83,12 @@ export class MemoryState extends Context.Service<
   {
     /** Every tenant's committed state; the open transaction's writes are not in it. */
     readonly snapshot: Effect.Effect<MemorySnapshot>
+    /**
+     * Every committed row of every table, index entries included, as the database keeps them (a copy):
+     * what an at-rest audit searches (`atRestContract` of card-lifecycle/testing). No row holds a
+     * clear card PAN; PIN verifiers stay `Redacted`.
+     */
+    readonly storedRows: Effect.Effect<ReadonlyArray<{ readonly table: string; readonly rows: unknown }>>
     /** The wallet notifications recorded for a tenant, oldest first. */
     readonly walletNotifications: (tenant: string) => Effect.Effect<ReadonlyArray<WalletNotification>>
   }
@@ -111,6 +117,14 @@ export const MemoryStateLive = Layer.effect(
         for (const tenant of [...tenants].sort()) snapshot[tenant] = tenantSnapshot(t, tenant)
         return snapshot
       }),
+      storedRows: Effect.sync(() =>
+        Object.entries(db.committed).map(
+          ([table, store]: [string, Table.Table<unknown> | Log.Log<unknown>]) => ({
+            table,
+            rows: store.data.copy().committed
+          })
+        )
+      ),
       walletNotifications: (tenant) =>
         db.read((t) => Table.getOrUndefined(t.walletNotifications, tenant, "") ?? [])
     })
