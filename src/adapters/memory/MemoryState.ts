@@ -38,9 +38,10 @@ export interface TenantSnapshot {
 }
 
 /**
- * Every tenant's state, by tenant id. PANs and PIN verifiers stay `Redacted`: compare two snapshots
- * with `Equal.equals`, which compares redacted values too (a deep equality of plain objects does not
- * look inside a `Redacted`).
+ * Every tenant's state, by tenant id. Cards hold their PAN protected (ciphertext, masked form, keyed
+ * hash); tokens' account PANs and PIN verifiers stay `Redacted`: compare two snapshots with
+ * `Equal.equals`, which compares redacted values too (a deep equality of plain objects does not look
+ * inside a `Redacted`).
  *
  * @category models
  */

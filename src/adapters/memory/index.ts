@@ -92,7 +92,7 @@ export type MemoryPorts =
 /**
  * All ports, and `MemoryState`, over a memory database seeded from `fixture`; the `SecurityModule` is
  * the portable one (`NobleSecurityModule`) over the fixture's keys. The fixture is decoded here, once:
- * the layer keeps the decoded rows (PANs and keys `Redacted`), not the fixture, and each build of the
+ * the layer keeps the decoded rows (PANs protected, keys `Redacted`), not the fixture, and each build of the
  * layer starts a fresh database from a copy of them and a fresh module. A fixture that does not decode
  * fails the layer's build with its `ValidationError`; keys that break the rules across tenants and
  * purposes (an id twice, the same key bytes twice) with `InvalidKeyConfiguration`. No table holds a
