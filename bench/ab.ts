@@ -2,10 +2,18 @@
  * The A/B driver of scripts/ab-bench.sh: one short measurement of the three guarded figures, printed
  * as one `AB {json}` line. It uses only what exists in every tree it is copied into, so that the same
  * workload runs against the old code and the new: `layer(fixture)` of the memory adapter's public
- * entry, and the use cases of src/index.ts. Nothing else of src/ (no adapter internals, no harness).
+ * entry, and the use cases of src/index.ts. Nothing else of src/ (no adapter internals, no harness),
+ * but card-lifecycle/node's `NodeSecurityModule`, imported only in a tree that has it.
  *
- *   npm exec -- tsx bench/ab.ts            all three figures
- *   npm exec -- tsx bench/ab.ts lifecycle  one of lifecycle, replaceCard, manageAllCards
+ *   npm exec -- tsx bench/ab.ts            the three guarded figures
+ *   npm exec -- tsx bench/ab.ts lifecycle  one of lifecycle, replaceCard, manageAllCards, pin
+ *
+ * `pin` times setPin and verifyPin of one card on `layer(fixture)`, whatever security module that
+ * gives (a tree before the SecurityModule port: its TenantKeys and @noble), and, in a tree with
+ * src/adapters/node, the same with `NodeSecurityModule.layer` over the same keys in the module's place
+ * (figures `setPinNode` and `verifyPinNode`), all in alternating rounds in one process. The fixture
+ * holds the four keys a tenant with cards needs today (setPin, pinStore, panStore, cardNumber); an
+ * older tree's fixture schema ignores the ones it does not know.
  *
  * Every store is built before its clock starts (`ManagedRuntime.make` builds on first use: the
  * build is forced with `runtime.context()`).
@@ -16,11 +24,19 @@
  * them in Chrome DevTools, or sum them with bench/profileSummary.ts. Profiled runs are slower: not
  * for figures.
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { layer } from "../src/adapters/memory/index.js"
-import { lockCard, manageAllCards, replaceCard, unlockCard } from "../src/index.js"
+import {
+  encryptPinBlock,
+  lockCard,
+  manageAllCards,
+  replaceCard,
+  setPin,
+  unlockCard,
+  verifyPin
+} from "../src/index.js"
 
 // the Luhn check digit, here because the driver may import only what every compared tree exports
 const luhnCheckDigit = (body: string): string => {
@@ -41,6 +57,18 @@ const MANAGE_WARM_UP = 2
 const MANAGE_TIMED = 3
 const REPLACE_WARM_UP = 10_000
 const REPLACE_CALLS = 20_000
+const PIN_CALLS = 5_000
+const PIN_ROUNDS = 3
+
+// a tenant with cards needs panStore and cardNumber keys today (its PANs are stored protected)
+const KEYS = {
+  setPin: "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
+  pinStore: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+  panStore: "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b3f1b7a4e2f6d9c01",
+  cardNumber: "2b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfe"
+}
+/** The fixtures' keys: those of KEYS this tree's fixture schema knows (`acceptedKeys` sets them). */
+let fixtureKeys: Partial<typeof KEYS> = KEYS
 
 const PROFILE = process.env.AB_PROFILE
 const session = PROFILE === undefined ? undefined : new Session()
@@ -114,6 +142,7 @@ const product = (productId: string, cardType: "PHYSICAL" | "VIRTUAL", bin: strin
 const customerWithCards = (cards: number) => ({
   tenants: {
     [TENANT]: {
+      keys: fixtureKeys,
       customers: [
         {
           entityId: "E1",
@@ -135,6 +164,7 @@ const customerWithCards = (cards: number) => ({
 const accountsWithOneCard = (accounts: number) => ({
   tenants: {
     [TENANT]: {
+      keys: fixtureKeys,
       products: [
         product("2001_PHYSICAL", "PHYSICAL", "608040", "4566"),
         product("2001_VIRTUAL", "VIRTUAL", "60804099", "V2001")
@@ -149,6 +179,23 @@ const accountsWithOneCard = (accounts: number) => ({
     }
   }
 })
+
+/**
+ * Keeps the keys this tree's fixture accepts: an older schema refuses a purpose it does not know (an
+ * excess property), and a newer one needs panStore and cardNumber beside cards.
+ */
+const acceptedKeys = async () => {
+  const runtime = ManagedRuntime.make(layer(customerWithCards(1)))
+  const refused = await runtime.context().then(
+    (): Array<string> => [],
+    (error: { issues?: ReadonlyArray<{ path: string; message: string }> }) =>
+      (error.issues ?? [])
+        .filter((issue) => /excess/i.test(issue.message))
+        .map((issue) => issue.path.split(".").at(-1)!)
+  )
+  await runtime.dispose()
+  fixtureKeys = Object.fromEntries(Object.entries(KEYS).filter(([purpose]) => !refused.includes(purpose)))
+}
 
 const built = async <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>) => {
   await runtime.context()
@@ -226,10 +273,78 @@ const replace = async (): Promise<Figure> => {
   }
 }
 
+/** card-lifecycle/node's module over the fixture's keys (a fixture's one key has the id "1"), if any. */
+type NodeModuleLayer = ReturnType<typeof import("../src/adapters/node/index.js").NodeSecurityModule.layer>
+
+const nodeSecurityModule = async (): Promise<NodeModuleLayer | undefined> => {
+  const path = "../src/adapters/node/index.js"
+  if (!existsSync(new URL(path.replace(/\.js$/, ".ts"), import.meta.url))) return undefined
+  const { NodeSecurityModule } = (await import(path)) as typeof import("../src/adapters/node/index.js")
+  const config = {
+    [TENANT]: Object.fromEntries(Object.entries(KEYS).map(([purpose, hex]) => [purpose, [{ id: "1", hex }]]))
+  }
+  return NodeSecurityModule.layer(config)
+}
+
+/**
+ * µs per setPin and per verifyPin of one ACTIVE card (the envelope opened and the verifier replaced
+ * every time): the median of the rounds after one round of warm-up, each module's rounds alternating.
+ */
+const pin = async (): Promise<Record<string, Figure>> => {
+  const memory = layer(customerWithCards(1))
+  const node = await nodeSecurityModule()
+  type Ports = Layer.Success<typeof memory>
+  const runtimes: Record<string, ManagedRuntime.ManagedRuntime<Ports, unknown>> = {
+    "": await built(ManagedRuntime.make(memory))
+  }
+  // Layer.merge: the node module replaces the memory layer's
+  if (node !== undefined) runtimes.Node = await built(ManagedRuntime.make(Layer.merge(memory, node)))
+  const pinBlock = Effect.runSync(
+    encryptPinBlock({
+      pin: "4821",
+      pan: panOf("608040", 0),
+      key: Uint8Array.from(Buffer.from(KEYS.setPin, "hex"))
+    })
+  )
+  const set = { kitNo: "K0000000", pinBlock, expiryDate: "0729", channel: "MOBILE", changer: "bench" }
+  const verify = { kitNo: "K0000000", pin: "4821" }
+  const loop = <A, E, R>(op: Effect.Effect<A, E, R>) =>
+    Effect.gen(function* () {
+      for (let i = 0; i < PIN_CALLS; i++) yield* op
+    })
+  const ops: Record<string, Effect.Effect<void, unknown, Ports>> = {
+    setPin: loop(setPin(TENANT, set)),
+    verifyPin: loop(
+      Effect.flatMap(verifyPin(TENANT, verify), (ok) =>
+        ok ? Effect.void : Effect.die(new Error("wrong PIN"))
+      )
+    )
+  }
+  const out: Record<string, Figure> = {}
+  try {
+    for (const [name, op] of Object.entries(ops)) {
+      const sections: Record<string, Array<Took<unknown>>> = {}
+      for (const [suffix, runtime] of Object.entries(runtimes)) {
+        await runtime.runPromise(op) // warm-up; setPin's first round sets the PIN verifyPin checks
+        sections[suffix] = []
+      }
+      for (let r = 0; r < PIN_ROUNDS; r++)
+        for (const [suffix, runtime] of Object.entries(runtimes))
+          sections[suffix]!.push(await timed(() => runtime.runPromise(op)))
+      for (const [suffix, rounds] of Object.entries(sections))
+        out[name + suffix] = medianOf(rounds, PIN_CALLS)
+    }
+  } finally {
+    for (const runtime of Object.values(runtimes)) await runtime.dispose()
+  }
+  return out
+}
+
 const figures = { lifecycle, replaceCard: replace, manageAllCards: manage } as const
 
 const main = async () => {
   const chosen = process.argv.slice(2)
+  await acceptedKeys()
   // µs per operation: `name` wall-clock, `name.cpu` the process's CPU time
   const out: Record<string, number> = {}
   if (session !== undefined) {
@@ -237,12 +352,14 @@ const main = async () => {
     await session.post("Profiler.enable")
     await session.post("Profiler.setSamplingInterval", { interval: 100 })
   }
+  const record = (name: string, { wall, cpu }: Figure) => {
+    out[name] = Number(wall.toFixed(4))
+    out[`${name}.cpu`] = Number(cpu.toFixed(4))
+  }
   for (const [name, run] of Object.entries(figures))
-    if (chosen.length === 0 || chosen.includes(name)) {
-      const { wall, cpu } = await run()
-      out[name] = Number(wall.toFixed(4))
-      out[`${name}.cpu`] = Number(cpu.toFixed(4))
-    }
+    if (chosen.length === 0 || chosen.includes(name)) record(name, await run())
+  // not among the guarded three: only when asked for
+  if (chosen.includes("pin")) for (const [name, figure] of Object.entries(await pin())) record(name, figure)
   console.log(`AB ${JSON.stringify(out)}`)
   // one file per timed section: file.cpuprofile, file.2.cpuprofile, …
   for (const [k, profile] of profiles.entries()) {

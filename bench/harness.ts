@@ -84,9 +84,33 @@ export const timeAlternating = async (
   return [median(a), median(b)]
 }
 
+/** A figure's median over alternating rounds, with the fastest and slowest round. */
+export interface Spread {
+  readonly median: number
+  readonly min: number
+  readonly max: number
+}
+
+/**
+ * Like `timeAlternating`, for any number of figures: one warm-up round of each, then `rounds` rounds
+ * in which every figure runs once, in the order given (a, b, c, a, b, c, …).
+ */
+export const timeAlternatingAll = async (
+  figures: ReadonlyArray<() => Promise<number> | number>,
+  rounds = 5
+): Promise<ReadonlyArray<Spread>> => {
+  for (const figure of figures) await figure()
+  const samples = figures.map((): Array<number> => [])
+  for (let r = 0; r < rounds; r++)
+    for (const [i, figure] of figures.entries()) samples[i]!.push(await figure())
+  return samples.map((xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }))
+}
+
 export const line = (name: string, value: string) => console.log(`  ${name.padEnd(58)} ${value}`)
 export const us = (x: number) => `${x.toFixed(2)} µs/op`
 export const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`
+/** `median µs/op (min–max)`. */
+export const usSpread = (x: Spread) => `${us(x.median)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})`
 
 /** A card as the plain-JavaScript references hold it: the domain's fields, the PAN in clear. */
 export interface PlainCard {
