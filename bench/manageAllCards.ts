@@ -9,6 +9,7 @@
  * grow from call to call. Figures are medians of the timed calls, after warm-up calls.
  */
 import { ManagedRuntime } from "effect"
+import { randomKeyHex } from "../src/adapters/memory/FixtureBuilder.js"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
 import { manageAllCards } from "../src/index.js"
@@ -42,6 +43,8 @@ const kitNoOf = (serial: number) => `K${String(serial).padStart(7, "0")}`
 const fixtureOf = (n: number): MemoryFixture => ({
   tenants: {
     [TENANT]: {
+      // the keys that protect the stored PANs (encrypted and hashed)
+      keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex() },
       customers: [
         {
           entityId: ENTITY,

@@ -4,6 +4,7 @@
  * stops the loop; half the calls ask for a PHYSICAL card (newLoyaltyId), half for a VIRTUAL one.
  */
 import { Effect, ManagedRuntime } from "effect"
+import { randomKeyHex } from "../src/adapters/memory/FixtureBuilder.js"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
 import { replaceCard } from "../src/index.js"
@@ -36,6 +37,8 @@ const product = (productId: string, cardType: "PHYSICAL" | "VIRTUAL", bin: strin
 const fixture = (accounts: number): MemoryFixture => ({
   tenants: {
     [TENANT]: {
+      // the keys that protect the stored PANs (encrypted and hashed)
+      keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex() },
       // a replacement card is issued on its catalog product's BIN: VIRTUAL ones on an 8-digit BIN
       products: [
         product("2001_PHYSICAL", "PHYSICAL", "608040", "4566"),

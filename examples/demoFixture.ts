@@ -1,7 +1,7 @@
 /**
  * One customer with one card: the data of `npm start` and of the single-card benchmarks.
  */
-import type { MemoryFixture } from "../src/adapters/memory/index.js"
+import { type MemoryFixture, randomKeyHex } from "../src/adapters/memory/index.js"
 
 export const DEMO_TENANT = "ACME_BANK"
 export const DEMO_KIT_NO = "4240181595"
@@ -18,6 +18,8 @@ export const demoFixture = (
   tenants: {
     [DEMO_TENANT]: {
       ...extras,
+      // the keys that protect the stored PAN (encrypted and hashed), fresh unless the extras give them
+      keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex(), ...extras.keys },
       customers: [
         {
           entityId: "676165",

@@ -50,3 +50,22 @@ describe("the docs' examples", () => {
     })
   }
 })
+
+describe("npm start", () => {
+  it("runs the demo scenario to its audit trail, on the demo fixture", async () => {
+    const lines: Array<string> = []
+    const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
+      lines.push(format(...args))
+    })
+    try {
+      await import("../examples/scenario.js")
+      // the scenario runs when imported; wait for its last line
+      await vi.waitFor(() => expect(lines.join("\n")).toMatch(/BLOCK\s+608040XXXXXX6384/), {
+        timeout: 10_000
+      })
+    } finally {
+      log.mockRestore()
+    }
+    expect(lines.join("\n")).toContain("Audit trail")
+  })
+})
