@@ -165,6 +165,9 @@ export const UpdateTokenError = Schema.Union([
   TokenNotUpdatable,
   AccountRangeMismatch,
   CardholderHasSeveralPans,
+  TenantKeyMissing,
+  UnknownKeyId,
+  CiphertextRejected,
   StoreError
 ])
 export type UpdateTokenError = typeof UpdateTokenError.Type

@@ -24,6 +24,8 @@
  *   of `tenant ":" kitNo` as additional data (a ciphertext moved to another card or another tenant
  *   does not decrypt there), as Base64 of IV ‖ ciphertext ‖ 16-byte tag; stored with the id of the key
  *   that made it.
+ * - **Encrypted account PAN** (a token's, seed 004): the same, with `tenant ":token:"
+ *   tokenUniqueReference` as additional data; 9–19 digits, no Luhn check (DOMAIN.md §8).
  *
  * @since 0.1.0
  */
@@ -32,6 +34,8 @@ import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
 import type { Pan } from "../domain/ground/Pan.js"
 import type { EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
+import type { AccountPan } from "../domain/token/AccountPan.js"
+import type { TokenUniqueReference } from "../domain/token/Token.js"
 
 export { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
 
@@ -183,8 +187,14 @@ export class SecurityModule extends Context.Service<
       pin: Redacted.Redacted<string>,
       stored: StoredVerifier
     ) => Effect.Effect<boolean, KeyFailure>
-    /** The keyed hash of the PAN under the active `cardNumber` key (seed 000's `encryptedCardNumber`). */
-    readonly cardNumberHash: (tenant: TenantId, pan: Pan) => Effect.Effect<string, TenantKeyMissing>
+    /**
+     * The keyed hash of a card's PAN (seed 000's `encryptedCardNumber`) or of a token's account PAN,
+     * under the active `cardNumber` key: what a store looks a PAN up by.
+     */
+    readonly cardNumberHash: (
+      tenant: TenantId,
+      pan: Pan | AccountPan
+    ) => Effect.Effect<string, TenantKeyMissing>
     /** The card's PAN encrypted under the active `panStore` key, bound to the tenant and the kitNo. */
     readonly encryptPan: (
       tenant: TenantId,
@@ -197,5 +207,17 @@ export class SecurityModule extends Context.Service<
       kitNo: KitNo,
       encrypted: EncryptedPan
     ) => Effect.Effect<Pan, KeyFailure | CiphertextRejected>
+    /** A token's account PAN encrypted under the active `panStore` key, bound to tenant and token. */
+    readonly encryptAccountPan: (
+      tenant: TenantId,
+      token: TokenUniqueReference,
+      pan: AccountPan
+    ) => Effect.Effect<EncryptedPan, TenantKeyMissing>
+    /** A token's account PAN back, under the key that encrypted it. */
+    readonly decryptAccountPan: (
+      tenant: TenantId,
+      token: TokenUniqueReference,
+      encrypted: EncryptedPan
+    ) => Effect.Effect<AccountPan, KeyFailure | CiphertextRejected>
   }
 >()("card-lifecycle/SecurityModule") {}

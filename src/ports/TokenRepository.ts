@@ -1,7 +1,6 @@
 import { Context, type Effect, type Option } from "effect"
 import type { TenantId } from "../domain/ground/Identifiers.js"
 import type { StoreError } from "../domain/ground/StoreError.js"
-import type { AccountPan } from "../domain/token/AccountPan.js"
 import type { CardholderId, Token, TokenUniqueReference } from "../domain/token/Token.js"
 
 /**
@@ -23,11 +22,18 @@ export class TokenRepository extends Context.Service<
       tenant: TenantId,
       tokenUniqueReference: TokenUniqueReference
     ) => Effect.Effect<Option.Option<Token>, StoreError>
-    /** Every token mapped to the account PAN, whatever its status, in tokenUniqueReference order. */
-    readonly findByPan: (tenant: TenantId, pan: AccountPan) => Effect.Effect<ReadonlyArray<Token>, StoreError>
-    readonly findByPanForUpdate: (
+    /**
+     * Every token mapped to the account PAN of this keyed hash (`accountPan.hash`, from
+     * `SecurityModule.cardNumberHash`), whatever its status, in tokenUniqueReference order. A store
+     * never sees an account PAN in clear.
+     */
+    readonly findByPanHash: (
       tenant: TenantId,
-      pan: AccountPan
+      panHash: string
+    ) => Effect.Effect<ReadonlyArray<Token>, StoreError>
+    readonly findByPanHashForUpdate: (
+      tenant: TenantId,
+      panHash: string
     ) => Effect.Effect<ReadonlyArray<Token>, StoreError>
     /** Every token of the cardholder, whatever its status, in tokenUniqueReference order. */
     readonly findByCardholder: (

@@ -147,13 +147,13 @@ describe("the reads a use case decides on", () => {
       "updateToken by tokenUniqueReference, to a new PAN",
       tokenFixtureOf({ [TENANT_A]: [tokenFixture(TUR)] }),
       updateToken(TENANT_A, requestFor()),
-      ["TokenRepository.findByReferenceForUpdate", "TokenRepository.findByPanForUpdate"]
+      ["TokenRepository.findByReferenceForUpdate", "TokenRepository.findByPanHashForUpdate"]
     ],
     [
       "updateToken by account PAN",
       tokenFixtureOf({ [TENANT_A]: [tokenFixture(TUR)] }),
       updateToken(TENANT_A, { currentAccountPan: PAN, expirationDate: EXPIRATION, auditInfo: AUDIT_INFO }),
-      ["TokenRepository.findByPanForUpdate"]
+      ["TokenRepository.findByPanHashForUpdate"]
     ],
     [
       "updateToken by cardholder",

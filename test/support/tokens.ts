@@ -9,6 +9,7 @@ import {
   type MemoryPorts,
   MemoryState
 } from "../../src/adapters/memory/index.js"
+import { revealAccountPan } from "../../src/domain/token/TokenPan.js"
 import { toTokenObject } from "../../src/domain/token/TokenResponse.js"
 import { decodeTokenUpdate } from "../../src/domain/token/TokenUpdateRequest.js"
 import {
@@ -93,7 +94,8 @@ export const without = <R extends object>(request: R, ...fields: ReadonlyArray<k
 /** What an observer can tell about a stored token: its answer, its PAN mapping, product and comments. */
 export const viewOf = (token: Token) => ({
   ...toTokenObject(token),
-  accountPan: Redacted.value(token.accountPan),
+  // the masked form: its hash and ciphertext depend on the store's keys and IVs
+  accountPan: token.accountPan.masked,
   accountPanExpirationDate: token.accountPanExpirationDate,
   productConfigurationId: token.productConfigurationId,
   comments: token.comments
@@ -140,9 +142,17 @@ export const updateOn = (
 
 /** The stored token, as {@link viewOf} shows it. */
 export const storedToken = (tenant: string, tokenUniqueReference: string) =>
-  Effect.flatMap(TokenRepository, (repo) =>
-    repo.findByReference(TenantId.make(tenant), TokenUniqueReference.make(tokenUniqueReference))
-  ).pipe(Effect.map(Option.map(viewOf)))
+  Effect.gen(function* () {
+    const repo = yield* TokenRepository
+    const found = yield* repo.findByReference(
+      TenantId.make(tenant),
+      TokenUniqueReference.make(tokenUniqueReference)
+    )
+    if (Option.isNone(found)) return Option.none()
+    // the account PAN in clear, decrypted by the layer's security module
+    const pan = yield* revealAccountPan(TenantId.make(tenant), found.value)
+    return Option.some({ ...viewOf(found.value), accountPan: Redacted.value(pan) as string })
+  })
 
 /** The success of an exit, or a test failure naming the error. */
 export const successOf = <A, E>(exit: Exit.Exit<A, E>): A => {

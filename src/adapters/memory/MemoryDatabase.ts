@@ -57,8 +57,8 @@ export interface Tables {
   readonly policies: Table<Policy>
   /** By tenant then tokenUniqueReference. */
   readonly tokens: Table<Token>
-  /** The tokens of each account PAN, by tenant then the PAN's digits. */
-  readonly tokensByPan: Table<HashSet.HashSet<TokenUniqueReference>>
+  /** The tokens of each account PAN, by tenant then the PAN's keyed hash (`accountPan.hash`). */
+  readonly tokensByPanHash: Table<HashSet.HashSet<TokenUniqueReference>>
   /** By tenant then cardholderId. */
   readonly tokensByCardholder: Table<HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
@@ -113,7 +113,7 @@ export const emptyTables = (): Tables => {
     issuerSerial: table(),
     policies: table(),
     tokens: table(),
-    tokensByPan: table(),
+    tokensByPanHash: table(),
     tokensByCardholder: table(),
     accountRanges: table(),
     walletNotifications: table(),

@@ -10,7 +10,11 @@ import { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js"
 import { AccountRegistration, AccountStatus } from "../../domain/customer/Customer.js"
 import { AccountNo, BranchId, EntityId, KitNo, MobileNo, TenantId } from "../../domain/ground/Identifiers.js"
 import { type Pan, PanFromString } from "../../domain/ground/Pan.js"
+import type { ProtectedPan } from "../../domain/ground/ProtectedPan.js"
 import { decodeWith, type ValidationError, validationError } from "../../domain/ground/Validation.js"
+import type { AccountPan } from "../../domain/token/AccountPan.js"
+import type { TokenUniqueReference } from "../../domain/token/Token.js"
+import { protectAccountPan } from "../../domain/token/TokenPan.js"
 import {
   type InvalidKeyConfiguration,
   KeyId,
@@ -278,16 +282,27 @@ const seedTables = (
           )
       }
     }
+    const holdsPans = holdsCards || (content.tokens ?? []).length > 0
     for (const purpose of ["panStore", "cardNumber"] as const)
-      if (holdsCards && content.keys?.[purpose] === undefined)
+      if (holdsPans && content.keys?.[purpose] === undefined)
         issues.push({
           path: `fixture.tenants.${tenant}.keys.${purpose}`,
-          message: "is required: the tenant has cards, and a card's PAN is stored encrypted and hashed"
+          message: "is required: the tenant has cards or tokens, and a PAN is stored encrypted and hashed"
         })
     const kitManager = putKitManagerFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
     tables = kitManager.tables
     issues.push(...kitManager.issues)
-    const tokens = putTokenFixture(tables, tenantId, content, `fixture.tenants.${tenant}`)
+    const protect = (token: TokenUniqueReference, pan: AccountPan): ProtectedPan =>
+      Effect.runSync(
+        protectAccountPan(tenantId, token, pan).pipe(Effect.provideService(SecurityModule, module))
+      )
+    const tokens = putTokenFixture(
+      tables,
+      tenantId,
+      content,
+      `fixture.tenants.${tenant}`,
+      storable ? protect : undefined
+    )
     tables = tokens.tables
     issues.push(...tokens.issues)
   }

@@ -5,8 +5,9 @@
  */
 import { Schema } from "effect"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
+import type { ProtectedPan } from "../../domain/ground/ProtectedPan.js"
 import type { FieldIssue } from "../../domain/ground/Validation.js"
-import { AccountPanFromString } from "../../domain/token/AccountPan.js"
+import { type AccountPan, AccountPanFromString } from "../../domain/token/AccountPan.js"
 import { AccountRange, accountRangesOverlap } from "../../domain/token/AccountRange.js"
 import {
   AccountPanSequenceNumber,
@@ -114,7 +115,9 @@ export const putTokenFixture = (
   tables: Tables,
   tenant: TenantId,
   content: DecodedSections,
-  at: string
+  at: string,
+  /** The account PAN as stored, bound to its token; `undefined` when the tenant has no storage keys. */
+  protect: ((token: TokenUniqueReference, pan: AccountPan) => ProtectedPan) | undefined
 ): { readonly tables: Tables; readonly issues: ReadonlyArray<FieldIssue> } => {
   const issues: Array<FieldIssue> = []
   const refs = new Set<string>()
@@ -132,7 +135,16 @@ export const putTokenFixture = (
       provisioning = {},
       ...rest
     } = fixture
-    tokens.push({ ...rest, status, suspendedBy, devices, comments, provisioning })
+    if (protect !== undefined)
+      tokens.push({
+        ...rest,
+        accountPan: protect(rest.tokenUniqueReference, rest.accountPan),
+        status,
+        suspendedBy,
+        devices,
+        comments,
+        provisioning
+      })
   }
   const ranges = content.accountRanges ?? []
   for (const [i, range] of ranges.entries()) {

@@ -1,6 +1,5 @@
-import { Effect, HashSet, Layer, Option, Redacted } from "effect"
+import { Effect, HashSet, Layer, Option } from "effect"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import type { AccountPan } from "../../domain/token/AccountPan.js"
 import type { CardholderId, Token, TokenUniqueReference } from "../../domain/token/Token.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
@@ -34,10 +33,10 @@ export const putTokens = (tables: Tables, tenant: TenantId, tokens: ReadonlyArra
   for (const token of tokens) {
     const ref = token.tokenUniqueReference
     const old = Table.getOrUndefined(tables.tokens, tenant, ref)
-    // the PAN index is keyed by the PAN's digits: a Table never prints its ids
-    const oldPan = old && Redacted.value(old.accountPan)
-    const newPan = Redacted.value(token.accountPan)
-    if (oldPan !== newPan) move(tables.tokensByPan, tenant, oldPan, newPan, ref)
+    // the PAN index is keyed by the PAN's keyed hash: no table holds a clear PAN
+    const oldPan = old?.accountPan.hash
+    const newPan = token.accountPan.hash
+    if (oldPan !== newPan) move(tables.tokensByPanHash, tenant, oldPan, newPan, ref)
     if (old?.cardholderId !== token.cardholderId) {
       move(tables.tokensByCardholder, tenant, old?.cardholderId, token.cardholderId, ref)
     }
@@ -71,16 +70,16 @@ export const MemoryTokenRepository = Layer.effect(
   Effect.map(MemoryDatabase, (db) => {
     const findByReference = (tenant: TenantId, ref: TokenUniqueReference) =>
       db.read((t) => Table.get(t.tokens, tenant, ref))
-    const findByPan = (tenant: TenantId, pan: AccountPan) =>
-      db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByPan, tenant, Redacted.value(pan))))
+    const findByPanHash = (tenant: TenantId, panHash: string) =>
+      db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByPanHash, tenant, panHash)))
     const findByCardholder = (tenant: TenantId, cardholderId: CardholderId) =>
       db.read((t) => tokensOf(t, tenant, Table.get(t.tokensByCardholder, tenant, cardholderId)))
     // one transaction at a time: the `…ForUpdate` reads are plain reads
     return TokenRepository.of({
       findByReference,
       findByReferenceForUpdate: findByReference,
-      findByPan,
-      findByPanForUpdate: findByPan,
+      findByPanHash,
+      findByPanHashForUpdate: findByPanHash,
       findByCardholder,
       findByCardholderForUpdate: findByCardholder,
       saveAll: (tenant, tokens) => db.write("TokenRepository.saveAll", (t) => putTokens(t, tenant, tokens))

@@ -18,9 +18,11 @@ import {
   macHexEquals
 } from "../../crypto/index.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import { makePan, type Pan, PanDigits } from "../../domain/ground/Pan.js"
+import { makePan, PanDigits } from "../../domain/ground/Pan.js"
+import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
 import {
   CiphertextRejected,
+  type EncryptedPan,
   type InvalidKeyConfiguration,
   type KeyPurpose,
   type PinHolder,
@@ -31,17 +33,19 @@ import {
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
-import { panAad } from "../keys/PanAad.js"
+import { accountPanAad, panAad } from "../keys/PanAad.js"
 
 const COLON = 0x3a
 // NIST SP 800-38D §8.2.2: a 96-bit random IV; the tag is GCM's full 128 bits
 const PAN_IV_BYTES = 12
 const TAG_BYTES = 16
 // a PAN is 12-19 digits, so its ciphertext is 12-19 bytes
-const MIN_PAN_CIPHERTEXT = PAN_IV_BYTES + 12 + TAG_BYTES
+// an account PAN (a token's) is 9-19 digits: the shortest stored PAN
+const MIN_PAN_CIPHERTEXT = PAN_IV_BYTES + 9 + TAG_BYTES
 const MAX_PAN_CIPHERTEXT = PAN_IV_BYTES + 19 + TAG_BYTES
 
 const isPanDigits = Schema.is(PanDigits)
+const isAccountPanDigits = Schema.is(AccountPanDigits)
 
 /** The ASCII bytes of `kitNo ":" PAN ":" PIN`: the port's verifier message. The caller wipes it. */
 const verifierMessage = (card: PinHolder, pin: Redacted.Redacted<string>): Uint8Array => {
@@ -76,8 +80,13 @@ const panCiphertextBytes = (text: string): Uint8Array | undefined => {
     : undefined
 }
 
-/** The PAN's digits out of its ciphertext under `key`, with the tenant and kitNo as additional data. */
-const openPan = (key: Uint8Array, aad: string, bytes: Uint8Array): string | undefined => {
+/** The PAN's digits out of its ciphertext under `key`, with `aad` as additional data, if they are `valid`. */
+const openPan = (
+  key: Uint8Array,
+  aad: string,
+  bytes: Uint8Array,
+  valid: (digits: string) => boolean
+): string | undefined => {
   // @noble throws on a wrong tag, and checks the tag before it decrypts anything
   const clear = Result.getOrUndefined(
     Result.try({
@@ -89,7 +98,7 @@ const openPan = (key: Uint8Array, aad: string, bytes: Uint8Array): string | unde
   if (clear === undefined) return undefined
   const digits = String.fromCharCode(...clear)
   clear.fill(0)
-  return isPanDigits(digits) ? digits : undefined
+  return valid(digits) ? digits : undefined
 }
 
 /**
@@ -117,6 +126,35 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       const key = keys.find((k) => k.id === keyId)
       return key === undefined ? Result.fail(new UnknownKeyId({ purpose, keyId })) : Result.succeed(key)
     })
+  /** The stored format of a PAN (a card's or a token's): AES-GCM under the active `panStore` key. */
+  const sealPan = (tenant: TenantId, aad: string, pan: Redacted.Redacted<string>) => {
+    const key = active(tenant, "panStore")
+    if (Result.isFailure(key)) return Effect.fail(key.failure)
+    const iv = randomBytes(PAN_IV_BYTES)
+    const clear = utf8ToBytes(Redacted.value(pan))
+    const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(aad)).encrypt(clear)
+    clear.fill(0)
+    const bytes = new Uint8Array(PAN_IV_BYTES + sealed.length)
+    bytes.set(iv)
+    bytes.set(sealed, PAN_IV_BYTES)
+    return Effect.succeed({ keyId: key.success.id, ciphertext: Base64.encode(bytes) })
+  }
+  /** A stored PAN's digits, under the key its id names, if they open with `aad` and are `valid`. */
+  const openStoredPan = (
+    tenant: TenantId,
+    aad: string,
+    encrypted: EncryptedPan,
+    valid: (digits: string) => boolean
+  ): Effect.Effect<string, TenantKeyMissing | UnknownKeyId | CiphertextRejected> =>
+    Effect.suspend((): Effect.Effect<string, TenantKeyMissing | UnknownKeyId | CiphertextRejected> => {
+      const key = named(tenant, "panStore", encrypted.keyId)
+      if (Result.isFailure(key)) return Effect.fail(key.failure)
+      const bytes = panCiphertextBytes(encrypted.ciphertext)
+      const digits =
+        bytes === undefined ? undefined : openPan(Redacted.value(key.success.key), aad, bytes, valid)
+      return digits === undefined ? Effect.fail(new CiphertextRejected()) : Effect.succeed(digits)
+    })
+
   return SecurityModule.of({
     openPinBlock: (tenant, envelope, pan) =>
       Effect.suspend((): Effect.Effect<Redacted.Redacted<string>, InvalidPinBlock | TenantKeyMissing> => {
@@ -159,34 +197,18 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       Effect.suspend(() =>
         Effect.fromResult(Result.map(active(tenant, "cardNumber"), (key) => hmacSha256Hex(key.key, pan)))
       ),
-    encryptPan: (tenant, kitNo, pan) =>
-      Effect.suspend(() => {
-        const key = active(tenant, "panStore")
-        if (Result.isFailure(key)) return Effect.fail(key.failure)
-        const iv = randomBytes(PAN_IV_BYTES)
-        const clear = utf8ToBytes(Redacted.value(pan))
-        const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(panAad(tenant, kitNo))).encrypt(
-          clear
-        )
-        clear.fill(0)
-        const bytes = new Uint8Array(PAN_IV_BYTES + sealed.length)
-        bytes.set(iv)
-        bytes.set(sealed, PAN_IV_BYTES)
-        return Effect.succeed({ keyId: key.success.id, ciphertext: Base64.encode(bytes) })
-      }),
+    encryptPan: (tenant, kitNo, pan) => Effect.suspend(() => sealPan(tenant, panAad(tenant, kitNo), pan)),
     decryptPan: (tenant, kitNo, encrypted) =>
-      Effect.suspend((): Effect.Effect<Pan, TenantKeyMissing | UnknownKeyId | CiphertextRejected> => {
-        const key = named(tenant, "panStore", encrypted.keyId)
-        if (Result.isFailure(key)) return Effect.fail(key.failure)
-        const bytes = panCiphertextBytes(encrypted.ciphertext)
-        const digits =
-          bytes === undefined
-            ? undefined
-            : openPan(Redacted.value(key.success.key), panAad(tenant, kitNo), bytes)
-        return digits === undefined
-          ? Effect.fail(new CiphertextRejected())
-          : Effect.succeed(makePan(PanDigits.make(digits)))
-      })
+      Effect.map(openStoredPan(tenant, panAad(tenant, kitNo), encrypted, isPanDigits), (digits) =>
+        makePan(PanDigits.make(digits))
+      ),
+    encryptAccountPan: (tenant, token, pan) =>
+      Effect.suspend(() => sealPan(tenant, accountPanAad(tenant, token), pan)),
+    decryptAccountPan: (tenant, token, encrypted) =>
+      Effect.map(
+        openStoredPan(tenant, accountPanAad(tenant, token), encrypted, isAccountPanDigits),
+        (digits) => makeAccountPan(AccountPanDigits.make(digits))
+      )
   })
 }
 

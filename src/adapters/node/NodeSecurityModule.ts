@@ -12,8 +12,10 @@ import { envelopeBytes, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
 import { isPan } from "../../crypto/PinBlockFormat.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
 import { makePan, PanDigits } from "../../domain/ground/Pan.js"
+import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
 import {
   CiphertextRejected,
+  type EncryptedPan,
   type InvalidKeyConfiguration,
   type KeyPurpose,
   type PinHolder,
@@ -24,7 +26,7 @@ import {
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { keyRing } from "../keys/KeyRing.js"
-import { panAad } from "../keys/PanAad.js"
+import { accountPanAad, panAad } from "../keys/PanAad.js"
 import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
 import { randomIvs } from "./RandomIvs.js"
 
@@ -33,10 +35,12 @@ import { randomIvs } from "./RandomIvs.js"
 const TAG_BYTES = 16
 const PAN_IV_BYTES = 12
 // a PAN is 12-19 ASCII digits, so its ciphertext is as long
-const PAN_BYTES_MIN = PAN_IV_BYTES + 12 + TAG_BYTES
+// an account PAN (a token's) is 9-19 digits: the shortest stored PAN
+const PAN_BYTES_MIN = PAN_IV_BYTES + 9 + TAG_BYTES
 const PAN_BYTES_MAX = PAN_IV_BYTES + 19 + TAG_BYTES
 const HMAC_HEX_CHARS = 64
 const isPanDigits = Schema.is(PanDigits)
+const isAccountPanDigits = Schema.is(AccountPanDigits)
 
 /** AES-GCM (NIST SP 800-38D) of `clear` under `key`: ciphertext ‖ tag written after `iv` in one buffer. */
 const seal = (key: Key, iv: Uint8Array, clear: Uint8Array, aad?: Uint8Array): Buffer => {
@@ -154,6 +158,40 @@ const make = (held: () => NodeKeys) => {
     return undefined
   }
 
+  /** The stored format of a PAN (a card's or a token's): AES-GCM under the active `panStore` key. */
+  const sealPan = (
+    tenant: TenantId,
+    aad: string,
+    pan: Redacted.Redacted<string>
+  ): Effect.Effect<EncryptedPan, TenantKeyMissing> => {
+    const ring = ringOf(tenant, "panStore")
+    if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+    const key = ring.success.active
+    const clear = Buffer.from(Redacted.value(pan), "latin1")
+    const sealed = seal(key, ivs.next(PAN_IV_BYTES), clear, Buffer.from(aad, "utf8"))
+    clear.fill(0)
+    return Effect.succeed({ keyId: key.id, ciphertext: sealed.toString("base64") })
+  }
+  /** A stored PAN's digits, under the key its id names, if they open with `aad` and are `valid`. */
+  const openStoredPan = (
+    tenant: TenantId,
+    aad: string,
+    encrypted: EncryptedPan,
+    valid: (digits: string) => boolean
+  ): Effect.Effect<string, TenantKeyMissing | UnknownKeyId | CiphertextRejected> =>
+    Effect.suspend((): Effect.Effect<string, TenantKeyMissing | UnknownKeyId | CiphertextRejected> => {
+      const key = keyOf(tenant, "panStore", encrypted.keyId)
+      if (Result.isFailure(key)) return Effect.fail(key.failure)
+      const bytes = panBytes(encrypted.ciphertext)
+      const clear = bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(aad, "utf8"))
+      const digits = clear?.toString("latin1")
+      clear?.fill(0)
+      // an authentic plaintext that is no PAN was not made by a security module: refused alike
+      return digits !== undefined && valid(digits)
+        ? Effect.succeed(digits)
+        : Effect.fail(new CiphertextRejected())
+    })
+
   return SecurityModule.of({
     openPinBlock: (tenant, envelope, pan) =>
       Effect.suspend((): Returns<"openPinBlock"> => {
@@ -202,32 +240,21 @@ const make = (held: () => NodeKeys) => {
       Effect.suspend((): Returns<"cardNumberHash"> => {
         const ring = ringOf(tenant, "cardNumber")
         if (Result.isFailure(ring)) return Effect.fail(ring.failure)
-        return Effect.succeed(macHex(ring.success.active, [Redacted.value(pan)]))
+        const digits: Redacted.Redacted<string> = pan
+        return Effect.succeed(macHex(ring.success.active, [Redacted.value(digits)]))
       }),
-    encryptPan: (tenant, kitNo, pan) =>
-      Effect.suspend((): Returns<"encryptPan"> => {
-        const ring = ringOf(tenant, "panStore")
-        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
-        const key = ring.success.active
-        const clear = Buffer.from(Redacted.value(pan), "latin1")
-        const sealed = seal(key, ivs.next(PAN_IV_BYTES), clear, Buffer.from(panAad(tenant, kitNo), "utf8"))
-        clear.fill(0)
-        return Effect.succeed({ keyId: key.id, ciphertext: sealed.toString("base64") })
-      }),
+    encryptPan: (tenant, kitNo, pan) => Effect.suspend(() => sealPan(tenant, panAad(tenant, kitNo), pan)),
     decryptPan: (tenant, kitNo, encrypted) =>
-      Effect.suspend((): Returns<"decryptPan"> => {
-        const key = keyOf(tenant, "panStore", encrypted.keyId)
-        if (Result.isFailure(key)) return Effect.fail(key.failure)
-        const bytes = panBytes(encrypted.ciphertext)
-        const clear =
-          bytes && open(key.success, bytes, PAN_IV_BYTES, Buffer.from(panAad(tenant, kitNo), "utf8"))
-        const digits = clear?.toString("latin1")
-        clear?.fill(0)
-        // an authentic plaintext that is no PAN was not made by a security module: refused alike
-        return digits !== undefined && isPanDigits(digits)
-          ? Effect.succeed(makePan(PanDigits.make(digits)))
-          : Effect.fail(new CiphertextRejected())
-      })
+      Effect.map(openStoredPan(tenant, panAad(tenant, kitNo), encrypted, isPanDigits), (digits) =>
+        makePan(PanDigits.make(digits))
+      ),
+    encryptAccountPan: (tenant, token, pan) =>
+      Effect.suspend(() => sealPan(tenant, accountPanAad(tenant, token), pan)),
+    decryptAccountPan: (tenant, token, encrypted) =>
+      Effect.map(
+        openStoredPan(tenant, accountPanAad(tenant, token), encrypted, isAccountPanDigits),
+        (digits) => makeAccountPan(AccountPanDigits.make(digits))
+      )
   })
 }
 

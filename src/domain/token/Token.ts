@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import { pattern } from "../ground/Identifiers.js"
-import type { AccountPan } from "./AccountPan.js"
+import type { ProtectedPan } from "../ground/ProtectedPan.js"
 
 /**
  * Seed 004 `TokenUniqueReference`: "Length 48 characters"; DOMAIN.md §8: letters and digits
@@ -154,14 +154,15 @@ export interface TokenProvisioning {
 }
 
 /**
- * A token as the domain holds it. Plain data; `accountPan` stays `Redacted`.
+ * A token as the domain holds it and a store keeps it. Plain data: the account PAN is held only
+ * protected (encrypted bound to the token, masked, keyed-hashed), as a card's PAN is.
  *
  * @category models
  */
 export interface Token {
   readonly tokenUniqueReference: TokenUniqueReference
-  /** The account PAN the token maps to. */
-  readonly accountPan: AccountPan
+  /** The account PAN the token maps to, protected (`SecurityModule.encryptAccountPan`). */
+  readonly accountPan: ProtectedPan
   /**
    * The seed's `primaryAccountNumberUniqueReference`: names the PAN without showing it. The token
    * service assigns it per PAN, so it is unknown (absent) once an update moved the token to a PAN

@@ -3,12 +3,19 @@
  *
  * @since 0.1.0
  */
-import { Option, Redacted, Result } from "effect"
+import { Option, Result } from "effect"
 import type { AuditEvent } from "../ground/AuditEvent.js"
 import type { MaskedPan } from "../ground/Pan.js"
+import type { ProtectedPan } from "../ground/ProtectedPan.js"
 import { type AccountPan, maskAccountPan, maskAccountPans } from "./AccountPan.js"
 import { type AccountRange, accountRangeContains } from "./AccountRange.js"
-import { isUpdatable, type Token, type TokenComment, type TokenStatus } from "./Token.js"
+import {
+  isUpdatable,
+  type Token,
+  type TokenComment,
+  type TokenStatus,
+  type TokenUniqueReference
+} from "./Token.js"
 import { AccountRangeMismatch, CardholderHasSeveralPans, TokenNotUpdatable } from "./TokenErrors.js"
 import type { TokenChange, TokenUpdateCommand } from "./TokenUpdateRequest.js"
 
@@ -59,6 +66,15 @@ export interface NewAccountPanFacts {
    * the token service's name for that PAN, which a token moved onto it takes.
    */
   readonly panUniqueReference: Option.Option<string>
+  /** The new PAN's keyed hash: a token whose PAN has this hash is already on the new PAN. */
+  readonly hash: Option.Option<string>
+  /**
+   * The new PAN protected for each found token it may move to (its ciphertext is bound to the token):
+   * the rule never sees the new PAN's digits beyond its range.
+   */
+  readonly protectedFor: ReadonlyMap<TokenUniqueReference, ProtectedPan>
+  /** The current account PAN of the found tokens, by keyed hash: what the range check reads. */
+  readonly currentPans: ReadonlyMap<string, AccountPan>
 }
 
 /**
@@ -66,7 +82,13 @@ export interface NewAccountPanFacts {
  *
  * @category constructors
  */
-export const noNewAccountPan: NewAccountPanFacts = { range: Option.none(), panUniqueReference: Option.none() }
+export const noNewAccountPan: NewAccountPanFacts = {
+  range: Option.none(),
+  panUniqueReference: Option.none(),
+  hash: Option.none(),
+  protectedFor: new Map(),
+  currentPans: new Map()
+}
 
 const SKIP_REASON = "only ACTIVE and SUSPENDED tokens are updated"
 
@@ -79,7 +101,7 @@ const describeChange = (before: Token, after: Token, change: TokenChange): Reado
   return [
     ...(change.newAccountPan === undefined
       ? []
-      : [`accountPan ${maskAccountPan(before.accountPan)} -> ${maskAccountPan(after.accountPan)}`]),
+      : [`accountPan ${before.accountPan.masked} -> ${after.accountPan.masked}`]),
     ...(change.expirationDate === undefined
       ? []
       : [
@@ -108,8 +130,10 @@ const applyChange = (token: Token, change: TokenChange, newPan: NewAccountPanFac
       ? {}
       : { accountPanSequenceNumber: change.accountPanSequenceNumber })
   }
-  const pan = change.newAccountPan
-  if (pan === undefined || Redacted.value(pan) === Redacted.value(token.accountPan)) return mapped
+  if (change.newAccountPan === undefined || Option.contains(newPan.hash, token.accountPan.hash)) return mapped
+  const pan = newPan.protectedFor.get(token.tokenUniqueReference)
+  if (pan === undefined)
+    throw new Error("planTokenUpdate: the new PAN was not protected for a token it moves")
   // the old PAN's reference names the old PAN: on the new one the token takes the reference the
   // tenant's tokens already there share, or none is known (docs/token-update.md)
   const { panUniqueReference: _oldPanReference, ...moved } = mapped
@@ -139,7 +163,7 @@ const updateOne = (token: Token, command: TokenUpdateCommand, newPan: NewAccount
     action: UPDATE_TOKEN,
     subject: token.tokenUniqueReference,
     outcome: "OK",
-    cardNumber: maskAccountPan(next.accountPan),
+    cardNumber: next.accountPan.masked,
     previousStatus: token.status,
     currentStatus: next.status,
     // DOMAIN.md §9: the userId is the caller's text, and an audit event never holds a clear PAN
@@ -160,18 +184,21 @@ const checkRange = (
   token: Token,
   command: TokenUpdateCommand,
   newAccountPan: AccountPan,
-  range: Option.Option<AccountRange>
-): Result.Result<void, AccountRangeMismatch> =>
-  Option.isSome(range) && accountRangeContains(range.value, token.accountPan)
+  newPan: NewAccountPanFacts
+): Result.Result<void, AccountRangeMismatch> => {
+  const current = newPan.currentPans.get(token.accountPan.hash)
+  if (current === undefined) throw new Error("planTokenUpdate: a found token's current PAN was not read")
+  return Option.isSome(newPan.range) && accountRangeContains(newPan.range.value, current)
     ? Result.void
     : Result.fail(
         new AccountRangeMismatch({
           tokenUniqueReference:
             command.selector.by === "tokenUniqueReference" ? undefined : token.tokenUniqueReference,
-          currentAccountPan: maskAccountPan(token.accountPan),
+          currentAccountPan: token.accountPan.masked,
           newAccountPan: maskAccountPan(newAccountPan)
         })
       )
+}
 
 /**
  * Seed 004: a cardholderId selects "all tokens mapped to a single Account PAN". A new PAN, expiry or
@@ -179,14 +206,14 @@ const checkRange = (
  */
 const checkOnePan = (updatable: ReadonlyArray<Token>): Result.Result<void, CardholderHasSeveralPans> => {
   const byPan = new Map<string, { accountPan: MaskedPan; tokenUniqueReferences: Array<string> }>()
+  // one keyed hash, one PAN
   for (const token of updatable) {
-    const digits = Redacted.value(token.accountPan)
-    const entry = byPan.get(digits) ?? {
-      accountPan: maskAccountPan(token.accountPan),
+    const entry = byPan.get(token.accountPan.hash) ?? {
+      accountPan: token.accountPan.masked,
       tokenUniqueReferences: []
     }
     entry.tokenUniqueReferences.push(token.tokenUniqueReference)
-    byPan.set(digits, entry)
+    byPan.set(token.accountPan.hash, entry)
   }
   return byPan.size <= 1
     ? Result.void
@@ -230,7 +257,7 @@ export const planTokenUpdate = (
       continue
     }
     if (change.kind === "accountPanMapping" && change.newAccountPan !== undefined) {
-      const inRange = checkRange(token, command, change.newAccountPan, newPan.range)
+      const inRange = checkRange(token, command, change.newAccountPan, newPan)
       if (Result.isFailure(inRange)) return Result.fail(inRange.failure)
     }
     const one = updateOne(token, command, newPan, at)

@@ -7,15 +7,18 @@
 import { Effect, Option } from "effect"
 import { AccountRanges } from "../../ports/AccountRanges.js"
 import { AuditLog } from "../../ports/AuditLog.js"
+import { SecurityModule } from "../../ports/SecurityModule.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { WalletNotifier } from "../../ports/WalletNotifier.js"
 import type { UpdateTokenError } from "../DomainError.js"
 import { auditTime } from "../ground/AuditEvent.js"
 import type { TenantId } from "../ground/Identifiers.js"
-import { maskAccountPan } from "./AccountPan.js"
-import type { Token } from "./Token.js"
+import type { ProtectedPan } from "../ground/ProtectedPan.js"
+import { type AccountPan, maskAccountPan } from "./AccountPan.js"
+import type { Token, TokenUniqueReference } from "./Token.js"
 import { TokenNotFound } from "./TokenErrors.js"
+import { protectAccountPan, revealAccountPan } from "./TokenPan.js"
 import { toTokenObject, type UpdateTokenResult } from "./TokenResponse.js"
 import { type NewAccountPanFacts, noNewAccountPan, planTokenUpdate } from "./TokenUpdate.js"
 import { decodeTokenUpdate, type TokenChange, type TokenSelector } from "./TokenUpdateRequest.js"
@@ -23,7 +26,13 @@ import { decodeTokenUpdate, type TokenChange, type TokenSelector } from "./Token
 /**
  * @category models
  */
-export type UpdateTokenPorts = TokenRepository | AccountRanges | WalletNotifier | AuditLog | Transactor
+export type UpdateTokenPorts =
+  | TokenRepository
+  | AccountRanges
+  | WalletNotifier
+  | AuditLog
+  | SecurityModule
+  | Transactor
 
 /**
  * The tokens the selector names, locked: the update decides on them. None is not found (DOMAIN.md §1:
@@ -38,7 +47,9 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
       return yield* new TokenNotFound({ selector: selector.by })
     }
     case "currentAccountPan": {
-      const found = yield* tokens.findByPanForUpdate(tenant, selector.currentAccountPan)
+      // a store knows an account PAN by its keyed hash only
+      const hash = yield* (yield* SecurityModule).cardNumberHash(tenant, selector.currentAccountPan)
+      const found = yield* tokens.findByPanHashForUpdate(tenant, hash)
       if (found.length > 0) return found
       return yield* new TokenNotFound({
         selector: selector.by,
@@ -55,19 +66,41 @@ const findTokens = Effect.fnUntraced(function* (tenant: TenantId, selector: Toke
 
 /**
  * The new PAN's account range, and the PAN unique reference the tenant's tokens already on the new
- * PAN agree on, if they do (docs/token-update.md).
+ * PAN agree on, if they do (docs/token-update.md); the new PAN protected for each found token, and
+ * the found tokens' current PANs (one decryption per distinct PAN) for the range check.
  */
-const factsOfNewPan = Effect.fnUntraced(function* (tenant: TenantId, change: TokenChange) {
+const factsOfNewPan = Effect.fnUntraced(function* (
+  tenant: TenantId,
+  change: TokenChange,
+  found: ReadonlyArray<Token>
+) {
   const pan = change.kind === "accountPanMapping" ? change.newAccountPan : undefined
   if (pan === undefined) return noNewAccountPan
   const range = yield* Effect.flatMap(AccountRanges, (ranges) => ranges.findRange(tenant, pan))
+  const hash = yield* (yield* SecurityModule).cardNumberHash(tenant, pan)
   // read for update: the reference the moved tokens take is decided on these tokens
-  const onNewPan = yield* Effect.flatMap(TokenRepository, (tokens) => tokens.findByPanForUpdate(tenant, pan))
+  const onNewPan = yield* Effect.flatMap(TokenRepository, (tokens) =>
+    tokens.findByPanHashForUpdate(tenant, hash)
+  )
   const references = new Set(onNewPan.flatMap((t) => t.panUniqueReference ?? []))
   const [shared] = references
+  const protectedFor = new Map<TokenUniqueReference, ProtectedPan>()
+  const currentPans = new Map<string, AccountPan>()
+  for (const token of found) {
+    if (token.accountPan.hash !== hash)
+      protectedFor.set(
+        token.tokenUniqueReference,
+        yield* protectAccountPan(tenant, token.tokenUniqueReference, pan)
+      )
+    if (!currentPans.has(token.accountPan.hash))
+      currentPans.set(token.accountPan.hash, yield* revealAccountPan(tenant, token))
+  }
   const facts: NewAccountPanFacts = {
     range,
-    panUniqueReference: references.size === 1 ? Option.fromNullishOr(shared) : Option.none()
+    panUniqueReference: references.size === 1 ? Option.fromNullishOr(shared) : Option.none(),
+    hash: Option.some(hash),
+    protectedFor,
+    currentPans
   }
   return facts
 })
@@ -93,7 +126,7 @@ export const updateToken = Effect.fnUntraced(function* (
   return yield* transactor.withTransaction(
     Effect.gen(function* () {
       const found = yield* findTokens(tenantId, command.selector)
-      const newPan = yield* factsOfNewPan(tenantId, command.change)
+      const newPan = yield* factsOfNewPan(tenantId, command.change, found)
       const plan = yield* Effect.fromResult(planTokenUpdate(found, command, newPan, at))
       if (plan.updated.length > 0) {
         yield* tokens.saveAll(tenantId, plan.updated)

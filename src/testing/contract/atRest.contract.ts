@@ -1,8 +1,9 @@
 /**
- * The contract of what an adapter keeps at rest: no clear card PAN in any row of any table, whatever
- * the use cases stored (a fixture's cards, a replacement, an upgrade, a PIN set and verified), and
- * every stored PAN in the protected shape: a ciphertext that opens under its key id to the card's
- * PAN, the masked form and the keyed hash of that PAN.
+ * The contract of what an adapter keeps at rest: no clear PAN (a card's, or a token's account PAN) in
+ * any row of any table, whatever the use cases stored (a fixture's cards and tokens, a replacement,
+ * an upgrade, a PIN set and verified, a token moved to a new account PAN), and every stored PAN in
+ * the protected shape: a ciphertext that opens under its key id to the PAN, the masked form and the
+ * keyed hash of that PAN.
  *
  * @since 0.1.0
  */
@@ -22,9 +23,14 @@ import { upgradeCard } from "../../domain/kit/upgradeCard.js"
 import { setPin } from "../../domain/pin/setPin.js"
 import { verifyPin } from "../../domain/pin/verifyPin.js"
 import { replaceCard } from "../../domain/replacement/replaceCard.js"
+import { maskAccountPan } from "../../domain/token/AccountPan.js"
+import { TokenUniqueReference } from "../../domain/token/Token.js"
+import { updateToken } from "../../domain/token/updateToken.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
+import { TokenRepository } from "../../ports/TokenRepository.js"
 import { A, B, type Ports } from "./support.js"
+import { PAN, RANGE, TUR, tokenFixture } from "./tokenFixture.js"
 
 /**
  * Every row an adapter stores, as plain data: what the contract searches for clear PANs. An adapter
@@ -58,15 +64,25 @@ const textsOf = (value: unknown, into: Array<string> = [], seen = new Set<unknow
 const kitNoOf = (serial: number): string => String(4_240_190_000 + serial)
 const GOLD_PHYSICAL = defaultCatalog.find((p) => p.tierType === "GOLD" && p.cardType === "PHYSICAL")!
 
-/** Both tenants hold the same kitNos and PANs: a wall between them is tested by the same digits. */
+/** The account PAN a token update moves seed 004's token to: in the same account range. */
+const NEW_ACCOUNT_PAN = "5412349876543210"
+const SECOND_TUR = `${TUR.slice(0, -1)}e`
+
+/**
+ * Both tenants hold the same kitNos, PANs and tokens: a wall between them is tested by the same
+ * digits.
+ */
 const fixture: MemoryFixture = {
   tenants: Object.fromEntries(
     [A, B].map((tenant) => [
       tenant,
-      tenantFixture([
-        customerFixture("E1", [cardFixture(kitNoOf(1)), cardFixture(kitNoOf(2))], { accountNo: 1 }),
-        customerFixture("E2", [cardFixture(kitNoOf(3))], { accountNo: 2 })
-      ])
+      tenantFixture(
+        [
+          customerFixture("E1", [cardFixture(kitNoOf(1)), cardFixture(kitNoOf(2))], { accountNo: 1 }),
+          customerFixture("E2", [cardFixture(kitNoOf(3))], { accountNo: 2 })
+        ],
+        { tokens: [tokenFixture(TUR), tokenFixture(SECOND_TUR)], accountRanges: [RANGE] }
+      )
     ])
   )
 }
@@ -84,7 +100,7 @@ export const atRestContract = <R>(
 ) => {
   describe(`${name}: PANs at rest`, () => {
     it("stores no clear PAN in any row, and each card's PAN protected: it opens to the card's PAN, masked and hashed alike", async () => {
-      const { cards, rows } = await Effect.runPromise(
+      const { cards, accountPans, rows } = await Effect.runPromise(
         Effect.gen(function* () {
           // new cards by every path that makes one: a replacement, an upgrade; then a PIN set and verified
           yield* replaceCard(A, { correlationId: "1", oldLoyaltyId: Number(kitNoOf(1)), status: "DAMAGED" })
@@ -100,6 +116,33 @@ export const atRestContract = <R>(
           const pinBlock = yield* module.sealPinBlock(A, Redacted.make("4821"), pan)
           yield* setPin(A, { kitNo: card.kitNo, pinBlock, expiryDate: "0729" })
           yield* verifyPin(A, { kitNo: card.kitNo, pin: "4821" })
+          // a token moved to a new account PAN, the other left on the old one
+          yield* updateToken(A, {
+            tokenUniqueReference: TUR,
+            newAccountPan: NEW_ACCOUNT_PAN,
+            auditInfo: {
+              userId: "contract",
+              userName: "Contract",
+              organization: "Issuer",
+              phone: "0000000000"
+            }
+          })
+          const tokens = yield* TokenRepository
+          const accountPans: Array<string> = []
+          for (const tenant of [A, B])
+            for (const reference of [TUR, SECOND_TUR]) {
+              const token = Option.getOrThrow(
+                yield* tokens.findByReference(tenant, TokenUniqueReference.make(reference))
+              )
+              const clear = yield* module.decryptAccountPan(
+                tenant,
+                token.tokenUniqueReference,
+                token.accountPan.encrypted
+              )
+              expect(token.accountPan.masked).toBe(maskAccountPan(clear))
+              expect(token.accountPan.hash).toBe(yield* module.cardNumberHash(tenant, clear))
+              accountPans.push(Redacted.value(clear))
+            }
           const cards: Array<{ readonly tenant: TenantId; readonly card: Card; readonly pan: string }> = []
           for (const tenant of [A, B])
             for (const entityId of ["E1", "E2"])
@@ -109,7 +152,7 @@ export const atRestContract = <R>(
                 expect(stored.pan.hash).toBe(yield* module.cardNumberHash(tenant, clear))
                 cards.push({ tenant, card: stored, pan: Redacted.value(clear) })
               }
-          return { cards, rows: yield* storedRows }
+          return { cards, accountPans, rows: yield* storedRows }
         }).pipe(Effect.provide(makeLayer(fixture)))
       )
       // 3 cards in each tenant, then A's replacement and A's upgrade card
@@ -123,6 +166,10 @@ export const atRestContract = <R>(
         expect(stored).toContain(card.pan.masked)
         expect(stored.includes(pan), `the PAN of ${card.kitNo} is stored in clear`).toBe(false)
       }
+      // A's moved token is on the new PAN; every other token still on seed 004's PAN
+      expect(accountPans).toEqual([NEW_ACCOUNT_PAN, PAN, PAN, PAN])
+      for (const pan of [NEW_ACCOUNT_PAN, PAN])
+        expect(stored.includes(pan), "a token's account PAN is stored in clear").toBe(false)
     })
   })
 }

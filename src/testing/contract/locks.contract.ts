@@ -19,7 +19,7 @@ import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
-import { KeyId } from "../../ports/SecurityModule.js"
+import { KeyId, SecurityModule } from "../../ports/SecurityModule.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { A, type MakeLayer, runner } from "./support.js"
@@ -214,11 +214,16 @@ export const locksContract = (name: string, makeLayer: MakeLayer) => {
       const seen = await run(
         Effect.gen(function* () {
           const tokens = yield* TokenRepository
+          // a store knows an account PAN by its keyed hash
+          const panHash = yield* (yield* SecurityModule).cardNumberHash(
+            A,
+            makeAccountPan(AccountPanDigits.make(PAN))
+          )
           const reads = [
             Effect.map(tokens.findByReferenceForUpdate(A, TokenUniqueReference.make(TUR)), (t) =>
               Option.toArray(t)
             ),
-            tokens.findByPanForUpdate(A, makeAccountPan(AccountPanDigits.make(PAN))),
+            tokens.findByPanHashForUpdate(A, panHash),
             tokens.findByCardholderForUpdate(A, CardholderId.make(CARDHOLDER))
           ]
           // the three reads in turn, each racing with itself: RACERS toggles each

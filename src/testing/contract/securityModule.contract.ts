@@ -7,6 +7,8 @@ import { Cause, Effect, Exit, Redacted } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { KeyConfiguration } from "../../adapters/keys/KeyConfiguration.js"
+import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
+import { TokenUniqueReference } from "../../domain/token/Token.js"
 import type { StoredVerifier } from "../../ports/SecurityModule.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
 import {
@@ -37,6 +39,7 @@ const IV16 = Buffer.from("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "hex")
 const IV12 = Buffer.from("b0b1b2b3b4b5b6b7b8b9babb", "hex")
 const OTHER_PAN = "4111111111111111"
 const KIT = card().kitNo
+const accountPanOf = (digits: string) => makeAccountPan(AccountPanDigits.make(digits))
 const OTHER_KIT = card("4240181653").kitNo
 const sm = SecurityModule
 
@@ -297,6 +300,57 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
       expect(verifier).toMatchObject({ _tag: "UnknownKeyId", purpose: "pinStore", keyId: "2025" })
       expect(pan).toMatchObject({ _tag: "UnknownKeyId", purpose: "panStore", keyId: "2025" })
       expect(envelope._tag).toBe("InvalidPinBlock")
+    })
+  })
+
+  describe(`${name}: encrypted account PANs (a token's)`, () => {
+    const TOKEN = TokenUniqueReference.make("DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9c")
+    const OTHER_TOKEN = TokenUniqueReference.make("DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9d")
+    // seed 004's account PANs: 9-19 digits, no Luhn check
+    const SHORT = "123456789"
+    const LONG = "5412345678901234567"
+
+    it("encrypts with tenant:token:reference as additional data, decrypts node:crypto's, and hashes like a card PAN", async () => {
+      const fromNode = nodeEncryptPan(keysOf(A).panStore, LONG, `${A}:token:${TOKEN}`, IV12)
+      const out = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const short = yield* m.encryptAccountPan(A, TOKEN, accountPanOf(SHORT))
+          return {
+            short,
+            opened: Redacted.value(yield* m.decryptAccountPan(A, TOKEN, short)),
+            fromNode: Redacted.value(
+              yield* m.decryptAccountPan(A, TOKEN, { keyId: "1" as never, ciphertext: fromNode })
+            ),
+            hash: yield* m.cardNumberHash(A, accountPanOf(SHORT))
+          }
+        })
+      )
+      expect(out.short.keyId).toBe("1")
+      expect(Buffer.from(out.short.ciphertext, "base64").length).toBe(12 + SHORT.length + 16)
+      expect(nodeDecryptPan(keysOf(A).panStore, out.short.ciphertext, `${A}:token:${TOKEN}`)).toBe(SHORT)
+      expect([out.opened, out.fromNode]).toEqual([SHORT, LONG])
+      expect(out.hash).toBe(nodeHmac(keysOf(A).cardNumber, SHORT))
+    })
+
+    it("refuses a ciphertext moved to another token, to a card, or to another tenant, and one that is not 9-19 digits", async () => {
+      const ciphertext = nodeEncryptPan(keysOf(A).panStore, LONG, `${A}:token:${TOKEN}`, IV12)
+      const asCard = nodeEncryptPan(keysOf(A).panStore, PAN_DIGITS, `${A}:${KIT}`, IV12)
+      const letters = nodeEncryptPan(keysOf(A).panStore, "12345678A", `${A}:token:${TOKEN}`, IV12)
+      const errors = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            Effect.flip(m.decryptAccountPan(A, OTHER_TOKEN, { keyId: "1" as never, ciphertext })),
+            Effect.flip(m.decryptPan(A, KIT, { keyId: "1" as never, ciphertext })),
+            Effect.flip(m.decryptAccountPan(A, TOKEN, { keyId: "1" as never, ciphertext: asCard })),
+            Effect.flip(m.decryptAccountPan(B, TOKEN, { keyId: "1" as never, ciphertext })),
+            Effect.flip(m.decryptAccountPan(A, TOKEN, { keyId: "1" as never, ciphertext: letters }))
+          ])
+        )
+      )
+      expect(errors.map((e) => e._tag)).toEqual(Array.from({ length: 5 }, () => "CiphertextRejected"))
     })
   })
 
