@@ -8,7 +8,7 @@
 import { gcm } from "@noble/ciphers/aes.js"
 import { randomBytes } from "@noble/ciphers/utils.js"
 import { utf8ToBytes } from "@noble/hashes/utils.js"
-import { type Config, Effect, Layer, Redacted, Result, Schema } from "effect"
+import { type Config, Effect, Layer, Redacted, Result } from "effect"
 import { Base64 } from "effect/encoding"
 import {
   decryptPinBlock,
@@ -18,8 +18,6 @@ import {
   macHexEquals
 } from "../../crypto/index.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import { makePan, PanDigits } from "../../domain/ground/Pan.js"
-import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
 import {
   CiphertextRejected,
   type EncryptedPan,
@@ -33,19 +31,14 @@ import {
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
-import { accountPanAad, panAad } from "../keys/PanAad.js"
+import {
+  PAN_IV_BYTES,
+  STORED_PAN_BYTES_MAX,
+  STORED_PAN_BYTES_MIN,
+  storedPanMethods
+} from "../keys/StoredPans.js"
 
 const COLON = 0x3a
-// NIST SP 800-38D §8.2.2: a 96-bit random IV; the tag is GCM's full 128 bits
-const PAN_IV_BYTES = 12
-const TAG_BYTES = 16
-// a PAN is 12-19 digits, so its ciphertext is 12-19 bytes
-// an account PAN (a token's) is 9-19 digits: the shortest stored PAN
-const MIN_PAN_CIPHERTEXT = PAN_IV_BYTES + 9 + TAG_BYTES
-const MAX_PAN_CIPHERTEXT = PAN_IV_BYTES + 19 + TAG_BYTES
-
-const isPanDigits = Schema.is(PanDigits)
-const isAccountPanDigits = Schema.is(AccountPanDigits)
 
 /** The ASCII bytes of `kitNo ":" PAN ":" PIN`: the port's verifier message. The caller wipes it. */
 const verifierMessage = (card: PinHolder, pin: Redacted.Redacted<string>): Uint8Array => {
@@ -70,11 +63,11 @@ const macOf = (key: RingKey, card: PinHolder, pin: Redacted.Redacted<string>): s
 
 // Strict Base64 that re-encodes to the same text: no whitespace, padding or alphabet variants.
 const panCiphertextBytes = (text: string): Uint8Array | undefined => {
-  if (typeof text !== "string" || text.length > 4 * Math.ceil(MAX_PAN_CIPHERTEXT / 3)) return undefined
+  if (typeof text !== "string" || text.length > 4 * Math.ceil(STORED_PAN_BYTES_MAX / 3)) return undefined
   const bytes = Result.getOrUndefined(Base64.decode(text))
   return bytes !== undefined &&
-    bytes.length >= MIN_PAN_CIPHERTEXT &&
-    bytes.length <= MAX_PAN_CIPHERTEXT &&
+    bytes.length >= STORED_PAN_BYTES_MIN &&
+    bytes.length <= STORED_PAN_BYTES_MAX &&
     Base64.encode(bytes) === text
     ? bytes
     : undefined
@@ -197,18 +190,7 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       Effect.suspend(() =>
         Effect.fromResult(Result.map(active(tenant, "cardNumber"), (key) => hmacSha256Hex(key.key, pan)))
       ),
-    encryptPan: (tenant, kitNo, pan) => Effect.suspend(() => sealPan(tenant, panAad(tenant, kitNo), pan)),
-    decryptPan: (tenant, kitNo, encrypted) =>
-      Effect.map(openStoredPan(tenant, panAad(tenant, kitNo), encrypted, isPanDigits), (digits) =>
-        makePan(PanDigits.make(digits))
-      ),
-    encryptAccountPan: (tenant, token, pan) =>
-      Effect.suspend(() => sealPan(tenant, accountPanAad(tenant, token), pan)),
-    decryptAccountPan: (tenant, token, encrypted) =>
-      Effect.map(
-        openStoredPan(tenant, accountPanAad(tenant, token), encrypted, isAccountPanDigits),
-        (digits) => makeAccountPan(AccountPanDigits.make(digits))
-      )
+    ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })
 }
 

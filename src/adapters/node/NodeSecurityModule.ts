@@ -5,14 +5,12 @@
  * @since 0.1.0
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto"
-import { type Config, Effect, Layer, Redacted, Result, Schema } from "effect"
+import { type Config, Effect, Layer, Redacted, Result } from "effect"
 import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
 import { Format0, readFormat0 } from "../../crypto/Format0.js"
 import { envelopeBytes, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
 import { isPan } from "../../crypto/PinBlockFormat.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
-import { makePan, PanDigits } from "../../domain/ground/Pan.js"
-import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
 import {
   CiphertextRejected,
   type EncryptedPan,
@@ -26,21 +24,19 @@ import {
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { keyRing } from "../keys/KeyRing.js"
-import { accountPanAad, panAad } from "../keys/PanAad.js"
+import {
+  PAN_IV_BYTES,
+  STORED_PAN_BYTES_MAX,
+  STORED_PAN_BYTES_MIN,
+  storedPanMethods
+} from "../keys/StoredPans.js"
 import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
 import { randomIvs } from "./RandomIvs.js"
 
 // NIST SP 800-38D: a 128-bit tag, always; a 96-bit IV for stored PANs (GCM's own IV length), the
 // seed's 16-byte IV for the Set PIN V2 envelope.
 const TAG_BYTES = 16
-const PAN_IV_BYTES = 12
-// a PAN is 12-19 ASCII digits, so its ciphertext is as long
-// an account PAN (a token's) is 9-19 digits: the shortest stored PAN
-const PAN_BYTES_MIN = PAN_IV_BYTES + 9 + TAG_BYTES
-const PAN_BYTES_MAX = PAN_IV_BYTES + 19 + TAG_BYTES
 const HMAC_HEX_CHARS = 64
-const isPanDigits = Schema.is(PanDigits)
-const isAccountPanDigits = Schema.is(AccountPanDigits)
 
 /** AES-GCM (NIST SP 800-38D) of `clear` under `key`: ciphertext ‖ tag written after `iv` in one buffer. */
 const seal = (key: Key, iv: Uint8Array, clear: Uint8Array, aad?: Uint8Array): Buffer => {
@@ -114,9 +110,11 @@ const sameMac = (ours: string, stored: unknown): boolean => {
 // Strict Base64 of a stored PAN: canonical padded text of a plausible length, else `undefined`.
 const panBytes = (text: unknown): Buffer | undefined => {
   // the length first: a stored value may be anything, and node decodes Base64 leniently
-  if (typeof text !== "string" || text.length > 4 * Math.ceil(PAN_BYTES_MAX / 3)) return undefined
+  if (typeof text !== "string" || text.length > 4 * Math.ceil(STORED_PAN_BYTES_MAX / 3)) return undefined
   const bytes = Buffer.from(text, "base64")
-  return bytes.length >= PAN_BYTES_MIN && bytes.length <= PAN_BYTES_MAX && bytes.toString("base64") === text
+  return bytes.length >= STORED_PAN_BYTES_MIN &&
+    bytes.length <= STORED_PAN_BYTES_MAX &&
+    bytes.toString("base64") === text
     ? bytes
     : undefined
 }
@@ -243,18 +241,7 @@ const make = (held: () => NodeKeys) => {
         const digits: Redacted.Redacted<string> = pan
         return Effect.succeed(macHex(ring.success.active, [Redacted.value(digits)]))
       }),
-    encryptPan: (tenant, kitNo, pan) => Effect.suspend(() => sealPan(tenant, panAad(tenant, kitNo), pan)),
-    decryptPan: (tenant, kitNo, encrypted) =>
-      Effect.map(openStoredPan(tenant, panAad(tenant, kitNo), encrypted, isPanDigits), (digits) =>
-        makePan(PanDigits.make(digits))
-      ),
-    encryptAccountPan: (tenant, token, pan) =>
-      Effect.suspend(() => sealPan(tenant, accountPanAad(tenant, token), pan)),
-    decryptAccountPan: (tenant, token, encrypted) =>
-      Effect.map(
-        openStoredPan(tenant, accountPanAad(tenant, token), encrypted, isAccountPanDigits),
-        (digits) => makeAccountPan(AccountPanDigits.make(digits))
-      )
+    ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })
 }
 
