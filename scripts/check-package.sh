@@ -23,8 +23,10 @@ npm install --silent --no-audit --no-fund "./$tarball" "effect@$(version_of effe
 cat > esm.mjs <<'JS'
 import { Effect } from "effect"
 import { blockCard, lockCard, ValidationError } from "card-lifecycle"
-import { layer } from "card-lifecycle/memory"
-const ports = layer({ tenants: { ACME_BANK: { customers: [{ entityId: "676165", mobileNo: "9876543210",
+import { layer, randomKeyHex } from "card-lifecycle/memory"
+// a tenant with cards needs the keys its PANs are stored under (encrypted and hashed)
+const ports = layer({ tenants: { ACME_BANK: { keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex() },
+  customers: [{ entityId: "676165", mobileNo: "9876543210",
   branchId: "BR001", accounts: [{ accountNo: 8642135, cards: [{ kitNo: "4240181595", pan: "6080400000056384",
   productId: "2001_PHYSICAL", tierType: "CLASSIC", cardType: "PHYSICAL",
   expDate: "2029-07-31T00:00:00.000+00:00", status: "ACTIVE" }] }] }] } } })
@@ -42,8 +44,9 @@ JS
 cat > cjs.cjs <<'JS'
 const { Effect } = require("effect")
 const { activateCard, ValidationError } = require("card-lifecycle")
-const { layer } = require("card-lifecycle/memory")
-const ports = layer({ tenants: { ACME_BANK: { customers: [{ entityId: "676165", mobileNo: "9876543210",
+const { layer, randomKeyHex } = require("card-lifecycle/memory")
+const ports = layer({ tenants: { ACME_BANK: { keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex() },
+  customers: [{ entityId: "676165", mobileNo: "9876543210",
   branchId: "BR001", accounts: [{ accountNo: 8642135, cards: [{ kitNo: "4240181595", pan: "6080400000056384",
   productId: "2001_PHYSICAL", tierType: "CLASSIC", cardType: "PHYSICAL",
   expDate: "2029-07-31T00:00:00.000+00:00" }] }] }] } } })
