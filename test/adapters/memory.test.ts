@@ -1,7 +1,16 @@
 import { createHmac } from "node:crypto"
 import { Deferred, Effect, Fiber, Option, Redacted, Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { layer, type MemoryFixture } from "../../src/adapters/memory/index.js"
+import {
+  cardFixture as builtCard,
+  customerFixture,
+  fixture as fixtureFor,
+  layer,
+  type MemoryFixture,
+  MemoryState,
+  panForSerial,
+  tenantFixture
+} from "../../src/adapters/memory/index.js"
 import {
   AuditLog,
   CardIssuer,
@@ -43,6 +52,30 @@ const fixture = fixtureOf({ [TENANT_A]: [customerWith("676165", "9876543210", 86
 const run = <A, E>(program: Effect.Effect<A, E, never>) => Effect.runPromise(program)
 
 describe("the memory fixture", () => {
+  it("keeps a tenant named __proto__ like any other: its keys, its cards and its snapshot", async () => {
+    const weird = TenantId.make("__proto__")
+    const state = await Effect.runPromise(
+      Effect.gen(function* () {
+        const card = Option.getOrThrow(
+          yield* (yield* CardRepository).findByKitNo(weird, KitNo.make("4240181595"))
+        )
+        const pan = yield* (yield* SecurityModule).decryptPan(weird, card.kitNo, card.pan.encrypted)
+        const snapshot = yield* (yield* MemoryState).snapshot
+        return {
+          pan: Redacted.value(pan),
+          own: Object.hasOwn(snapshot, "__proto__"),
+          cards: snapshot[weird]?.cards.length
+        }
+      }).pipe(
+        Effect.provide(
+          layer(fixtureFor({ [weird]: tenantFixture([customerFixture("E1", [builtCard("4240181595")])]) }))
+        )
+      )
+    )
+    // the builder derives the PAN from the kitNo's last 9 digits
+    expect(state).toEqual({ pan: panForSerial(240181595), own: true, cards: 1 })
+  })
+
   const refusal = async (bad: Parameters<typeof testLayer>[0]) => {
     const result = await run(Effect.result(Effect.provide(Effect.void, testLayer(bad))))
     return Result.isFailure(result) && result.failure._tag === "ValidationError" ? result.failure.issues : []

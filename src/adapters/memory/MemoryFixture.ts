@@ -138,16 +138,19 @@ const putSettings = (tables: Tables, tenant: TenantId, content: typeof TenantFix
 }
 
 /** The tenants' keys as a security module's configuration, each hex still `Redacted`. */
-const keysOf = (decoded: typeof MemoryFixture.Type): KeyConfiguration => {
-  const config: Record<string, Partial<Record<KeyPurpose, ReadonlyArray<KeyEntry>>>> = {}
-  for (const [tenant, content] of Object.entries(decoded.tenants)) {
-    const purposes: Partial<Record<KeyPurpose, ReadonlyArray<KeyEntry>>> = {}
-    for (const [purpose, keys] of Object.entries(content.keys ?? {}))
-      purposes[purpose as KeyPurpose] = Redacted.isRedacted(keys) ? [{ id: "1", hex: keys }] : keys
-    config[tenant] = purposes
-  }
-  return config
-}
+const keysOf = (decoded: typeof MemoryFixture.Type): KeyConfiguration =>
+  // own properties for every tenant id, `__proto__` too (an assignment would set the prototype)
+  Object.fromEntries(
+    Object.entries(decoded.tenants).map(([tenant, content]) => [
+      tenant,
+      Object.fromEntries(
+        Object.entries(content.keys ?? {}).map(([purpose, keys]) => [
+          purpose as KeyPurpose,
+          Redacted.isRedacted(keys) ? [{ id: "1", hex: keys } satisfies KeyEntry] : keys
+        ])
+      )
+    ])
+  )
 
 /**
  * What a fixture seeds: the database's tables, and the key configuration of the security module.

@@ -114,9 +114,8 @@ export const MemoryStateLive = Layer.effect(
           ...Table.tenants(t.walletNotifications),
           ...t.audit.data.committed.keys()
         ])
-        const snapshot: Record<string, TenantSnapshot> = {}
-        for (const tenant of [...tenants].sort()) snapshot[tenant] = tenantSnapshot(t, tenant)
-        return snapshot
+        // own properties for every tenant id, `__proto__` too (an assignment would set the prototype)
+        return Object.fromEntries([...tenants].sort().map((tenant) => [tenant, tenantSnapshot(t, tenant)]))
       }),
       storedRows: Effect.sync(() =>
         Object.entries(db.committed).map(
