@@ -4,6 +4,7 @@
  */
 import { Effect, Option } from "effect"
 import { describe, expect, it } from "vitest"
+import { NobleSecurityModule, randomKeyHex } from "../../src/adapters/memory/index.js"
 import { TokenNotFound, TokenNotUpdatable } from "../../src/index.js"
 import { TENANT_A, TENANT_B } from "../support/builders.js"
 import {
@@ -130,6 +131,21 @@ describe("updateToken by tokenUniqueReference", () => {
       expect(unchanged).toBe(true)
     })
   }
+
+  it("refuses a DELETED token on its status even when its stored PAN could not be opened (its key retired)", async () => {
+    // a module whose panStore key is not the one the token's PAN was stored under
+    const retired = NobleSecurityModule.layer({
+      [TENANT_A]: {
+        panStore: [{ id: "2", hex: randomKeyHex() }],
+        cardNumber: [{ id: "1", hex: randomKeyHex() }]
+      }
+    })
+    const exit = await runTokens(
+      statusFixture,
+      Effect.exit(Effect.provide(update(requestFor({ tokenUniqueReference: DELETED_TUR })), retired))
+    )
+    expect(errorOf(exit)).toEqual(new TokenNotUpdatable({ status: "DELETED" }))
+  })
 
   it("does not find an unknown tokenUniqueReference, and does not repeat it", async () => {
     const { exit } = await updateOn(statusFixture, requestFor({ tokenUniqueReference: turFor(77) }))

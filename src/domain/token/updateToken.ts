@@ -16,7 +16,7 @@ import { auditTime } from "../ground/AuditEvent.js"
 import type { TenantId } from "../ground/Identifiers.js"
 import type { ProtectedPan } from "../ground/ProtectedPan.js"
 import { type AccountPan, maskAccountPan } from "./AccountPan.js"
-import type { Token, TokenUniqueReference } from "./Token.js"
+import { isUpdatable, type Token, type TokenUniqueReference } from "./Token.js"
 import { TokenNotFound } from "./TokenErrors.js"
 import { protectAccountPan, revealAccountPan } from "./TokenPan.js"
 import { toTokenObject, type UpdateTokenResult } from "./TokenResponse.js"
@@ -84,14 +84,16 @@ const factsOfNewPan = Effect.fnUntraced(function* (
   )
   const references = new Set(onNewPan.flatMap((t) => t.panUniqueReference ?? []))
   const [shared] = references
+  // only the tokens an update may change: the others are refused or skipped on their status alone,
+  // and a token already on the new PAN needs neither a new ciphertext nor its PAN decrypted
   const protectedFor = new Map<TokenUniqueReference, ProtectedPan>()
-  const currentPans = new Map<string, AccountPan>()
-  for (const token of found) {
-    if (token.accountPan.hash !== hash)
-      protectedFor.set(
-        token.tokenUniqueReference,
-        yield* protectAccountPan(tenant, token.tokenUniqueReference, pan)
-      )
+  const currentPans = new Map<string, AccountPan>([[hash, pan]])
+  for (const token of found.filter((t) => isUpdatable(t.status))) {
+    if (token.accountPan.hash === hash) continue
+    protectedFor.set(
+      token.tokenUniqueReference,
+      yield* protectAccountPan(tenant, token.tokenUniqueReference, pan)
+    )
     if (!currentPans.has(token.accountPan.hash))
       currentPans.set(token.accountPan.hash, yield* revealAccountPan(tenant, token))
   }
