@@ -113,7 +113,9 @@ const TYPED_REFUSALS = [
   "TokenNotFound",
   "TokenNotUpdatable",
   "AccountRangeMismatch",
-  "CardholderHasSeveralPans"
+  "CardholderHasSeveralPans",
+  // a tenant without keys: a PAN in the request cannot be hashed to be looked up
+  "TenantKeyMissing"
 ]
 
 describe("fuzzing the token-update request", () => {
