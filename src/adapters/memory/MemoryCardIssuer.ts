@@ -17,8 +17,11 @@ export const FIRST_SERIAL = 4_240_200_000
 
 /** Random draws of a PAN that find it taken before the issuer looks for a free one in order. */
 const PAN_DRAWS = 1_000
-/** The largest number of PANs on a BIN that the issuer scans in order; past it, the draws decide. */
-const PAN_SCAN_LIMIT = 1_000_000
+/**
+ * The largest number of PANs on a BIN that the issuer scans in order; past it, the draws decide. Each
+ * candidate costs a keyed hash (the module's), so the scan stays short.
+ */
+const PAN_SCAN_LIMIT = 10_000
 
 /** The tenant's next serial that no card holds, taken; none once the serials pass 2^53 − 1. */
 const nextKitNo = (t: Tables, tenant: TenantId): KitNo | undefined => {
@@ -92,6 +95,9 @@ export const MemoryCardIssuer = Layer.effect(
           const random = Context.get(yield* Effect.context<never>(), Random.Random)
           for (const digits of candidates(bin, random)) {
             const hash = yield* module.cardNumberHash(tenant, makePan(digits))
+            // a taken PAN is passed over on a read; only a free one is reserved, in one write that
+            // checks again (the caller's transaction, or the write's own, holds the database)
+            if (!(yield* db.read((t) => isFree(t, tenant, hash)))) continue
             const issued = yield* db.tryWrite("CardIssuer.issue", (t) =>
               reserve(t, tenant, digits, hash, kitNo)
             )
