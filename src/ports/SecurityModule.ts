@@ -110,7 +110,8 @@ export class UnknownKeyId extends Schema.TaggedError<UnknownKeyId>()("UnknownKey
 }
 
 /**
- * A stored ciphertext did not open under its key: it was altered, or belongs to another tenant.
+ * A stored ciphertext did not open under its key: it was altered, or belongs to another card, token or
+ * tenant.
  *
  * @category errors
  */

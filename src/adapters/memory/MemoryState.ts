@@ -38,8 +38,8 @@ export interface TenantSnapshot {
 }
 
 /**
- * Every tenant's state, by tenant id. Cards hold their PAN protected (ciphertext, masked form, keyed
- * hash); tokens' account PANs and PIN verifiers stay `Redacted`: compare two snapshots with
+ * Every tenant's state, by tenant id. Cards and tokens hold their PAN protected (ciphertext, masked
+ * form, keyed hash); PIN verifiers stay `Redacted`: compare two snapshots with
  * `Equal.equals`, which compares redacted values too (a deep equality of plain objects does not look
  * inside a `Redacted`).
  *
@@ -87,7 +87,7 @@ export class MemoryState extends Context.Service<
     /**
      * Every committed row of every table, index entries included, as the database keeps them (a copy):
      * what an at-rest audit searches (`atRestContract` of card-lifecycle/testing). No row holds a
-     * clear card PAN; PIN verifiers stay `Redacted`.
+     * clear PAN, a card's or a token's; PIN verifiers stay `Redacted`.
      */
     readonly storedRows: Effect.Effect<ReadonlyArray<{ readonly table: string; readonly rows: unknown }>>
     /** The wallet notifications recorded for a tenant, oldest first. */

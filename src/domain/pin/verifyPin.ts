@@ -169,16 +169,18 @@ const decode = decodeTenantRequest(VerifyPinRequest)
  * 4. its PIN: none set is answered `false`, and nothing is counted;
  * 5. the count: a PIN blocked at the tenant's `pinTryLimit` is refused (`PinTriesExceeded`), until
  *    setPin sets a new one;
- * 6. the PIN: the `SecurityModule` checks it against the stored verifier, which is bound to the
- *    card's kitNo and PAN, in constant time, under the `pinStore` key that made it (`UnknownKeyId`
- *    when that key is no longer held, `TenantKeyMissing` when the tenant has no `pinStore` key).
+ * 6. the PIN: the card's stored PAN is decrypted (`revealPan`; `TenantKeyMissing`, `UnknownKeyId` or
+ *    `CiphertextRejected` when it cannot be), and the `SecurityModule` checks the PIN against the
+ *    stored verifier, which is bound to the card's kitNo and PAN, in constant time, under the
+ *    `pinStore` key that made it (`UnknownKeyId` when that key is no longer held, `TenantKeyMissing`
+ *    when the tenant has no `pinStore` key).
  *    Right: `true`, the count back to 0. Wrong: the count one higher, and `false`; the wrong PIN that
  *    reaches the limit blocks the PIN and is refused with `PinTriesExceeded`.
  *
  * The card and the count are read for update, and the count written in the same transaction as the
  * attempt's `VERIFY_PIN` audit event (its outcome, the masked PAN, the channel; never the PIN or the
  * verifier). An attempt that fails inside the transaction (`TenantKeyMissing`, `UnknownKeyId`,
- * `StoreError`, a defect) changes nothing, counts nothing, and is audited in a write of its own, as
+ * `CiphertextRejected`, `StoreError`, a defect) changes nothing, counts nothing, and is audited in a write of its own, as
  * setPin's are. The PIN's `Redacted` is wiped once used.
  *
  * @category use cases
