@@ -196,6 +196,15 @@ export class SecurityModule extends Context.Service<
       tenant: TenantId,
       pan: Pan | AccountPan
     ) => Effect.Effect<string, TenantKeyMissing>
+    /**
+     * The same hash under a named `cardNumber` key, active or not: what a host re-hashes its stored
+     * PANs with before it makes a new `cardNumber` key the active one (docs/pin-blocks.md, rotation).
+     */
+    readonly cardNumberHashUnder: (
+      tenant: TenantId,
+      keyId: KeyId,
+      pan: Pan | AccountPan
+    ) => Effect.Effect<string, KeyFailure>
     /** The card's PAN encrypted under the active `panStore` key, bound to the tenant and the kitNo. */
     readonly encryptPan: (
       tenant: TenantId,

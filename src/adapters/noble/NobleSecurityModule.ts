@@ -190,6 +190,12 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       Effect.suspend(() =>
         Effect.fromResult(Result.map(active(tenant, "cardNumber"), (key) => hmacSha256Hex(key.key, pan)))
       ),
+    cardNumberHashUnder: (tenant, keyId, pan) =>
+      Effect.suspend(() =>
+        Effect.fromResult(
+          Result.map(named(tenant, "cardNumber", keyId), (key) => hmacSha256Hex(key.key, pan))
+        )
+      ),
     ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })
 }

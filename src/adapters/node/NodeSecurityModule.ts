@@ -241,6 +241,13 @@ const make = (held: () => NodeKeys) => {
         const digits: Redacted.Redacted<string> = pan
         return Effect.succeed(macHex(ring.success.active, [Redacted.value(digits)]))
       }),
+    cardNumberHashUnder: (tenant, keyId, pan) =>
+      Effect.suspend((): Returns<"cardNumberHashUnder"> => {
+        const key = keyOf(tenant, "cardNumber", keyId)
+        if (Result.isFailure(key)) return Effect.fail(key.failure)
+        const digits: Redacted.Redacted<string> = pan
+        return Effect.succeed(macHex(key.success, [Redacted.value(digits)]))
+      }),
     ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })
 }

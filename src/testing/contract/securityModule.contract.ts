@@ -261,6 +261,31 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         })
       )
 
+    it("hashes a PAN under a named cardNumber key, active or not, as that key made it active: a host re-hashes before it rotates", async () => {
+      const underOld = await run(
+        old,
+        Effect.flatMap(sm, (m) => m.cardNumberHash(A, panOf(PAN_DIGITS)))
+      )
+      const [named, active, gone] = await run(
+        rotated,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            m.cardNumberHashUnder(A, "2025" as never, panOf(PAN_DIGITS)),
+            m.cardNumberHashUnder(A, "2026" as never, panOf(PAN_DIGITS)),
+            Effect.flip(m.cardNumberHashUnder(A, "gone" as never, panOf(PAN_DIGITS)))
+          ])
+        )
+      )
+      const activeNow = await run(
+        rotated,
+        Effect.flatMap(sm, (m) => m.cardNumberHash(A, panOf(PAN_DIGITS)))
+      )
+      expect(named).toBe(underOld)
+      expect(active).toBe(activeNow)
+      expect(active).not.toBe(named)
+      expect(gone).toMatchObject({ _tag: "UnknownKeyId", purpose: "cardNumber", keyId: "gone" })
+    })
+
     it("opens, checks and decrypts what the old key made once a new key is active, and makes new values with the new key", async () => {
       const before = await made()
       const after = await run(
