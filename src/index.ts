@@ -113,6 +113,7 @@ export {
   type Pan,
   PanDigits
 } from "./domain/ground/Pan.js"
+export type { ProtectedPan } from "./domain/ground/ProtectedPan.js"
 export {
   DuplicateKey,
   IdentifiersExhausted,

@@ -32,8 +32,9 @@
 import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { InvalidPinBlock, InvalidPinInput } from "../crypto/Errors.js"
 import type { KitNo, TenantId } from "../domain/ground/Identifiers.js"
+import { maskCardNumbers } from "../domain/ground/Masking.js"
 import type { Pan } from "../domain/ground/Pan.js"
-import type { EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
+import { type EncryptedPan, KeyId } from "../domain/ground/ProtectedPan.js"
 import type { AccountPan } from "../domain/token/AccountPan.js"
 import type { TokenUniqueReference } from "../domain/token/Token.js"
 
@@ -89,6 +90,8 @@ export interface PinHolder {
   readonly pan: Pan
 }
 
+const isKeyId = Schema.is(KeyId)
+
 /**
  * A stored value names a key the module does not hold (retired, or never configured for this tenant
  * and purpose). Nothing was opened or checked.
@@ -101,10 +104,14 @@ export class UnknownKeyId extends Schema.TaggedError<UnknownKeyId>()("UnknownKey
   purpose: KeyPurpose,
   keyId: Schema.String
 }) {
+  // the id comes from a stored row: one that is not a key id is not repeated, and digits that could
+  // be a card number are masked
   constructor(props: { readonly purpose: KeyPurpose; readonly keyId: string }) {
+    const keyId = isKeyId(props.keyId) ? maskCardNumbers(props.keyId) : "(not a key id)"
     super({
-      ...props,
-      message: `This tenant has no ${props.purpose} key ${props.keyId}; the value it made cannot be used until the key is restored.`
+      purpose: props.purpose,
+      keyId,
+      message: `This tenant has no ${props.purpose} key ${keyId}; the value it made cannot be used until the key is restored.`
     })
   }
 }
