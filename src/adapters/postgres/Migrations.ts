@@ -1,0 +1,101 @@
+/**
+ * The schema of card-lifecycle/postgres, as migrations effect's `Migrator` runs from records (no
+ * files: safe to bundle). Every table is keyed by tenant first; identifiers the domain orders by
+ * compare as JavaScript strings do (`COLLATE "C"`). No column holds a clear PAN: a card's and a
+ * token's PAN are stored as their ciphertext, its key id, the masked form and a keyed hash.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import { Migrator, SqlClient } from "effect/sql"
+
+/** One statement per query: the client always uses the extended protocol. */
+const statements = (...ddl: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    for (const statement of ddl) yield* sql.unsafe(statement)
+  })
+
+const initial = statements(
+  `CREATE TABLE customers (
+    tenant text COLLATE "C" NOT NULL,
+    entity_id text COLLATE "C" NOT NULL,
+    mobile_no text COLLATE "C" NOT NULL,
+    branch_id text COLLATE "C" NOT NULL,
+    CONSTRAINT customers_pkey PRIMARY KEY (tenant, entity_id),
+    CONSTRAINT customers_mobile_key UNIQUE (tenant, mobile_no)
+  )`,
+  `CREATE TABLE accounts (
+    tenant text COLLATE "C" NOT NULL,
+    account_no bigint NOT NULL,
+    entity_id text COLLATE "C" NOT NULL,
+    status text NOT NULL,
+    registration text NOT NULL,
+    replacements bigint[] NOT NULL DEFAULT '{}',
+    CONSTRAINT accounts_pkey PRIMARY KEY (tenant, account_no)
+  )`,
+  `CREATE TABLE cards (
+    tenant text COLLATE "C" NOT NULL,
+    kit_no text COLLATE "C" NOT NULL,
+    entity_id text COLLATE "C" NOT NULL,
+    account_no bigint NOT NULL,
+    product_id text NOT NULL,
+    tier_type text NOT NULL,
+    card_type text NOT NULL,
+    pan_key_id text NOT NULL,
+    pan_ciphertext text NOT NULL,
+    pan_masked text NOT NULL,
+    pan_hash text COLLATE "C" NOT NULL,
+    exp_date text NOT NULL,
+    status text NOT NULL,
+    locked_from text,
+    CONSTRAINT cards_pkey PRIMARY KEY (tenant, kit_no),
+    CONSTRAINT cards_pan_key UNIQUE (tenant, pan_hash)
+  )`,
+  `CREATE INDEX cards_by_customer ON cards (tenant, entity_id, kit_no)`,
+  `CREATE INDEX cards_by_account ON cards (tenant, account_no, kit_no)`,
+  `CREATE TABLE audit_events (
+    tenant text COLLATE "C" NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    subject text COLLATE "C" NOT NULL,
+    event jsonb NOT NULL,
+    CONSTRAINT audit_events_pkey PRIMARY KEY (tenant, seq)
+  )`,
+  `CREATE INDEX audit_events_by_subject ON audit_events (tenant, subject, seq)`,
+  `CREATE TABLE pin_records (
+    tenant text COLLATE "C" NOT NULL,
+    kit_no text COLLATE "C" NOT NULL,
+    verifier_key_id text NOT NULL,
+    verifier_mac text NOT NULL,
+    failed_attempts integer NOT NULL,
+    blocked boolean NOT NULL,
+    CONSTRAINT pin_records_pkey PRIMARY KEY (tenant, kit_no)
+  )`,
+  `CREATE TABLE policies (
+    tenant text COLLATE "C" NOT NULL,
+    migration_in_transition boolean NOT NULL,
+    allow_trivial_pins boolean NOT NULL,
+    pin_try_limit integer NOT NULL,
+    CONSTRAINT policies_pkey PRIMARY KEY (tenant)
+  )`
+)
+
+/**
+ * The migrations, by id and name.
+ *
+ * @category migrations
+ */
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "1_initial": initial
+}
+
+/**
+ * Applies the migrations not yet applied (a second run applies nothing), recorded in the
+ * `card_lifecycle_migrations` table: the ids and names applied now.
+ *
+ * @category migrations
+ */
+export const migrate = Migrator.make({})({
+  loader: Migrator.fromRecord(migrations),
+  table: "card_lifecycle_migrations"
+})

@@ -1,0 +1,46 @@
+/**
+ * Stores what a memory fixture describes in the PostgreSQL tables, through the ports: how the port
+ * contract of card-lifecycle/testing seeds this adapter. The fixture is decoded and its PANs
+ * protected exactly as the memory adapter does it.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import { SqlClient } from "effect/sql"
+import type { TenantId } from "../../domain/ground/Identifiers.js"
+import { CardRepository } from "../../ports/CardRepository.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { PinStore } from "../../ports/PinStore.js"
+import { type MemoryFixture, tablesFromFixture } from "../memory/MemoryFixture.js"
+import * as Table from "../memory/Table.js"
+
+/**
+ * @category constructors
+ */
+export const seedFromFixture = (fixture: MemoryFixture) =>
+  Effect.gen(function* () {
+    const t = yield* tablesFromFixture(fixture)
+    const sql = yield* SqlClient.SqlClient
+    const cards = yield* CardRepository
+    const customers = yield* CustomerRepository
+    const pins = yield* PinStore
+    const tenants = new Set([
+      ...Table.tenants(t.customers),
+      ...Table.tenants(t.accounts),
+      ...Table.tenants(t.cards),
+      ...Table.tenants(t.policies),
+      ...Table.tenants(t.pinVerifiers)
+    ])
+    for (const name of tenants) {
+      const tenant = name as TenantId
+      yield* customers.saveAll(tenant, Table.valuesOf(t.customers, tenant))
+      yield* customers.saveAccounts(tenant, Table.valuesOf(t.accounts, tenant))
+      yield* cards.insertAll(tenant, Table.valuesOf(t.cards, tenant))
+      for (const [kitNo, record] of t.pinVerifiers.data.committed.get(tenant) ?? new Map())
+        yield* pins.save(tenant, kitNo as never, record)
+      const policy = Table.getOrUndefined(t.policies, tenant, "")
+      if (policy !== undefined)
+        yield* sql`INSERT INTO policies (tenant, migration_in_transition, allow_trivial_pins, pin_try_limit)
+          VALUES (${tenant}, ${policy.migrationInTransition}, ${policy.allowTrivialPins}, ${policy.pinTryLimit})`
+    }
+  })

@@ -1,0 +1,30 @@
+/**
+ * `card-lifecycle/postgres` (in progress, not yet an entry of the package): the ports on PostgreSQL
+ * through `effect/sql` and `@effect/sql-pg`.
+ *
+ * @since 0.1.0
+ */
+import { Layer } from "effect"
+import { PgAuditLog } from "./PgAuditLog.js"
+import { PgCardRepository } from "./PgCardRepository.js"
+import { PgCustomerRepository } from "./PgCustomerRepository.js"
+import { PgPinStore } from "./PgPinStore.js"
+import { PgTenantPolicy } from "./PgTenantPolicy.js"
+import { PgTransactor } from "./PgTransactor.js"
+
+export { migrate, migrations } from "./Migrations.js"
+export { seedFromFixture } from "./Seed.js"
+
+/**
+ * The ports built so far, over the `SqlClient` a host provides (`PgClient.layer`).
+ *
+ * @category layers
+ */
+export const ports = Layer.mergeAll(
+  PgCardRepository,
+  PgCustomerRepository,
+  PgAuditLog,
+  PgPinStore,
+  PgTenantPolicy,
+  PgTransactor
+)
