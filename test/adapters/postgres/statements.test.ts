@@ -1,0 +1,128 @@
+/**
+ * card-lifecycle/postgres: a bulk operation's statements do not grow with the number of cards, and a
+ * connection lost in the middle of a use case leaves nothing half-written, ends as the retryable
+ * `StoreError`, and the next call succeeds.
+ */
+import { Effect, Exit, Layer, Option } from "effect"
+import { SqlClient, Statement } from "effect/sql"
+import { expect, it } from "vitest"
+import {
+  cardFixture,
+  customerFixture,
+  fixture,
+  layer as memoryLayer,
+  tenantFixture
+} from "../../../src/adapters/memory/index.js"
+import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.js"
+import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
+import { CardRepository, KitNo, lockCard, manageAllCards, StoreError, TenantId } from "../../../src/index.js"
+import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
+
+const TENANT = TenantId.make("ACME_BANK")
+
+const kitNoOf = (i: number) => String(4_240_180_000 + i)
+
+/** One customer with `n` ACTIVE cards. */
+const bank = (n: number): MemoryFixture =>
+  fixture({
+    [TENANT]: tenantFixture([
+      customerFixture(
+        "E1",
+        Array.from({ length: n }, (_, i) => cardFixture(kitNoOf(i), { status: "ACTIVE" })),
+        { accountNo: 1 }
+      )
+    ])
+  })
+
+const storeOf = (seed: MemoryFixture) => {
+  const postgres = ports.pipe(Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })))
+  const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
+    Layer.provide(postgres)
+  )
+  return Layer.mergeAll(memoryLayer(seed), postgres, seeded)
+}
+
+/** The SQL statements `program` runs (BEGIN and COMMIT aside). */
+const statementsOf = <A, E, R>(program: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const seen: Array<string> = []
+    const result = yield* program.pipe(
+      Effect.provideService(Statement.CurrentTransformer, (statement) =>
+        Effect.sync(() => {
+          seen.push(statement.compile()[0])
+          return statement
+        })
+      )
+    )
+    return { result, seen }
+  })
+
+describePostgres("card-lifecycle/postgres: statements and faults", () => {
+  it("manageAllCards runs the same statements for 1 card and for 200", async () => {
+    const counted = async (n: number) =>
+      Effect.runPromise(
+        statementsOf(manageAllCards(TENANT, { entityId: "E1", operation: "LOCK" })).pipe(
+          Effect.provide(storeOf(bank(n)))
+        )
+      )
+    const one = await counted(1)
+    const many = await counted(200)
+    expect(one.result.totalCardsManaged).toBe(1)
+    expect(many.result.totalCardsManaged).toBe(200)
+    expect(many.seen.length).toBe(one.seen.length)
+    expect(many.seen).toEqual(one.seen)
+  })
+
+  it("a connection killed in the middle of a bulk operation: a retryable StoreError, nothing written, the next call succeeds", async () => {
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        // kill the transaction's own connection from another one, right after the cards were read for update
+        const killing = Statement.CurrentTransformer
+        let killed = false
+        const first = yield* Effect.exit(
+          manageAllCards(TENANT, { entityId: "E1", operation: "BLOCK" }).pipe(
+            Effect.provideService(killing, (statement) =>
+              Effect.gen(function* () {
+                if (!killed && statement.compile()[0].includes("UPDATE cards")) {
+                  killed = true
+                  const [self] = yield* Effect.orDie(
+                    sql<{ readonly pid: number }>`SELECT pg_backend_pid() AS pid`
+                  )
+                  yield* Effect.orDie(
+                    sql`SELECT pg_terminate_backend(${self?.pid ?? 0})`.pipe(
+                      Effect.provideService(Statement.CurrentTransformer, undefined)
+                    )
+                  )
+                }
+                return statement
+              })
+            )
+          )
+        )
+        const cards = yield* Effect.flatMap(CardRepository, (r) => r.findByCustomer(TENANT, "E1" as never))
+        const again = yield* lockCard(TENANT, { kitNo: kitNoOf(0) })
+        const card = yield* Effect.flatMap(CardRepository, (r) =>
+          r.findByKitNo(TENANT, KitNo.make(kitNoOf(0)))
+        )
+        return {
+          first,
+          statuses: cards.map((c) => c.status),
+          again,
+          locked: Option.map(card, (c) => c.status)
+        }
+      }).pipe(Effect.provide(storeOf(bank(3))))
+    )
+    expect(killed(outcome.first)).toBe(true)
+    expect(outcome.statuses).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"])
+    expect(outcome.again.currentStatus).toBe("LOCKED")
+    expect(outcome.locked).toEqual(Option.some("LOCKED"))
+  })
+})
+
+/** The exit is the retryable StoreError of a lost store. */
+const killed = (exit: Exit.Exit<unknown, unknown>): boolean => {
+  if (Exit.isSuccess(exit)) return false
+  const error = Exit.findErrorOption(exit)
+  return Option.isSome(error) && error.value instanceof StoreError && error.value.retryable
+}
