@@ -7,6 +7,7 @@ import { line, ratio, us } from "./harness.js"
 import { benchLifecycle } from "./lifecycle.js"
 import { benchManageAllCards } from "./manageAllCards.js"
 import { benchPin } from "./pin.js"
+import { benchPostgres } from "./postgres.js"
 import { benchReplaceCard } from "./replaceCard.js"
 import { benchSecurityModule } from "./securityModule.js"
 import { benchSetPin } from "./setPin.js"
@@ -31,7 +32,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   pin: benchEnvelope,
   setPin: benchSetPin,
   decode: benchDecode,
-  securityModule: benchSecurityModule
+  securityModule: benchSecurityModule,
+  postgres: benchPostgres
 }
 
 const main = async () => {
