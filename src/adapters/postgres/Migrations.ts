@@ -81,12 +81,62 @@ const initial = statements(
 )
 
 /**
+ * Tokens, the account-range table and the wallet-notification outbox. A token's searchable and
+ * ordered fields are columns (its reference, its account PAN's keyed hash, its cardholder, its
+ * status) beside the rest of its scalar fields; its nested parts (wallet, devices, comments,
+ * provisioning, suspenders) are jsonb. Its account PAN is stored as a card's is: ciphertext, key id,
+ * masked form, keyed hash.
+ */
+const tokens = statements(
+  `CREATE TABLE tokens (
+    tenant text COLLATE "C" NOT NULL,
+    token_unique_reference text COLLATE "C" NOT NULL,
+    pan_key_id text NOT NULL,
+    pan_ciphertext text NOT NULL,
+    pan_masked text NOT NULL,
+    pan_hash text COLLATE "C" NOT NULL,
+    pan_unique_reference text COLLATE "C",
+    cardholder_id text COLLATE "C",
+    token_suffix text NOT NULL,
+    expiration_date text NOT NULL,
+    account_pan_expiration_date text,
+    account_pan_sequence_number text,
+    product_configuration_id text COLLATE "C",
+    status text NOT NULL,
+    status_date_time text NOT NULL,
+    last_comment_id text,
+    suspended_by jsonb NOT NULL,
+    wallet jsonb NOT NULL,
+    devices jsonb NOT NULL,
+    comments jsonb NOT NULL,
+    provisioning jsonb NOT NULL,
+    CONSTRAINT tokens_pkey PRIMARY KEY (tenant, token_unique_reference)
+  )`,
+  `CREATE INDEX tokens_by_pan_hash ON tokens (tenant, pan_hash, token_unique_reference)`,
+  `CREATE INDEX tokens_by_cardholder ON tokens (tenant, cardholder_id, token_unique_reference)`,
+  `CREATE TABLE account_ranges (
+    tenant text COLLATE "C" NOT NULL,
+    low text COLLATE "C" NOT NULL,
+    high text COLLATE "C" NOT NULL,
+    CONSTRAINT account_ranges_pkey PRIMARY KEY (tenant, low),
+    CONSTRAINT account_ranges_bounds CHECK (length(low) = length(high) AND low <= high)
+  )`,
+  `CREATE TABLE wallet_notifications (
+    tenant text COLLATE "C" NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    token_unique_references jsonb NOT NULL,
+    CONSTRAINT wallet_notifications_pkey PRIMARY KEY (tenant, seq)
+  )`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
-  "1_initial": initial
+  "1_initial": initial,
+  "3_tokens": tokens
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Stores what a memory fixture describes in the PostgreSQL tables, through the ports: how the port
  * contract of card-lifecycle/testing seeds this adapter. The fixture is decoded and its PANs
- * protected exactly as the memory adapter does it.
+ * protected exactly as the memory adapter does it. Account ranges, which the port only reads, are
+ * written by `saveAccountRanges`.
  *
  * @since 0.1.0
  */
@@ -11,8 +12,10 @@ import type { TenantId } from "../../domain/ground/Identifiers.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
+import { TokenRepository } from "../../ports/TokenRepository.js"
 import { type MemoryFixture, tablesFromFixture } from "../memory/MemoryFixture.js"
 import * as Table from "../memory/Table.js"
+import { saveAccountRanges } from "./PgAccountRanges.js"
 
 /**
  * @category constructors
@@ -24,12 +27,15 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
     const cards = yield* CardRepository
     const customers = yield* CustomerRepository
     const pins = yield* PinStore
+    const tokens = yield* TokenRepository
     const tenants = new Set([
       ...Table.tenants(t.customers),
       ...Table.tenants(t.accounts),
       ...Table.tenants(t.cards),
       ...Table.tenants(t.policies),
-      ...Table.tenants(t.pinVerifiers)
+      ...Table.tenants(t.pinVerifiers),
+      ...Table.tenants(t.tokens),
+      ...Table.tenants(t.accountRanges)
     ])
     for (const name of tenants) {
       const tenant = name as TenantId
@@ -38,6 +44,8 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
       yield* cards.insertAll(tenant, Table.valuesOf(t.cards, tenant))
       for (const [kitNo, record] of t.pinVerifiers.data.committed.get(tenant) ?? new Map())
         yield* pins.save(tenant, kitNo as never, record)
+      yield* tokens.saveAll(tenant, Table.valuesOf(t.tokens, tenant))
+      yield* saveAccountRanges(tenant, Table.getOrUndefined(t.accountRanges, tenant, "") ?? [])
       const policy = Table.getOrUndefined(t.policies, tenant, "")
       if (policy !== undefined)
         yield* sql`INSERT INTO policies (tenant, migration_in_transition, allow_trivial_pins, pin_try_limit)

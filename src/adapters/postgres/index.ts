@@ -5,14 +5,19 @@
  * @since 0.1.0
  */
 import { Layer } from "effect"
+import { PgAccountRanges } from "./PgAccountRanges.js"
 import { PgAuditLog } from "./PgAuditLog.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
 import { PgPinStore } from "./PgPinStore.js"
 import { PgTenantPolicy } from "./PgTenantPolicy.js"
+import { PgTokenRepository } from "./PgTokenRepository.js"
 import { PgTransactor } from "./PgTransactor.js"
+import { PgWalletNotifier } from "./PgWalletNotifier.js"
 
 export { migrate, migrations } from "./Migrations.js"
+export { saveAccountRanges } from "./PgAccountRanges.js"
+export { type PgWalletNotification, walletNotificationsOf } from "./PgWalletNotifier.js"
 export { seedFromFixture } from "./Seed.js"
 
 /**
@@ -26,5 +31,8 @@ export const ports = Layer.mergeAll(
   PgAuditLog,
   PgPinStore,
   PgTenantPolicy,
-  PgTransactor
+  PgTransactor,
+  PgTokenRepository,
+  PgAccountRanges,
+  PgWalletNotifier
 )
