@@ -6,9 +6,11 @@
  */
 import { Layer } from "effect"
 import { PgAuditLog } from "./PgAuditLog.js"
+import { PgCardOrderRepository } from "./PgCardOrderRepository.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
 import { PgPinStore } from "./PgPinStore.js"
+import { PgProductCatalog } from "./PgProductCatalog.js"
 import { PgTenantPolicy } from "./PgTenantPolicy.js"
 import { PgTransactor } from "./PgTransactor.js"
 
@@ -26,5 +28,7 @@ export const ports = Layer.mergeAll(
   PgAuditLog,
   PgPinStore,
   PgTenantPolicy,
-  PgTransactor
+  PgTransactor,
+  PgCardOrderRepository,
+  PgProductCatalog
 )

@@ -10,6 +10,7 @@ import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.j
 import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import {
   cardsContract,
+  catalogContract,
   customersContract,
   pinsContract,
   settingsContract,
@@ -32,4 +33,5 @@ describePostgres("card-lifecycle/postgres", () => {
   transactorContract("postgres", makeLayer)
   pinsContract("postgres", makeLayer)
   settingsContract("postgres", makeLayer)
+  catalogContract("postgres", makeLayer)
 })
