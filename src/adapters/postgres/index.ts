@@ -6,6 +6,7 @@
  */
 import { Layer } from "effect"
 import { PgAuditLog } from "./PgAuditLog.js"
+import { PgCardIssuer } from "./PgCardIssuer.js"
 import { PgCardOrderRepository } from "./PgCardOrderRepository.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
@@ -18,7 +19,8 @@ export { migrate, migrations } from "./Migrations.js"
 export { seedFromFixture } from "./Seed.js"
 
 /**
- * The ports built so far, over the `SqlClient` a host provides (`PgClient.layer`).
+ * The ports built so far, over the `SqlClient` a host provides (`PgClient.layer`); the card issuer
+ * also needs the `SecurityModule` (it knows PANs by their keyed hash).
  *
  * @category layers
  */
@@ -29,6 +31,7 @@ export const ports = Layer.mergeAll(
   PgPinStore,
   PgTenantPolicy,
   PgTransactor,
+  PgCardIssuer,
   PgCardOrderRepository,
   PgProductCatalog
 )
