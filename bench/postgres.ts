@@ -8,7 +8,13 @@
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient, Statement } from "effect/sql"
-import { cardFixture, customerFixture, fixture, tenantFixture } from "../src/adapters/memory/index.js"
+import {
+  cardFixture,
+  customerFixture,
+  fixture,
+  layer as memoryLayer,
+  tenantFixture
+} from "../src/adapters/memory/index.js"
 import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
 import { KitNo, lockCard, manageAllCards, TenantId, unlockCard } from "../src/index.js"
 import { findBinaries, startServer } from "../test/support/postgres/server.js"
@@ -120,7 +126,8 @@ export const benchPostgres = async (): Promise<void> => {
   const server = await startServer(binaries.binDir)
   try {
     const client = PgClient.layer({ url: Redacted.make(server.url), maxConnections: 20 })
-    const store = ports.pipe(Layer.provideMerge(client))
+    // the security module (the issuer hashes PANs with it): the memory adapter's, over the fixture's keys
+    const store = ports.pipe(Layer.provideMerge(client), Layer.provideMerge(memoryLayer(bank)))
     await Effect.runPromise(
       Effect.gen(function* () {
         yield* migrate

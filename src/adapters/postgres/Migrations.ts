@@ -81,6 +81,57 @@ const initial = statements(
 )
 
 /**
+ * The kit manager's tables: a tenant's products and tier ladder (read only by the ports; a host
+ * writes them), its card orders, and the card issuer's state: the tenant's next serial kitNo, and
+ * the PANs it has reserved (with the kitNo they went to), each by its keyed hash only (no clear PAN).
+ */
+const kitManager = statements(
+  `CREATE TABLE products (
+    tenant text COLLATE "C" NOT NULL,
+    product_id text COLLATE "C" NOT NULL,
+    product_name text NOT NULL,
+    tier_type text COLLATE "C" NOT NULL,
+    card_type text COLLATE "C" NOT NULL,
+    plastic_code text COLLATE "C" NOT NULL,
+    bin text NOT NULL,
+    network_type text NOT NULL,
+    card_category text NOT NULL,
+    validity_years integer NOT NULL,
+    CONSTRAINT products_pkey PRIMARY KEY (tenant, product_id),
+    CONSTRAINT products_variant_key UNIQUE (tenant, tier_type, card_type, plastic_code)
+  )`,
+  `CREATE TABLE tier_ladders (
+    tenant text COLLATE "C" NOT NULL,
+    rank integer NOT NULL,
+    tier_type text COLLATE "C" NOT NULL,
+    CONSTRAINT tier_ladders_pkey PRIMARY KEY (tenant, rank),
+    CONSTRAINT tier_ladders_tier_key UNIQUE (tenant, tier_type)
+  )`,
+  `CREATE TABLE card_orders (
+    tenant text COLLATE "C" NOT NULL,
+    order_id text COLLATE "C" NOT NULL,
+    kit_no text COLLATE "C" NOT NULL,
+    entity_id text COLLATE "C" NOT NULL,
+    branch_id text COLLATE "C" NOT NULL,
+    status text NOT NULL,
+    delivery_address text NOT NULL,
+    created_at text NOT NULL,
+    CONSTRAINT card_orders_pkey PRIMARY KEY (tenant, order_id)
+  )`,
+  `CREATE TABLE issuer_serials (
+    tenant text COLLATE "C" NOT NULL,
+    next_serial bigint NOT NULL,
+    CONSTRAINT issuer_serials_pkey PRIMARY KEY (tenant)
+  )`,
+  `CREATE TABLE pan_reservations (
+    tenant text COLLATE "C" NOT NULL,
+    pan_hash text COLLATE "C" NOT NULL,
+    kit_no text COLLATE "C" NOT NULL,
+    CONSTRAINT pan_reservations_pkey PRIMARY KEY (tenant, pan_hash)
+  )`
+)
+
+/**
  * Tokens, the account-range table and the wallet-notification outbox. A token's searchable and
  * ordered fields are columns (its reference, its account PAN's keyed hash, its cardholder, its
  * status) beside the rest of its scalar fields; its nested parts (wallet, devices, comments,
@@ -136,6 +187,7 @@ const tokens = statements(
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "1_initial": initial,
+  "2_kit_manager": kitManager,
   "3_tokens": tokens
 }
 

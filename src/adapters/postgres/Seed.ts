@@ -9,6 +9,7 @@
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
+import { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
@@ -27,6 +28,7 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
     const cards = yield* CardRepository
     const customers = yield* CustomerRepository
     const pins = yield* PinStore
+    const orders = yield* CardOrderRepository
     const tokens = yield* TokenRepository
     const tenants = new Set([
       ...Table.tenants(t.customers),
@@ -34,6 +36,10 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
       ...Table.tenants(t.cards),
       ...Table.tenants(t.policies),
       ...Table.tenants(t.pinVerifiers),
+      ...Table.tenants(t.products),
+      ...Table.tenants(t.tierLadders),
+      ...Table.tenants(t.orders),
+      ...Table.tenants(t.issuerSerial),
       ...Table.tenants(t.tokens),
       ...Table.tenants(t.accountRanges)
     ])
@@ -50,5 +56,23 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
       if (policy !== undefined)
         yield* sql`INSERT INTO policies (tenant, migration_in_transition, allow_trivial_pins, pin_try_limit)
           VALUES (${tenant}, ${policy.migrationInTransition}, ${policy.allowTrivialPins}, ${policy.pinTryLimit})`
+      // the catalog has no port that writes it: a host stores it, as the seed does here
+      const products = Table.getOrUndefined(t.products, tenant, "") ?? []
+      if (products.length > 0)
+        yield* sql`INSERT INTO products (tenant, product_id, product_name, tier_type, card_type, plastic_code, bin,
+            network_type, card_category, validity_years)
+          SELECT ${tenant}, * FROM unnest(${products.map((p) => p.productId)}::text[],
+            ${products.map((p) => p.productName)}::text[], ${products.map((p) => p.tierType)}::text[],
+            ${products.map((p) => p.cardType)}::text[], ${products.map((p) => p.plasticCode)}::text[],
+            ${products.map((p) => p.bin)}::text[], ${products.map((p) => p.networkType)}::text[],
+            ${products.map((p) => p.cardCategory)}::text[], ${products.map((p) => p.validityYears)}::integer[])`
+      const ladder = Table.getOrUndefined(t.tierLadders, tenant, "") ?? []
+      if (ladder.length > 0)
+        yield* sql`INSERT INTO tier_ladders (tenant, rank, tier_type)
+          SELECT ${tenant}, n - 1, tier_type FROM unnest(${ladder}::text[]) WITH ORDINALITY AS v(tier_type, n)`
+      yield* orders.insertAll(tenant, Table.valuesOf(t.orders, tenant))
+      const nextKitNo = Table.getOrUndefined(t.issuerSerial, tenant, "")
+      if (nextKitNo !== undefined)
+        yield* sql`INSERT INTO issuer_serials (tenant, next_serial) VALUES (${tenant}, ${nextKitNo})`
     }
   })

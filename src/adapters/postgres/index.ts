@@ -7,9 +7,12 @@
 import { Layer } from "effect"
 import { PgAccountRanges } from "./PgAccountRanges.js"
 import { PgAuditLog } from "./PgAuditLog.js"
+import { PgCardIssuer } from "./PgCardIssuer.js"
+import { PgCardOrderRepository } from "./PgCardOrderRepository.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
 import { PgPinStore } from "./PgPinStore.js"
+import { PgProductCatalog } from "./PgProductCatalog.js"
 import { PgTenantPolicy } from "./PgTenantPolicy.js"
 import { PgTokenRepository } from "./PgTokenRepository.js"
 import { PgTransactor } from "./PgTransactor.js"
@@ -21,7 +24,8 @@ export { type PgWalletNotification, walletNotificationsOf } from "./PgWalletNoti
 export { seedFromFixture } from "./Seed.js"
 
 /**
- * The ports built so far, over the `SqlClient` a host provides (`PgClient.layer`).
+ * The ports built so far, over the `SqlClient` a host provides (`PgClient.layer`); the card issuer
+ * also needs the `SecurityModule` (it knows PANs by their keyed hash).
  *
  * @category layers
  */
@@ -34,5 +38,8 @@ export const ports = Layer.mergeAll(
   PgTransactor,
   PgTokenRepository,
   PgAccountRanges,
-  PgWalletNotifier
+  PgWalletNotifier,
+  PgCardIssuer,
+  PgCardOrderRepository,
+  PgProductCatalog
 )

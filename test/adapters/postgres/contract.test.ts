@@ -10,7 +10,9 @@ import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.j
 import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import {
   cardsContract,
+  catalogContract,
   customersContract,
+  issuerContract,
   pinsContract,
   settingsContract,
   transactorContract
@@ -18,12 +20,17 @@ import {
 import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
 
 const makeLayer = (fixture: MemoryFixture) => {
-  const postgres = ports.pipe(Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })))
+  const memory = memoryLayer(fixture)
+  // the card issuer hashes PANs with the memory adapter's security module (the fixture's keys)
+  const postgres = ports.pipe(
+    Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })),
+    Layer.provide(memory)
+  )
   const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(fixture))).pipe(
     Layer.provide(postgres)
   )
   // the right-hand layers' services replace the memory adapter's
-  return Layer.mergeAll(memoryLayer(fixture), postgres, seeded)
+  return Layer.mergeAll(memory, postgres, seeded)
 }
 
 describePostgres("card-lifecycle/postgres", () => {
@@ -32,4 +39,6 @@ describePostgres("card-lifecycle/postgres", () => {
   transactorContract("postgres", makeLayer)
   pinsContract("postgres", makeLayer)
   settingsContract("postgres", makeLayer)
+  issuerContract("postgres", makeLayer)
+  catalogContract("postgres", makeLayer)
 })

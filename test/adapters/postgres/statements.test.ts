@@ -35,11 +35,15 @@ const bank = (n: number): MemoryFixture =>
   })
 
 const storeOf = (seed: MemoryFixture) => {
-  const postgres = ports.pipe(Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })))
+  // the security module: the memory adapter's, over the fixture's keys
+  const postgres = ports.pipe(
+    Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })),
+    Layer.provideMerge(memoryLayer(seed))
+  )
   const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
     Layer.provide(postgres)
   )
-  return Layer.mergeAll(memoryLayer(seed), postgres, seeded)
+  return Layer.mergeAll(postgres, seeded)
 }
 
 /** The SQL statements `program` runs (BEGIN and COMMIT aside). */

@@ -45,11 +45,16 @@ const B = TenantId.make(TENANT_B)
 
 /** The PostgreSQL ports on a fresh, migrated database seeded with `fixture`; the rest from memory. */
 const makeLayer = (fixture: MemoryFixture) => {
-  const postgres = ports.pipe(Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })))
+  // the security module: the memory adapter's, over the fixture's keys
+  const memory = memoryLayer(fixture)
+  const postgres = ports.pipe(
+    Layer.provideMerge(freshDatabaseLayer({ maxConnections: 4 })),
+    Layer.provideMerge(memory)
+  )
   const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(fixture))).pipe(
     Layer.provide(postgres)
   )
-  return Layer.mergeAll(memoryLayer(fixture), postgres, seeded)
+  return Layer.mergeAll(postgres, seeded)
 }
 
 type Services = Layer.Success<ReturnType<typeof makeLayer>>
