@@ -6,6 +6,8 @@ export default defineConfig({
     memory: "src/adapters/memory/index.ts",
     // the security module on node:crypto: the one entry that imports node:*
     node: "src/adapters/node/index.ts",
+    // every port on PostgreSQL, through effect/sql and @effect/sql-pg (an optional peer dependency)
+    postgres: "src/adapters/postgres/index.ts",
     // for hosts' tests; imports vitest and fast-check, which the other entries never do
     testing: "src/testing/index.ts"
   },

@@ -15,6 +15,7 @@ const entries = [
   { name: "card-lifecycle", file: "src/index.ts" },
   { name: "card-lifecycle/memory", file: "src/adapters/memory/index.ts" },
   { name: "card-lifecycle/node", file: "src/adapters/node/index.ts" },
+  { name: "card-lifecycle/postgres", file: "src/adapters/postgres/index.ts" },
   { name: "card-lifecycle/testing", file: "src/testing/index.ts" }
 ].filter((entry) => existsSync(root + entry.file))
 
