@@ -9,18 +9,29 @@ import { expect, it } from "vitest"
 import {
   cardFixture,
   customerFixture,
+  defaultCatalog,
   fixture,
   layer as memoryLayer,
   tenantFixture
 } from "../../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.js"
 import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
-import { CardRepository, KitNo, lockCard, manageAllCards, StoreError, TenantId } from "../../../src/index.js"
+import {
+  CardRepository,
+  KitNo,
+  lockCard,
+  manageAllCards,
+  replaceCard,
+  StoreError,
+  TenantId,
+  upgradeCard
+} from "../../../src/index.js"
 import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
 
 const TENANT = TenantId.make("ACME_BANK")
 
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
+const GOLD_PHYSICAL = defaultCatalog.find((p) => p.tierType === "GOLD" && p.cardType === "PHYSICAL")!
 
 /** One customer with `n` ACTIVE cards. */
 const bank = (n: number): MemoryFixture =>
@@ -61,6 +72,36 @@ const statementsOf = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     return { result, seen }
   })
 
+/**
+ * Runs `program`, killing its transaction's connection just before the first statement that holds
+ * `fragment` (after the reads for update): the backend is terminated from inside the transaction.
+ */
+const killedAt = <A, E, R>(fragment: string, program: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    let done = false
+    return yield* Effect.exit(
+      program.pipe(
+        Effect.provideService(Statement.CurrentTransformer, (statement) =>
+          Effect.gen(function* () {
+            if (!done && statement.compile()[0].includes(fragment)) {
+              done = true
+              const [self] = yield* Effect.orDie(
+                sql<{ readonly pid: number }>`SELECT pg_backend_pid() AS pid`
+              )
+              yield* Effect.orDie(
+                sql`SELECT pg_terminate_backend(${self?.pid ?? 0})`.pipe(
+                  Effect.provideService(Statement.CurrentTransformer, undefined)
+                )
+              )
+            }
+            return statement
+          })
+        )
+      )
+    )
+  })
+
 describePostgres("card-lifecycle/postgres: statements and faults", () => {
   it("manageAllCards runs the same statements for 1 card and for 200", async () => {
     const counted = async (n: number) =>
@@ -80,29 +121,9 @@ describePostgres("card-lifecycle/postgres: statements and faults", () => {
   it("a connection killed in the middle of a bulk operation: a retryable StoreError, nothing written, the next call succeeds", async () => {
     const outcome = await Effect.runPromise(
       Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // kill the transaction's own connection from another one, right after the cards were read for update
-        const killing = Statement.CurrentTransformer
-        let killed = false
-        const first = yield* Effect.exit(
-          manageAllCards(TENANT, { entityId: "E1", operation: "BLOCK" }).pipe(
-            Effect.provideService(killing, (statement) =>
-              Effect.gen(function* () {
-                if (!killed && statement.compile()[0].includes("UPDATE cards")) {
-                  killed = true
-                  const [self] = yield* Effect.orDie(
-                    sql<{ readonly pid: number }>`SELECT pg_backend_pid() AS pid`
-                  )
-                  yield* Effect.orDie(
-                    sql`SELECT pg_terminate_backend(${self?.pid ?? 0})`.pipe(
-                      Effect.provideService(Statement.CurrentTransformer, undefined)
-                    )
-                  )
-                }
-                return statement
-              })
-            )
-          )
+        const first = yield* killedAt(
+          "UPDATE cards",
+          manageAllCards(TENANT, { entityId: "E1", operation: "BLOCK" })
         )
         const cards = yield* Effect.flatMap(CardRepository, (r) => r.findByCustomer(TENANT, "E1" as never))
         const again = yield* lockCard(TENANT, { kitNo: kitNoOf(0) })
@@ -121,6 +142,33 @@ describePostgres("card-lifecycle/postgres: statements and faults", () => {
     expect(outcome.statuses).toEqual(["ACTIVE", "ACTIVE", "ACTIVE"])
     expect(outcome.again.currentStatus).toBe("LOCKED")
     expect(outcome.locked).toEqual(Option.some("LOCKED"))
+  })
+
+  it("a connection killed in the middle of a replacement, then of an upgrade: a retryable StoreError, nothing written, the next call succeeds", async () => {
+    const replacement = { correlationId: "1", oldLoyaltyId: Number(kitNoOf(0)), status: "DAMAGED" }
+    const upgrade = {
+      entityId: "E1",
+      kitNo: kitNoOf(1),
+      kitInfo: [{ cardType: "PHYSICAL", plasticCode: GOLD_PHYSICAL.plasticCode, tierType: "GOLD" }]
+    }
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const state = Effect.flatMap(CardRepository, (r) => r.findByCustomer(TENANT, "E1" as never))
+        const before = yield* state
+        const replaced = yield* killedAt("INSERT INTO cards", replaceCard(TENANT, replacement))
+        const afterReplace = yield* state
+        const upgraded = yield* killedAt("INSERT INTO card_orders", upgradeCard(TENANT, upgrade))
+        const afterUpgrade = yield* state
+        const replacedAgain = yield* replaceCard(TENANT, replacement)
+        const upgradedAgain = yield* upgradeCard(TENANT, upgrade)
+        return { before, replaced, afterReplace, upgraded, afterUpgrade, replacedAgain, upgradedAgain }
+      }).pipe(Effect.provide(storeOf(bank(3))))
+    )
+    expect([killed(outcome.replaced), killed(outcome.upgraded)]).toEqual([true, true])
+    expect(outcome.afterReplace).toEqual(outcome.before)
+    expect(outcome.afterUpgrade).toEqual(outcome.before)
+    expect(outcome.replacedAgain.Message).toBe("Card updated.")
+    expect(outcome.upgradedAgain.kitInfo).toHaveLength(1)
   })
 })
 
