@@ -17,37 +17,12 @@
 import { Context, Effect, Layer, Random } from "effect"
 import { SqlClient } from "effect/sql"
 import type { KitNo, TenantId } from "../../domain/ground/Identifiers.js"
-import { luhnCheckDigit, makePan, type PanDigits } from "../../domain/ground/Pan.js"
+import { makePan } from "../../domain/ground/Pan.js"
 import { IdentifiersExhausted, type StoreError } from "../../domain/ground/StoreError.js"
 import { CardIssuer } from "../../ports/CardIssuer.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
-import { FIRST_SERIAL } from "../memory/MemoryCardIssuer.js"
+import { FIRST_SERIAL, panCandidates } from "../shared/PanCandidates.js"
 import { statement } from "./Store.js"
-
-/** Random draws of a PAN that find it taken before the issuer looks for a free one in order. */
-const PAN_DRAWS = 1_000
-/**
- * The largest number of PANs on a BIN that the issuer scans in order; past it, the draws decide. Each
- * candidate costs a keyed hash and a statement, so the scan stays short.
- */
-const PAN_SCAN_LIMIT = 10_000
-
-const panOf = (bin: string, serial: number, width: number): PanDigits => {
-  const body = bin + String(serial).padStart(width, "0")
-  return (body + luhnCheckDigit(body)) as PanDigits
-}
-
-/**
- * The PANs an issue tries, in order: drawn at random, then, on a BIN small enough to scan, every PAN
- * of the BIN in order (once the draws keep finding taken ones).
- */
-function* candidates(bin: string, random: Random.Random): Generator<PanDigits> {
-  const width = 15 - bin.length
-  for (let draw = 0; draw < PAN_DRAWS; draw++)
-    yield panOf(bin, Math.floor(random.nextDoubleUnsafe() * 10 ** width), width)
-  if (10 ** width > PAN_SCAN_LIMIT) return
-  for (let serial = 0; serial < 10 ** width; serial++) yield panOf(bin, serial, width)
-}
 
 /**
  * @category layers
@@ -108,7 +83,7 @@ export const PgCardIssuer = Layer.effect(
         Effect.gen(function* () {
           const random = Context.get(yield* Effect.context<never>(), Random.Random)
           let kitNo = wanted
-          for (const digits of candidates(bin, random)) {
+          for (const digits of panCandidates(bin, random)) {
             const pan = makePan(digits)
             const hash = yield* module.cardNumberHash(tenant, pan)
             // taken once the PAN can be hashed: a tenant without a cardNumber key consumes no serial
