@@ -1,10 +1,14 @@
 /**
  * Model-based: random sequences of activate / lock / unlock / block over several cards of two
- * tenants (sharing kitNos) against a model far simpler than the system: a map from card to status.
+ * tenants (sharing kitNos) against a model far simpler than the system: a map from card to status;
+ * on the memory adapter, and on PostgreSQL.
  */
-import { Effect, Result } from "effect"
+import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { layer as memoryLayer } from "../../src/adapters/memory/index.js"
+import type { MemoryFixture } from "../../src/adapters/memory/MemoryFixture.js"
+import { migrate, ports, seedFromFixture } from "../../src/adapters/postgres/index.js"
 import {
   AuditLog,
   activateCard,
@@ -13,9 +17,12 @@ import {
   EntityId,
   lockCard,
   TenantId,
+  type Transactor,
   unlockCard
 } from "../../src/index.js"
+import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testRuntime } from "../support/builders.js"
+import { describePostgres, freshDatabaseLayer } from "../support/postgres/database.js"
 
 type Status = "ASSIGNED" | "ACTIVE" | "LOCKED" | "BLOCKED"
 interface ModelCard {
@@ -24,9 +31,14 @@ interface ModelCard {
   changes: number
 }
 type Model = Map<string, ModelCard>
-type Runtime = ReturnType<typeof testRuntime>
+type Needed = CardRepository | AuditLog | Transactor
+/** A store under test: runs a program on it, and is disposed of after the run. */
+interface Store {
+  readonly runPromise: <A, E>(program: Effect.Effect<A, E, Needed>) => Promise<A>
+  readonly dispose: () => Promise<void>
+}
 interface Real {
-  readonly rt: Runtime
+  readonly rt: Store
 }
 
 const TENANTS = [TENANT_A, TENANT_B] as const
@@ -114,43 +126,65 @@ const initialStatuses = fc.array(fc.constantFrom<"ASSIGNED" | "ACTIVE">("ASSIGNE
   maxLength: TENANTS.length * KITS.length
 })
 
+/**
+ * The model-based property on the store `makeStore` builds for each run's fixture, `numRuns` runs.
+ */
+const agreesWithTheModel = (makeStore: (fixture: MemoryFixture) => Store, numRuns: number) =>
+  fc.assert(
+    fc.asyncProperty(
+      initialStatuses,
+      fc.commands([command], { maxCommands: 30 }),
+      async (statuses, commands) => {
+        const model: Model = new Map()
+        const fixture = fixtureOf(
+          Object.fromEntries(
+            TENANTS.map((tenant, t) => [
+              tenant,
+              [
+                customerWith(
+                  ENTITY,
+                  "9876543210",
+                  8642135,
+                  KITS.map((kit, k) => {
+                    const status = statuses[t * KITS.length + k]!
+                    model.set(`${tenant}/${kit}`, { status, changes: 0 })
+                    // the same kitNo and PAN in both tenants: only the tenant tells them apart
+                    return cardFixture(kit, k + 1, { status })
+                  })
+                )
+              ]
+            ])
+          )
+        )
+        const rt = makeStore(fixture)
+        try {
+          await fc.asyncModelRun(() => ({ model, real: { rt } }), commands)
+        } finally {
+          await rt.dispose()
+        }
+      }
+    ),
+    { numRuns }
+  )
+
 describe("the card lifecycle against a model", () => {
   it("agrees with the model on every random sequence of operations", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        initialStatuses,
-        fc.commands([command], { maxCommands: 30 }),
-        async (statuses, commands) => {
-          const model: Model = new Map()
-          const fixture = fixtureOf(
-            Object.fromEntries(
-              TENANTS.map((tenant, t) => [
-                tenant,
-                [
-                  customerWith(
-                    ENTITY,
-                    "9876543210",
-                    8642135,
-                    KITS.map((kit, k) => {
-                      const status = statuses[t * KITS.length + k]!
-                      model.set(`${tenant}/${kit}`, { status, changes: 0 })
-                      // the same kitNo and PAN in both tenants: only the tenant tells them apart
-                      return cardFixture(kit, k + 1, { status })
-                    })
-                  )
-                ]
-              ])
-            )
-          )
-          const rt = testRuntime(fixture)
-          try {
-            await fc.asyncModelRun(() => ({ model, real: { rt } }), commands)
-          } finally {
-            await rt.dispose()
-          }
-        }
-      ),
-      { numRuns: 200 }
-    )
+    await agreesWithTheModel(testRuntime, 200)
+  })
+})
+
+describePostgres("the card lifecycle against a model, on PostgreSQL", () => {
+  it("agrees with the model on every random sequence of operations (fewer runs: a database each)", async () => {
+    await agreesWithTheModel((fixture) => {
+      const seed = withStorageKeys(fixture)
+      const postgres = ports.pipe(
+        Layer.provideMerge(freshDatabaseLayer({ maxConnections: 2 })),
+        Layer.provideMerge(memoryLayer(seed))
+      )
+      const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
+        Layer.provide(postgres)
+      )
+      return ManagedRuntime.make(Layer.mergeAll(postgres, seeded))
+    }, 15)
   })
 })
