@@ -16,7 +16,7 @@ import {
   tenantFixture
 } from "../src/adapters/memory/index.js"
 import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
-import { KitNo, lockCard, manageAllCards, TenantId, unlockCard } from "../src/index.js"
+import { KitNo, lockCard, manageAllCards, replaceCard, TenantId, unlockCard } from "../src/index.js"
 import { findBinaries, startServer } from "../test/support/postgres/server.js"
 import { line, ratio } from "./harness.js"
 
@@ -26,8 +26,14 @@ const FIBERS = [1, 16] as const
 const PAIRS_PER_FIBER = Number(process.env.PAIRS ?? 200)
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
 
+/** Accounts for the replacement runs: one card each, one replacement per account per run. */
+const REPLACING = 16 * 40 + 40
+const replacingAccount = (i: number) =>
+  customerFixture(`R${i}`, [cardFixture(kitNoOf(20_000 + i), { status: "ACTIVE" })], { accountNo: 1_000 + i })
+
 const bank = fixture({
   [TENANT]: tenantFixture([
+    ...Array.from({ length: REPLACING * 2 }, (_, i) => replacingAccount(i)),
     customerFixture("E1", [cardFixture(kitNoOf(0), { status: "ACTIVE" })], { accountNo: 1 }),
     ...Array.from({ length: 16 }, (_, f) =>
       customerFixture(`S${f}`, [cardFixture(kitNoOf(1 + f), { status: "ACTIVE" })], { accountNo: 10 + f })
@@ -51,6 +57,30 @@ const handWritten = (sql: SqlClient.SqlClient, kitNo: string, to: "LOCKED" | "AC
         WHERE tenant = ${TENANT} AND kit_no = ${kitNo}`
       yield* sql`INSERT INTO audit_events (tenant, subject, event) VALUES (${TENANT}, ${kitNo},
         ${JSON.stringify({ action: to === "LOCKED" ? "LOCK" : "UNLOCK", subject: kitNo, outcome: "OK" })}::jsonb)`
+    })
+  )
+
+/**
+ * A replacement by hand: the account and the old card read for update, the old card's status, the
+ * new card (a stand-in protected PAN: no issuer, no crypto), the account's replacement, two audit rows.
+ */
+const handWrittenReplace = (sql: SqlClient.SqlClient, i: number) =>
+  sql.withTransaction(
+    Effect.gen(function* () {
+      const accountNo = 1_000 + REPLACING + i
+      const oldKit = kitNoOf(20_000 + REPLACING + i)
+      const newKit = kitNoOf(900_000 + i)
+      yield* sql`SELECT replacements FROM accounts WHERE tenant = ${TENANT} AND account_no = ${accountNo} FOR UPDATE`
+      yield* sql`SELECT status FROM cards WHERE tenant = ${TENANT} AND kit_no = ${oldKit} FOR UPDATE`
+      yield* sql`UPDATE cards SET status = 'DAMAGED' WHERE tenant = ${TENANT} AND kit_no = ${oldKit}`
+      yield* sql`INSERT INTO cards (tenant, kit_no, entity_id, account_no, product_id, tier_type, card_type,
+          pan_key_id, pan_ciphertext, pan_masked, pan_hash, exp_date, status)
+        VALUES (${TENANT}, ${newKit}, ${`R${REPLACING + i}`}, ${accountNo}, '2001_VIRTUAL', 'CLASSIC', 'VIRTUAL',
+          '1', 'stand-in', '608040XXXXXX0000', ${`hand-${i}`}, '2029-07-31T00:00:00.000+00:00', 'ACTIVE')`
+      yield* sql`UPDATE accounts SET replacements = array_append(replacements, ${Date.now()}::bigint)
+        WHERE tenant = ${TENANT} AND account_no = ${accountNo}`
+      yield* sql`INSERT INTO audit_events (tenant, subject, event) SELECT ${TENANT}, k, jsonb_build_object('subject', k)
+        FROM unnest(${[oldKit, newKit]}::text[]) AS k`
     })
   )
 
@@ -152,6 +182,33 @@ export const benchPostgres = async (): Promise<void> => {
             `${b.perSecond.toFixed(0)} pairs/s, p99 ${b.p99.toFixed(2)} ms`
           )
           line(`  library ÷ hand-written (time per pair)`, ratio(b.perSecond, a.perSecond))
+        }
+        // each call replaces the card of an account of its own (seed 003 allows two a month)
+        let next = 0
+        let nextHand = 0
+        for (const fibers of FIBERS) {
+          const calls = fibers === 1 ? 40 : 20
+          const ours = () =>
+            Effect.suspend(() => {
+              const i = next++
+              return replaceCard(TENANT, {
+                correlationId: String(1_000 + i),
+                oldLoyaltyId: Number(kitNoOf(20_000 + i)),
+                status: "DAMAGED"
+              })
+            })
+          const floor = () => Effect.suspend(() => handWrittenReplace(sql, nextHand++))
+          const a = yield* concurrently(fibers, calls, ours)
+          const b = yield* concurrently(fibers, calls, floor)
+          line(
+            `replaceCard, ${fibers} fiber(s), library`,
+            `${a.perSecond.toFixed(0)} calls/s, p99 ${a.p99.toFixed(2)} ms`
+          )
+          line(
+            `replaceCard, ${fibers} fiber(s), hand-written SQL`,
+            `${b.perSecond.toFixed(0)} calls/s, p99 ${b.p99.toFixed(2)} ms`
+          )
+          line(`  library ÷ hand-written (time per call)`, ratio(b.perSecond, a.perSecond))
         }
         // the hand-written bulk first, on the ACTIVE cards (it leaves them ACTIVE), then the library's BLOCK
         const floor = yield* counted(handWrittenBulk(sql, "ACTIVE"))
