@@ -181,6 +181,22 @@ const tokens = statements(
 )
 
 /**
+ * A tenant's serial kitNos handed out from 16 rows (stripes) instead of one: stripe k hands out the
+ * serials `first + k + 16·j`, so that 16 transactions of one tenant issue at once, each holding its
+ * own stripe's lock until it ends. A tenant's existing row becomes stripe 0, and stripes 1 to 15
+ * start right after its next serial.
+ */
+const issuerStripes = statements(
+  `ALTER TABLE issuer_serials ADD COLUMN stripe smallint NOT NULL DEFAULT 0`,
+  `ALTER TABLE issuer_serials ALTER COLUMN stripe DROP DEFAULT`,
+  `ALTER TABLE issuer_serials DROP CONSTRAINT issuer_serials_pkey`,
+  `ALTER TABLE issuer_serials ADD CONSTRAINT issuer_serials_pkey PRIMARY KEY (tenant, stripe)`,
+  `ALTER TABLE issuer_serials ADD CONSTRAINT issuer_serials_stripe CHECK (stripe BETWEEN 0 AND 15)`,
+  `INSERT INTO issuer_serials (tenant, stripe, next_serial)
+    SELECT tenant, k, next_serial + k FROM issuer_serials, generate_series(1, 15) AS k`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
@@ -188,7 +204,8 @@ const tokens = statements(
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "1_initial": initial,
   "2_kit_manager": kitManager,
-  "3_tokens": tokens
+  "3_tokens": tokens,
+  "4_issuer_stripes": issuerStripes
 }
 
 /**

@@ -20,7 +20,7 @@ export const PgAuditLog = Layer.effect(
         events.length === 0
           ? Effect.void
           : sql`INSERT INTO audit_events (tenant, subject, event)
-              SELECT ${tenant}, e->>'subject', e FROM unnest(${events.map((e) => JSON.stringify(e))}::jsonb[])
+              SELECT ${tenant}, e->>'subject', e FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb)
                 WITH ORDINALITY AS v(e, n) ORDER BY n`.pipe(Effect.asVoid, statement("AuditLog.append")),
       findBySubject: (tenant, subject) =>
         sql<{ readonly event: AuditEvent }>`SELECT event FROM audit_events

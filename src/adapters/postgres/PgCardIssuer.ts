@@ -1,16 +1,19 @@
 /**
- * `CardIssuer` on PostgreSQL, as the memory issuer behaves: kitNo = the caller's, or the tenant's
- * next serial that no card holds (from `issuer_serials`); PAN = the BIN, random digits (the fiber's
+ * `CardIssuer` on PostgreSQL, as the memory issuer behaves: kitNo = the caller's, or a serial of the
+ * tenant that no card holds (from `issuer_serials`); PAN = the BIN, random digits (the fiber's
  * `Random`) and the Luhn check digit, reserved by its keyed hash in `pan_reservations` when no card
  * of the tenant holds it and no reservation does. Both writes are the caller's transaction's: a
  * rolled-back issue leaves no trace.
  *
- * Concurrent issues are safe without SERIALIZABLE. The serial is taken under the lock of the tenant's
- * `issuer_serials` row (an upsert whose `ON CONFLICT DO UPDATE` locks it and reads its latest committed
- * value), held until the caller's transaction ends: two issues of one tenant never read the same
- * serial. A PAN is reserved by an insert that the primary key `(tenant, pan_hash)` arbitrates: an
- * issue that meets another's uncommitted reservation of the same hash waits for it, then inserts
- * nothing if it committed (and draws another PAN) or takes the hash if it rolled back.
+ * Concurrent issues are safe without SERIALIZABLE, and do not queue. A tenant's serials come from 16
+ * stripes, rows of `issuer_serials`: stripe k hands out `first + k + 16·j`, so no two stripes ever
+ * hand out the same serial. An issue takes the stripe with the lowest next serial that no other
+ * transaction holds (`FOR UPDATE SKIP LOCKED`) and keeps its lock until the caller's transaction
+ * ends: up to 16 transactions of one tenant issue at once, and a lone caller gets consecutive
+ * serials. Only when all 16 are held does an issue wait, for the lowest. A PAN is reserved by an
+ * insert that the primary key `(tenant, pan_hash)` arbitrates: an issue that meets another's
+ * uncommitted reservation of the same hash waits for it, then inserts nothing if it committed (and
+ * draws another PAN) or takes the hash if it rolled back.
  *
  * @since 0.1.0
  */
@@ -24,6 +27,9 @@ import { SecurityModule } from "../../ports/SecurityModule.js"
 import { FIRST_SERIAL, panCandidates } from "../shared/PanCandidates.js"
 import { statement } from "./Store.js"
 
+/** The rows a tenant's serials come from: as many transactions of one tenant issue at once. */
+export const STRIPES = 16
+
 /**
  * @category layers
  */
@@ -35,36 +41,50 @@ export const PgCardIssuer = Layer.effect(
     const operation = "CardIssuer.issue"
 
     /**
-     * The tenant's next serial that no card holds, taken: the tenant's row locked and read (created at
-     * the first serial on the tenant's first issue), the serials cards hold walked over, the one after
-     * the serial taken stored. None once the serials pass 2^53 − 1.
+     * A serial of the tenant that no card holds, taken from a stripe (locked until the caller's
+     * transaction ends): the stripe's serials that cards hold walked over (one index probe each), the
+     * stripe's next serial stored after the one taken. No row when no stripe could be taken (`wait`
+     * false and all held, or none yet), or when the serials reached 2^53 − 1.
+     */
+    const take = (tenant: TenantId, wait: boolean) =>
+      sql<{ readonly serial: string }>`WITH RECURSIVE stripe AS (
+          SELECT stripe, next_serial FROM issuer_serials
+          WHERE tenant = ${tenant} AND next_serial <= ${Number.MAX_SAFE_INTEGER}::bigint
+          ORDER BY next_serial LIMIT 1 FOR UPDATE ${sql.literal(wait ? "" : "SKIP LOCKED")}
+        ), walk (serial) AS (
+          SELECT next_serial FROM stripe
+          UNION ALL
+          SELECT serial + ${STRIPES} FROM walk
+          WHERE serial <= ${Number.MAX_SAFE_INTEGER - STRIPES}::bigint
+            AND EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = serial::text)
+        ), last AS (SELECT max(serial) AS serial FROM walk)
+        UPDATE issuer_serials SET next_serial = last.serial + ${STRIPES} FROM stripe, last
+        WHERE issuer_serials.tenant = ${tenant} AND issuer_serials.stripe = stripe.stripe
+          AND NOT EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = last.serial::text)
+        RETURNING last.serial::text AS serial`.pipe(
+        Effect.map((rows) => rows[0]?.serial as KitNo | undefined),
+        statement(operation)
+      )
+
+    /** The tenant's stripes, from the first serial, unless it has them. */
+    const ensureStripes = (tenant: TenantId) =>
+      sql`INSERT INTO issuer_serials (tenant, stripe, next_serial)
+        SELECT ${tenant}, k, ${FIRST_SERIAL}::bigint + k FROM generate_series(0, ${STRIPES - 1}) AS k
+        ON CONFLICT (tenant, stripe) DO NOTHING`.pipe(statement(operation))
+
+    /**
+     * A free serial of the tenant: a stripe no one holds, else (all held, or the tenant's first
+     * issue) the lowest once its holder ends. None once the serials pass 2^53 − 1.
      */
     const nextKitNo = (tenant: TenantId): Effect.Effect<KitNo, IdentifiersExhausted | StoreError> =>
       Effect.gen(function* () {
-        const [locked] = yield* sql<{
-          readonly next_serial: string
-        }>`INSERT INTO issuer_serials (tenant, next_serial)
-          VALUES (${tenant}, ${FIRST_SERIAL})
-          ON CONFLICT (tenant) DO UPDATE SET next_serial = issuer_serials.next_serial
-          RETURNING next_serial`.pipe(statement(operation))
-        const start = Number(locked?.next_serial ?? FIRST_SERIAL)
-        if (!Number.isSafeInteger(start)) return yield* new IdentifiersExhausted({ identifier: "kitNo" })
-        // the first serial from `start` that no card holds (one index probe per serial a card holds),
-        // stored as taken; no row when the walk reached 2^53 − 1 and a card holds that one too
-        const [free] = yield* sql<{ readonly serial: string }>`WITH RECURSIVE walk (serial) AS (
-            SELECT ${start}::bigint
-            UNION ALL
-            SELECT serial + 1 FROM walk
-            WHERE serial < ${Number.MAX_SAFE_INTEGER}::bigint
-              AND EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = serial::text)
-          ), last AS (SELECT max(serial) AS serial FROM walk)
-          UPDATE issuer_serials SET next_serial = last.serial + 1 FROM last
-          WHERE issuer_serials.tenant = ${tenant}
-            AND NOT EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = last.serial::text)
-          RETURNING last.serial::text AS serial`.pipe(statement(operation))
-        if (free === undefined) return yield* new IdentifiersExhausted({ identifier: "kitNo" })
         // bigint's text is the serial's decimal digits, as String(serial) gives them
-        return free.serial as KitNo
+        const free = yield* take(tenant, false)
+        if (free !== undefined) return free
+        yield* ensureStripes(tenant)
+        const waited = yield* take(tenant, true)
+        if (waited !== undefined) return waited
+        return yield* new IdentifiersExhausted({ identifier: "kitNo" })
       })
 
     /** Reserves the PAN of `hash` for `kitNo` if no card of the tenant and no reservation holds it. */

@@ -13,9 +13,9 @@ import type { CardStatus, LockableStatus } from "../../domain/card/CardStatus.js
 import type { AccountNo, EntityId, KitNo, TenantId } from "../../domain/ground/Identifiers.js"
 import type { MaskedPan } from "../../domain/ground/Pan.js"
 import type { KeyId } from "../../domain/ground/ProtectedPan.js"
-import { DuplicateKey, type StoreError } from "../../domain/ground/StoreError.js"
+import { DuplicateKey } from "../../domain/ground/StoreError.js"
 import { CardRepository } from "../../ports/CardRepository.js"
-import { statement, storeError } from "./Store.js"
+import { statement } from "./Store.js"
 
 interface CardRow {
   readonly kit_no: string
@@ -54,23 +54,28 @@ const cardOf = (row: CardRow): Card => ({
   ...(row.locked_from === null ? {} : { lockedFrom: row.locked_from as LockableStatus })
 })
 
-/** The columns of a card, each as one array over the cards: one parameter per column. */
-const columnsOf = (cards: ReadonlyArray<Card>) => ({
-  kitNo: cards.map((c) => c.kitNo),
-  entityId: cards.map((c) => c.entityId),
-  accountNo: cards.map((c) => c.accountNo),
-  productId: cards.map((c) => c.productId),
-  tierType: cards.map((c) => c.tierType),
-  cardType: cards.map((c) => c.cardType),
-  panKeyId: cards.map((c) => c.pan.encrypted.keyId),
-  panCiphertext: cards.map((c) => c.pan.encrypted.ciphertext),
-  panMasked: cards.map((c) => c.pan.masked),
-  panHash: cards.map((c) => c.pan.hash),
-  expDate: cards.map((c) => c.expDate),
-  status: cards.map((c) => c.status),
-  // "" for none: the driver cannot type an array of nulls alone; NULLIF turns it back
-  lockedFrom: cards.map((c) => c.lockedFrom ?? "")
+/**
+ * A card as the JSON object of its row, for `jsonb_populate_recordset`: no lock origin is an absent
+ * key, which it reads as NULL. One parameter whatever the number of cards, and a row estimate that
+ * does not depend on it, so that the server keeps one plan for the statement instead of planning
+ * each execution anew.
+ */
+const rowOf = (card: Card): Omit<CardRow, "locked_from"> & { readonly locked_from?: string } => ({
+  kit_no: card.kitNo,
+  entity_id: card.entityId,
+  account_no: card.accountNo,
+  product_id: card.productId,
+  tier_type: card.tierType,
+  card_type: card.cardType,
+  pan_key_id: card.pan.encrypted.keyId,
+  pan_ciphertext: card.pan.encrypted.ciphertext,
+  pan_masked: card.pan.masked,
+  pan_hash: card.pan.hash,
+  exp_date: card.expDate,
+  status: card.status,
+  ...(card.lockedFrom === undefined ? {} : { locked_from: card.lockedFrom })
 })
+const rowsOf = (cards: ReadonlyArray<Card>) => JSON.stringify(cards.map(rowOf))
 
 /**
  * @category layers
@@ -107,49 +112,61 @@ export const PgCardRepository = Layer.effect(
       insertAll: (tenant, cards) => {
         const operation = "CardRepository.insertAll"
         if (cards.length === 0) return Effect.void
-        const c = columnsOf(cards)
-        // in a savepoint of its own: a taken key fails this write, and the caller's transaction goes on
-        return sql
-          .withTransaction(
-            sql`INSERT INTO cards (tenant, ${sql.literal(COLUMNS)})
-              SELECT ${tenant}, kit_no, entity_id, account_no, product_id, tier_type, card_type, pan_key_id,
-                pan_ciphertext, pan_masked, pan_hash, exp_date, status, NULLIF(locked_from, '')
-              FROM unnest(${c.kitNo}::text[], ${c.entityId}::text[], ${c.accountNo}::bigint[],
-                ${c.productId}::text[], ${c.tierType}::text[], ${c.cardType}::text[], ${c.panKeyId}::text[],
-                ${c.panCiphertext}::text[], ${c.panMasked}::text[], ${c.panHash}::text[], ${c.expDate}::text[],
-                ${c.status}::text[], ${c.lockedFrom}::text[])
-                AS v(kit_no, entity_id, account_no, product_id, tier_type, card_type, pan_key_id, pan_ciphertext,
-                  pan_masked, pan_hash, exp_date, status, locked_from)`
+        const kitNos = cards.map((card) => card.kitNo)
+        // a row whose kitNo or PAN is taken (committed, or by a concurrent transaction once it commits)
+        // is skipped, not an error: the caller's transaction goes on without a savepoint
+        const insert = sql<{ readonly kit_no: string }>`INSERT INTO cards (tenant, ${sql.literal(COLUMNS)})
+          SELECT ${tenant}, ${sql.literal(COLUMNS)} FROM jsonb_populate_recordset(NULL::cards, ${rowsOf(cards)}::jsonb)
+          ON CONFLICT DO NOTHING
+          RETURNING kit_no`
+        /**
+         * Some rows were skipped: the ones this statement stored are deleted again (no other transaction
+         * has seen them), and the write fails with the key that was taken, the kitNo's first.
+         */
+        const refuse = (stored: ReadonlyArray<string>) =>
+          Effect.gen(function* () {
+            yield* sql`DELETE FROM cards WHERE tenant = ${tenant} AND kit_no = ANY(${stored}::text[])`.pipe(
+              statement(operation)
+            )
+            const storedSet = new Set(stored)
+            const skipped = kitNos.filter((kitNo) => !storedSet.has(kitNo))
+            const [taken] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM cards
+              WHERE tenant = ${tenant} AND kit_no = ANY(${skipped}::text[])`.pipe(statement(operation))
+            // a kitNo twice in the batch is a taken kitNo too
+            const kitNoTaken = (taken?.n ?? 0) > 0 || new Set(kitNos).size < kitNos.length
+            return yield* new DuplicateKey({ operation, key: kitNoTaken ? "kitNo" : "pan" })
+          })
+        return insert.pipe(
+          statement(operation),
+          Effect.flatMap((rows) =>
+            rows.length === cards.length ? Effect.void : refuse(rows.map((row) => row.kit_no))
           )
-          .pipe(
-            Effect.asVoid,
-            Effect.mapError((error): DuplicateKey | StoreError => {
-              const reason = error.cause
-              if (reason._tag === "UniqueViolation") {
-                const key = reason.constraint === "cards_pan_key" ? "pan" : "kitNo"
-                return new DuplicateKey({ operation, key })
-              }
-              return storeError(operation)(error)
-            })
-          )
+        )
       },
       updateAll: (tenant, cards) => {
         const operation = "CardRepository.updateAll"
         if (cards.length === 0) return Effect.void
-        const c = columnsOf(cards)
-        // a card's PAN never changes: the protected PAN's columns are not written
-        return sql`UPDATE cards AS card SET entity_id = v.entity_id, account_no = v.account_no,
-            product_id = v.product_id, tier_type = v.tier_type, card_type = v.card_type,
-            exp_date = v.exp_date, status = v.status, locked_from = NULLIF(v.locked_from, '')
-          FROM unnest(${c.kitNo}::text[], ${c.entityId}::text[], ${c.accountNo}::bigint[], ${c.productId}::text[],
-            ${c.tierType}::text[], ${c.cardType}::text[], ${c.expDate}::text[], ${c.status}::text[],
-            ${c.lockedFrom}::text[])
-            AS v(kit_no, entity_id, account_no, product_id, tier_type, card_type, exp_date, status, locked_from)
-          WHERE card.tenant = ${tenant} AND card.kit_no = v.kit_no
-          RETURNING card.kit_no`.pipe(
+        // a card's PAN never changes: the protected PAN's columns are not written. One card (every
+        // single-card use case) by its key, so that the server plans the statement once for all
+        // executions; more than one joined with their rows (a plan for a set whatever its size)
+        const [card] = cards
+        const update =
+          cards.length === 1 && card !== undefined
+            ? sql`UPDATE cards AS card SET entity_id = ${card.entityId}, account_no = ${card.accountNo},
+                product_id = ${card.productId}, tier_type = ${card.tierType}, card_type = ${card.cardType},
+                exp_date = ${card.expDate}, status = ${card.status}, locked_from = ${card.lockedFrom ?? null}::text
+              WHERE card.tenant = ${tenant} AND card.kit_no = ${card.kitNo}
+              RETURNING card.kit_no`
+            : sql`UPDATE cards AS card SET entity_id = v.entity_id, account_no = v.account_no,
+                product_id = v.product_id, tier_type = v.tier_type, card_type = v.card_type,
+                exp_date = v.exp_date, status = v.status, locked_from = v.locked_from
+              FROM jsonb_populate_recordset(NULL::cards, ${rowsOf(cards)}::jsonb) AS v
+              WHERE card.tenant = ${tenant} AND card.kit_no = v.kit_no
+              RETURNING card.kit_no`
+        return update.pipe(
           statement(operation),
           Effect.flatMap((rows) =>
-            rows.length === new Set(c.kitNo).size
+            rows.length === new Set(cards.map((card) => card.kitNo)).size
               ? Effect.void
               : Effect.die(new Error(`${operation}: a card that is not stored; insert it with insertAll`))
           )

@@ -85,12 +85,16 @@ export const PgCustomerRepository = Layer.effect(
         accounts.length === 0
           ? Effect.void
           : sql`INSERT INTO accounts (tenant, account_no, entity_id, status, registration, replacements)
-              SELECT ${tenant}, v.account_no, v.entity_id, v.status, v.registration,
-                ARRAY(SELECT jsonb_array_elements_text(v.replacements)::bigint)
-              FROM unnest(${accounts.map((a) => a.accountNo)}::bigint[], ${accounts.map((a) => a.entityId)}::text[],
-                ${accounts.map((a) => a.status)}::text[], ${accounts.map((a) => a.registration)}::text[],
-                ${accounts.map((a) => JSON.stringify(a.replacements.map(DateTime.toEpochMillis)))}::jsonb[])
-                AS v(account_no, entity_id, status, registration, replacements)
+              SELECT ${tenant}, v.account_no, v.entity_id, v.status, v.registration, v.replacements
+              FROM jsonb_populate_recordset(NULL::accounts, ${JSON.stringify(
+                accounts.map((a) => ({
+                  account_no: a.accountNo,
+                  entity_id: a.entityId,
+                  status: a.status,
+                  registration: a.registration,
+                  replacements: a.replacements.map(DateTime.toEpochMillis)
+                }))
+              )}::jsonb) AS v
               ON CONFLICT (tenant, account_no) DO UPDATE SET entity_id = excluded.entity_id,
                 status = excluded.status, registration = excluded.registration,
                 replacements = excluded.replacements`.pipe(

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
@@ -17,6 +18,7 @@ import { TokenRepository } from "../../ports/TokenRepository.js"
 import { type MemoryFixture, tablesFromFixture } from "../memory/MemoryFixture.js"
 import * as Table from "../memory/Table.js"
 import { saveAccountRanges } from "./PgAccountRanges.js"
+import { STRIPES } from "./PgCardIssuer.js"
 
 /**
  * @category constructors
@@ -73,6 +75,7 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
       yield* orders.insertAll(tenant, Table.valuesOf(t.orders, tenant))
       const nextKitNo = Table.getOrUndefined(t.issuerSerial, tenant, "")
       if (nextKitNo !== undefined)
-        yield* sql`INSERT INTO issuer_serials (tenant, next_serial) VALUES (${tenant}, ${nextKitNo})`
+        yield* sql`INSERT INTO issuer_serials (tenant, stripe, next_serial)
+          SELECT ${tenant}, k, ${nextKitNo}::bigint + k FROM generate_series(0, ${STRIPES - 1}) AS k`
     }
   })

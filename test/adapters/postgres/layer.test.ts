@@ -2,11 +2,12 @@
  * card-lifecycle/postgres's `layer`: a host's way in. It migrates when asked (a second build applies
  * nothing), and its ports run a use case on the database it names.
  */
-import { Effect, Layer } from "effect"
-import { SqlClient } from "effect/sql"
+import { PgClient } from "@effect/sql-pg"
+import { Effect, Layer, Redacted } from "effect"
+import { Migrator, SqlClient } from "effect/sql"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { NobleSecurityModule, randomKeyHex } from "../../../src/adapters/memory/index.js"
-import { layer } from "../../../src/adapters/postgres/index.js"
+import { layer, migrate, migrations } from "../../../src/adapters/postgres/index.js"
 import { CustomerNotFound, manageAllCards, TenantPolicy } from "../../../src/index.js"
 import {
   describePostgres,
@@ -53,5 +54,31 @@ describePostgres("card-lifecycle/postgres layer", () => {
       )
     )
     expect(refused).toBeInstanceOf(CustomerNotFound)
+  })
+
+  it("turns a tenant's single serial row into 16 stripes from it, on a database migrated before stripes", async () => {
+    const older = await freshDatabase()
+    try {
+      const rows = await Effect.runPromise(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const before: Record<string, (typeof migrations)[string]> = {}
+          for (const id of ["1_initial", "2_kit_manager", "3_tokens"]) before[id] = migrations[id]!
+          yield* Migrator.make({})({
+            loader: Migrator.fromRecord(before),
+            table: "card_lifecycle_migrations"
+          })
+          yield* sql`INSERT INTO issuer_serials (tenant, next_serial) VALUES ('ACME_BANK', 4240200123)`
+          yield* migrate
+          return yield* sql<{ readonly stripe: number; readonly next_serial: string }>`
+            SELECT stripe, next_serial::text FROM issuer_serials WHERE tenant = 'ACME_BANK' ORDER BY stripe`
+        }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(older.url), maxConnections: 1 })))
+      )
+      expect(rows).toEqual(
+        Array.from({ length: 16 }, (_, k) => ({ stripe: k, next_serial: String(4_240_200_123 + k) }))
+      )
+    } finally {
+      await older.drop()
+    }
   })
 })
