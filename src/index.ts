@@ -88,6 +88,7 @@ export {
   errorKindOf,
   errorTable,
   httpStatusOf,
+  isModelError,
   ModelError
 } from "./domain/ErrorModel.js"
 export type {
@@ -250,6 +251,7 @@ export {
   type UpdateTokenPorts,
   updateToken
 } from "./domain/token/updateToken.js"
+export { type CardLifecycle, type CardLifecyclePorts, createCardLifecycle } from "./facade/CardLifecycle.js"
 export { AccountRanges } from "./ports/AccountRanges.js"
 export { AuditLog } from "./ports/AuditLog.js"
 export {

@@ -72,6 +72,16 @@ export const ModelError = Schema.Union([
 export type ModelError = typeof ModelError.Type
 
 /**
+ * Whether a value is an error of the model (an instance of one of its classes): what a host that
+ * catches a rejection of the Promise facade checks before `httpStatusOf`, anything else being a
+ * defect.
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isModelError: (input: unknown) => input is ModelError = Schema.is(ModelError)
+
+/**
  * The `code` of every error of the model.
  *
  * @category models
