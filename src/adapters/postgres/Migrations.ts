@@ -184,7 +184,8 @@ const tokens = statements(
  * A tenant's serial kitNos handed out from 16 rows (stripes) instead of one: stripe k hands out the
  * serials `first + k + 16·j`, so that 16 transactions of one tenant issue at once, each holding its
  * own stripe's lock until it ends. A tenant's existing row becomes stripe 0, and stripes 1 to 15
- * start right after its next serial.
+ * start right after its next serial. The 16 is this migration's for good (PgCardIssuer's `STRIPES`):
+ * another number takes a migration of its own.
  */
 const issuerStripes = statements(
   `ALTER TABLE issuer_serials ADD COLUMN stripe smallint NOT NULL DEFAULT 0`,

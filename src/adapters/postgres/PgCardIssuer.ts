@@ -27,8 +27,22 @@ import { SecurityModule } from "../../ports/SecurityModule.js"
 import { FIRST_SERIAL, panCandidates } from "../shared/PanCandidates.js"
 import { statement } from "./Store.js"
 
-/** The rows a tenant's serials come from: as many transactions of one tenant issue at once. */
-export const STRIPES = 16
+/**
+ * The rows a tenant's serials come from: as many transactions of one tenant issue at once. The
+ * migration that made them (`4_issuer_stripes`) checks this number; changing it takes a migration.
+ */
+const STRIPES = 16
+
+/**
+ * Creates the tenant's stripes, stripe k starting at `first + k`, unless it has them: on a tenant's
+ * first issue, and when a fixture seeds a tenant's first serial.
+ *
+ * @category constructors
+ */
+export const createStripes = (sql: SqlClient.SqlClient, tenant: TenantId, first: number) =>
+  sql`INSERT INTO issuer_serials (tenant, stripe, next_serial)
+    SELECT ${tenant}, k, ${first}::bigint + k FROM generate_series(0, ${STRIPES - 1}) AS k
+    ON CONFLICT (tenant, stripe) DO NOTHING`
 
 /**
  * @category layers
@@ -66,12 +80,6 @@ export const PgCardIssuer = Layer.effect(
         statement(operation)
       )
 
-    /** The tenant's stripes, from the first serial, unless it has them. */
-    const ensureStripes = (tenant: TenantId) =>
-      sql`INSERT INTO issuer_serials (tenant, stripe, next_serial)
-        SELECT ${tenant}, k, ${FIRST_SERIAL}::bigint + k FROM generate_series(0, ${STRIPES - 1}) AS k
-        ON CONFLICT (tenant, stripe) DO NOTHING`.pipe(statement(operation))
-
     /**
      * A free serial of the tenant: a stripe no one holds, else (all held, or the tenant's first
      * issue) the lowest once its holder ends. None once the serials pass 2^53 − 1.
@@ -81,7 +89,7 @@ export const PgCardIssuer = Layer.effect(
         // bigint's text is the serial's decimal digits, as String(serial) gives them
         const free = yield* take(tenant, false)
         if (free !== undefined) return free
-        yield* ensureStripes(tenant)
+        yield* createStripes(sql, tenant, FIRST_SERIAL).pipe(statement(operation))
         const waited = yield* take(tenant, true)
         if (waited !== undefined) return waited
         return yield* new IdentifiersExhausted({ identifier: "kitNo" })

@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
@@ -18,7 +17,7 @@ import { TokenRepository } from "../../ports/TokenRepository.js"
 import { type MemoryFixture, tablesFromFixture } from "../memory/MemoryFixture.js"
 import * as Table from "../memory/Table.js"
 import { saveAccountRanges } from "./PgAccountRanges.js"
-import { STRIPES } from "./PgCardIssuer.js"
+import { createStripes } from "./PgCardIssuer.js"
 
 /**
  * @category constructors
@@ -74,8 +73,6 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
           SELECT ${tenant}, n - 1, tier_type FROM unnest(${ladder}::text[]) WITH ORDINALITY AS v(tier_type, n)`
       yield* orders.insertAll(tenant, Table.valuesOf(t.orders, tenant))
       const nextKitNo = Table.getOrUndefined(t.issuerSerial, tenant, "")
-      if (nextKitNo !== undefined)
-        yield* sql`INSERT INTO issuer_serials (tenant, stripe, next_serial)
-          SELECT ${tenant}, k, ${nextKitNo}::bigint + k FROM generate_series(0, ${STRIPES - 1}) AS k`
+      if (nextKitNo !== undefined) yield* createStripes(sql, tenant, nextKitNo)
     }
   })
