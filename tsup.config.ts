@@ -8,6 +8,8 @@ export default defineConfig({
     node: "src/adapters/node/index.ts",
     // every port on PostgreSQL, through effect/sql and @effect/sql-pg (an optional peer dependency)
     postgres: "src/adapters/postgres/index.ts",
+    // the reference HTTP service, on @effect/platform-node (an optional peer dependency) and node:http
+    http: "src/adapters/http/index.ts",
     // for hosts' tests; imports vitest and fast-check, which the other entries never do
     testing: "src/testing/index.ts"
   },

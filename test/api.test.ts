@@ -16,6 +16,7 @@ const entries = [
   { name: "card-lifecycle/memory", file: "src/adapters/memory/index.ts" },
   { name: "card-lifecycle/node", file: "src/adapters/node/index.ts" },
   { name: "card-lifecycle/postgres", file: "src/adapters/postgres/index.ts" },
+  { name: "card-lifecycle/http", file: "src/adapters/http/index.ts" },
   { name: "card-lifecycle/testing", file: "src/testing/index.ts" }
 ].filter((entry) => existsSync(root + entry.file))
 

@@ -1,0 +1,164 @@
+/**
+ * The endpoints' handlers: each reads its body (`Wire.readBody`), hands it to its use case with the
+ * `tenant` header, and writes the use case's result or error in its family's shape. The use cases
+ * decode the body themselves, as they do under every adapter: a bad field is reported by the same
+ * path and rule over HTTP, through the Promise facade and in an Effect program.
+ *
+ * @since 0.1.0
+ */
+import { Effect, type Schema } from "effect"
+import type { HttpServerRequest } from "effect/http"
+import { HttpApiBuilder } from "effect/http-api"
+import {
+  activateCard,
+  blockCard,
+  type CardStatusPorts,
+  lockCard,
+  unlockCard
+} from "../../domain/card/changeCardStatus.js"
+import type { ModelError } from "../../domain/ErrorModel.js"
+import { validationError } from "../../domain/ground/Validation.js"
+import { type CancelCardOrderPorts, cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
+import { type ManageAllCardsPorts, manageAllCards } from "../../domain/kit/manageAllCards.js"
+import { type UpgradeCardPorts, upgradeCard } from "../../domain/kit/upgradeCard.js"
+import { type SetPinPorts, setPin } from "../../domain/pin/setPin.js"
+import { type VerifyPinPorts, verifyPin } from "../../domain/pin/verifyPin.js"
+import { type ReplaceCardPorts, replaceCard } from "../../domain/replacement/replaceCard.js"
+import { type UpdateTokenPorts, updateToken } from "../../domain/token/updateToken.js"
+import {
+  CancelCardOrderAnswer,
+  DcmsSuccess,
+  ManageAllCardsAnswer,
+  ManagedCardAnswer,
+  ReplaceCardAnswer,
+  SetPinAnswer,
+  UpdateTokenAnswer,
+  UpgradeCardAnswer,
+  VerifyPinAnswer
+} from "./Answers.js"
+import { CardLifecycleApi } from "./Api.js"
+import type { HttpError } from "./HttpErrors.js"
+import {
+  answerFormat,
+  dcmsSuccess,
+  type Format,
+  plainSuccess,
+  readBody,
+  refusalFormat,
+  refusalResponse,
+  tokenSuccess
+} from "./Wire.js"
+
+/**
+ * Every port the service's use cases need.
+ *
+ * @category models
+ */
+export type HttpPorts =
+  | CardStatusPorts
+  | ManageAllCardsPorts
+  | UpgradeCardPorts
+  | CancelCardOrderPorts
+  | ReplaceCardPorts
+  | SetPinPorts
+  | VerifyPinPorts
+  | UpdateTokenPorts
+
+interface RawRequest {
+  readonly request: HttpServerRequest.HttpServerRequest
+  readonly headers: { readonly tenant: string }
+}
+
+type UseCase<A, E, R> = (tenant: string, request: unknown) => Effect.Effect<A, E, R>
+
+/** A DCMS endpoint: JSON in, the envelope out, a refusal in the envelope's `exception`. */
+const dcms =
+  <A, E extends ModelError, R, Encoded>(useCase: UseCase<A, E, R>, answer: Schema.Codec<A, Encoded>) =>
+  ({ request, headers }: RawRequest) => {
+    const envelope = DcmsSuccess(answer) as unknown as Schema.Codec<
+      { result: A; exception: null; pagination: null },
+      unknown
+    >
+    return readBody(request).pipe(
+      Effect.flatMap(({ body }) => useCase(headers.tenant, body)),
+      Effect.map((result) => dcmsSuccess(envelope, { result, exception: null, pagination: null })),
+      Effect.catch((error: E | HttpError) => Effect.succeed(refusalResponse("dcms", error)))
+    )
+  }
+
+const verifyPinAnswer = (tenant: string, request: unknown) =>
+  Effect.map(verifyPin(tenant, request), (verified) => ({ verified }))
+
+/**
+ * The kit manager's handlers.
+ *
+ * @category layers
+ */
+export const KitManagerHandlers = HttpApiBuilder.group(CardLifecycleApi, "kitManager", (handlers) =>
+  handlers
+    .handleRaw("upgradeCard", dcms(upgradeCard, UpgradeCardAnswer))
+    .handleRaw("manageAllKits", dcms(manageAllCards, ManageAllCardsAnswer))
+    .handleRaw("setPinV2", dcms(setPin, SetPinAnswer))
+    .handleRaw("verifyPin", dcms(verifyPinAnswer, VerifyPinAnswer))
+    .handleRaw("cancelCardOrder", dcms(cancelCardOrder, CancelCardOrderAnswer))
+    .handleRaw("activateCard", dcms(activateCard, ManagedCardAnswer))
+    .handleRaw("lockCard", dcms(lockCard, ManagedCardAnswer))
+    .handleRaw("unlockCard", dcms(unlockCard, ManagedCardAnswer))
+    .handleRaw("blockCard", dcms(blockCard, ManagedCardAnswer))
+)
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/**
+ * Seed 003's request: the path's account beside the body's fields. A body that names the account
+ * itself is refused (`correlationId` is not one of the body's fields), so that the path alone says
+ * which account a replacement touches.
+ */
+const replacementRequest = (correlationId: string, body: unknown) =>
+  !isRecord(body)
+    ? Effect.succeed(body)
+    : Object.hasOwn(body, "correlationId")
+      ? Effect.fail(validationError([{ path: "correlationId", message: "Expected no excess property" }]))
+      : Effect.succeed({ ...body, correlationId })
+
+/**
+ * The loyalty platform's handler.
+ *
+ * @category layers
+ */
+export const LoyaltyHandlers = HttpApiBuilder.group(CardLifecycleApi, "loyalty", (handlers) =>
+  handlers.handleRaw("replaceCard", ({ request, headers, params }) =>
+    readBody(request).pipe(
+      Effect.flatMap(({ body }) => replacementRequest(params.correlation_id, body)),
+      Effect.flatMap((body) => replaceCard(headers.tenant, body)),
+      Effect.map((result) => plainSuccess(ReplaceCardAnswer, result)),
+      Effect.catch((error) => Effect.succeed(refusalResponse("loyalty", error)))
+    )
+  )
+)
+
+/**
+ * The token service's handler: the answer in the type the client accepts (the body's own type when
+ * it accepts either), a refusal too.
+ *
+ * @category layers
+ */
+export const TokenServiceHandlers = HttpApiBuilder.group(CardLifecycleApi, "tokenService", (handlers) =>
+  handlers.handleRaw("updateToken", ({ request, headers }) => {
+    const early: Format = refusalFormat(request)
+    return readBody(request, ["json", "xml"]).pipe(
+      Effect.flatMap(({ format, body }) =>
+        Effect.fromResult(answerFormat(request, format)).pipe(
+          Effect.flatMap((answer) =>
+            updateToken(headers.tenant, body).pipe(
+              Effect.map((result) => tokenSuccess(UpdateTokenAnswer, result, answer)),
+              Effect.catch((error) => Effect.succeed(refusalResponse("token", error, answer)))
+            )
+          )
+        )
+      ),
+      Effect.catch((error) => Effect.succeed(refusalResponse("token", error, early)))
+    )
+  })
+)
