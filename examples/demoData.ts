@@ -8,7 +8,8 @@
  *   `4240181653` (`608040XXXXXX6954`, `608040XXXXXX6962`, as in the seed's answer);
  * - seed 001: card `4240181595` (ASSIGNED, expiry `0729`) takes a PIN; card order `ORD4240181599`
  *   of branch `BR001` is RECEIVED;
- * - seed 003: account `8642137` holds card `4240181700`;
+ * - seed 003: account `8642137` holds card `4240181700`; account `8642138` is SUSPENDED (card
+ *   `4240181710`) and account `8642139` CLOSED (card `4240181720`), for the table's refusals;
  * - seed 004: token `DWSPMC00000000010906a349d9ca4eb1a4d53e3c90a11d9c` on account PAN
  *   `5412345678901234` of cardholder `20000587525`, in account range `541234`.
  *
@@ -79,6 +80,14 @@ export const demoData = (): MemoryFixture => ({
         customerFixture("LY8642137", [cardFixture("4240181700", { pan: "6080400000031700" })], {
           accountNo: 8642137,
           mobileNo: "9123456781"
+        }),
+        customerFixture("LY8642138", [], {
+          mobileNo: "9123456782",
+          accounts: [{ accountNo: 8642138, status: "SUSPENDED", cards: [cardFixture("4240181710")] }]
+        }),
+        customerFixture("LY8642139", [], {
+          mobileNo: "9123456783",
+          accounts: [{ accountNo: 8642139, status: "CLOSED", cards: [cardFixture("4240181720")] }]
         })
       ],
       orders: [
