@@ -1,5 +1,5 @@
 /**
- * One customer with one card: the data of `npm start` and of the single-card benchmarks.
+ * One customer with one card: the data of `npm run scenario` and of the single-card benchmarks.
  */
 import { type MemoryFixture, randomKeyHex } from "../src/adapters/memory/index.js"
 

@@ -1,5 +1,5 @@
 /**
- * `npm start`: one customer's card through activate, lock, unlock and block on the in-memory
+ * `npm run scenario`: one customer's card through activate, lock, unlock and block on the in-memory
  * adapter, then a refused unlock, then the audit trail.
  */
 import { Console, Effect, Result } from "effect"

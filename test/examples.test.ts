@@ -51,7 +51,7 @@ describe("the docs' examples", () => {
   }
 })
 
-describe("npm start", () => {
+describe("npm run scenario", () => {
   it("runs the demo scenario to its audit trail, on the demo fixture", async () => {
     const lines: Array<string> = []
     const log = vi.spyOn(console, "log").mockImplementation((...args: Array<unknown>) => {
