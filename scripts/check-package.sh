@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the library and uses the tarball from a scratch project, through `import` and `require`,
-# for the main entry, card-lifecycle/memory and card-lifecycle/node: proves the `exports` map, the
+# for the main entry, card-lifecycle/memory, card-lifecycle/node and card-lifecycle/http: proves the `exports` map, the
 # CJS and ESM builds, and that dist/ resolves its dependencies from the host's node_modules. Then
 # runs, with the scratch project's own vitest, the port contract of card-lifecycle/testing against
 # the memory adapter, the security module contract against card-lifecycle/node, and a property over
@@ -18,7 +18,8 @@ echo '{ "name": "scratch", "private": true }' > package.json
 # the versions this repository tests with: effect as a peer, vitest and fast-check as the optional
 # peers card-lifecycle/testing needs
 npm install --silent --no-audit --no-fund "./$tarball" "effect@$(version_of effect)" \
-  "vitest@$(version_of vitest)" "fast-check@$(version_of fast-check)" >/dev/null
+  "vitest@$(version_of vitest)" "fast-check@$(version_of fast-check)" \
+  "@effect/platform-node@$(version_of @effect/platform-node)" >/dev/null
 
 cat > esm.mjs <<'JS'
 import { Effect } from "effect"
@@ -122,6 +123,38 @@ Effect.runPromise(Effect.provide(program, keys)).then(({ pin, refused }) => {
 })
 JS
 
+# card-lifecycle/http: the service on a free port over the memory adapter, one call of each kind
+cat > http-esm.mjs <<'JS'
+import { Effect, Layer, Logger, ManagedRuntime } from "effect"
+import { HttpServer } from "effect/http"
+import * as Http from "card-lifecycle/http"
+import { layer, randomKeyHex } from "card-lifecycle/memory"
+const ports = layer({ tenants: { ACME_BANK: { keys: { panStore: randomKeyHex(), cardNumber: randomKeyHex() },
+  customers: [{ entityId: "676165", mobileNo: "9876543210", branchId: "BR001", accounts: [{ accountNo: 8642135,
+  cards: [{ kitNo: "4240181595", pan: "6080400000056384", productId: "2001_PHYSICAL", tierType: "CLASSIC",
+  cardType: "PHYSICAL", expDate: "2029-07-31T00:00:00.000+00:00", status: "ACTIVE" }] }] }] } } })
+const runtime = ManagedRuntime.make(Http.layer({ port: 0 }).pipe(Layer.provide(ports), Layer.provide(Logger.layer([]))))
+const base = await runtime.runPromise(HttpServer.addressFormattedWith((address) => Effect.succeed(address)))
+const post = (path, body, headers = {}) => fetch(base + path, { method: "POST", body,
+  headers: { tenant: "ACME_BANK", "content-type": "application/json", ...headers } })
+const locked = await (await post("/v1/kit-manager/lockCard", '{"kitNo":"4240181595"}')).json()
+if (locked.result?.currentStatus !== "LOCKED") throw new Error(JSON.stringify(locked))
+const bad = await post("/v1/kit-manager/lockCard", "{")
+if (bad.status !== 400 || (await bad.json()).exception.code !== "MALFORMED_BODY") throw new Error("expected MALFORMED_BODY")
+const openapi = await (await fetch(base + Http.OPENAPI_PATH)).json()
+const docs = await fetch(base + Http.DOCS_PATH)
+if (openapi.openapi !== "3.1.0" || docs.status !== 200) throw new Error("no OpenAPI document or reference page")
+await runtime.dispose()
+console.log("http:    import ok", JSON.stringify(locked.result))
+JS
+
+cat > http-cjs.cjs <<'JS'
+const Http = require("card-lifecycle/http")
+if (Http.statusOf(new Http.PayloadTooLarge({ maxBytes: Http.MAX_BODY_BYTES })) !== 413) throw new Error("413")
+if (Http.familyOf("/v1/client/users/1/cards") !== "loyalty") throw new Error("family")
+console.log("http:    require ok")
+JS
+
 cat > types.mts <<'TS'
 import type { ManagedCard } from "card-lifecycle"
 import type { MemoryPorts } from "card-lifecycle/memory"
@@ -171,6 +204,8 @@ JS
 "$node" cjs.cjs
 "$node" node-esm.mjs
 "$node" node-cjs.cjs
+"$node" http-esm.mjs
+"$node" http-cjs.cjs
 "$node" "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck types.mts
 echo "types:   ok"
 NO_COLOR=1 "$node" node_modules/vitest/vitest.mjs run > vitest.log 2>&1 || { cat vitest.log; exit 1; }
