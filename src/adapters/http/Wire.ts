@@ -80,7 +80,8 @@ export const bodyFormat = (
  * @category parsing
  */
 export const bodyText = (
-  request: HttpServerRequest.HttpServerRequest
+  request: HttpServerRequest.HttpServerRequest,
+  format: Format
 ): Effect.Effect<string, PayloadTooLarge | MalformedBody> => {
   const length = Number(request.headers["content-length"])
   if (Number.isFinite(length) && length > MAX_BODY_BYTES)
@@ -90,7 +91,7 @@ export const bodyText = (
       Effect.fail(
         error.reason._tag === "RequestParseError" && error.reason.reason === "BodyTooLarge"
           ? new PayloadTooLarge({ maxBytes: MAX_BODY_BYTES })
-          : new MalformedBody({ format: "JSON", why: "malformed" })
+          : new MalformedBody({ format: format === "xml" ? "XML" : "JSON", why: "malformed" })
       )
     )
   )
@@ -118,7 +119,7 @@ export const readBody = (
 ): Effect.Effect<{ readonly format: Format; readonly body: unknown }, HttpError> =>
   Effect.gen(function* () {
     const format = yield* Effect.fromResult(bodyFormat(request, formats))
-    const text = yield* bodyText(request)
+    const text = yield* bodyText(request, format)
     const body = yield* Effect.fromResult(format === "xml" ? parseUpdateRequest(text) : parseJson(text))
     return { format, body }
   })
