@@ -21,9 +21,7 @@ interface Example {
 
 /** Each ```sh block of a curl command, with the "Answer (NNN):" and the block after it. */
 const examples: ReadonlyArray<Example> = [
-  ...doc.matchAll(
-    /```sh\n(curl [^\n]+)\n```\n\nAnswer \((\d{3})\)[^\n]*\n\n```(json|xml)\n([^\n]+)\n```/g
-  )
+  ...doc.matchAll(/```sh\n(curl [^\n]+)\n```\n\nAnswer \((\d{3})\)[^\n]*\n\n```(json|xml)\n([^\n]+)\n```/g)
 ].map((m) => ({
   command: m[1] ?? "",
   status: Number(m[2]),
@@ -63,7 +61,7 @@ describeWithCurl(
 
     it("are all there: one per endpoint at least", () => {
       // every curl line of the doc has its shown answer, so none is skipped by the pattern above
-    expect(examples.length).toBe(doc.match(/^curl /gm)?.length)
+      expect(examples.length).toBe(doc.match(/^curl /gm)?.length)
       const paths = new Set(
         examples.map((e) => /\/v1\/[^"]+/.exec(e.command)?.[0].replace(/\/users\/\d+\//, "/users/:id/"))
       )

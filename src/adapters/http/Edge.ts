@@ -6,7 +6,14 @@
  * @since 0.1.0
  */
 import { ByteSize, Cause, Clock, Effect } from "effect"
-import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Base64 } from "effect/encoding"
+import {
+  type HttpBody,
+  HttpIncomingMessage,
+  HttpRouter,
+  HttpServerRequest,
+  HttpServerResponse
+} from "effect/http"
 import { HttpApiError } from "effect/http-api"
 import { maskDigitRuns } from "../../domain/ground/Masking.js"
 import { validationError } from "../../domain/ground/Validation.js"
@@ -89,13 +96,59 @@ export const securityHeaders = {
 } as const
 
 /**
- * The policy of the reference page: the page's own inline script and styles, data images and fonts,
- * and requests to this service only (its "Test request" button).
- *
- * @category constants
+ * The bodies of a page's inline `<script>` elements as the HTML parser reads them: from the end of
+ * the start tag to the first `</script` (case-insensitive); the scripts with a `src` are left out.
  */
-export const docsContentSecurityPolicy =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+const inlineScriptsOf = (html: string): ReadonlyArray<string> => {
+  const scripts: Array<string> = []
+  const open = /<script(?=[\s/>])[^>]*>/gi
+  const close = /<\/script/gi
+  for (let tag = open.exec(html); tag !== null; tag = open.exec(html)) {
+    close.lastIndex = open.lastIndex
+    const end = close.exec(html)
+    if (end === null) break
+    if (!/\ssrc\s*=/i.test(tag[0])) scripts.push(html.slice(open.lastIndex, end.index))
+    open.lastIndex = end.index
+  }
+  return scripts
+}
+
+const utf8 = new TextEncoder()
+
+/** The CSP source of a script: `'sha256-…'`, the Base64 of the SHA-256 of its UTF-8 text. */
+const scriptHashSource = async (script: string): Promise<string> =>
+  `'sha256-${Base64.encode(new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(script))))}'`
+
+const docsPolicyOf = async (body: HttpBody.HttpBody): Promise<string> => {
+  const html = body._tag === "Uint8Array" ? (body.text ?? new TextDecoder().decode(body.body)) : undefined
+  const hashes = new Set(
+    await Promise.all((html === undefined ? [] : inlineScriptsOf(html)).map(scriptHashSource))
+  )
+  const scripts = hashes.size === 0 ? "'none'" : [...hashes].join(" ")
+  return `default-src 'none'; script-src ${scripts}; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`
+}
+
+/** The policy of each body the reference page was answered with: one, the page being made once. */
+const docsPolicies = new WeakMap<HttpBody.HttpBody, Promise<string>>()
+
+/**
+ * The policy of the reference page: its own inline scripts only, each allowed by its SHA-256 (no
+ * `'unsafe-inline'` for scripts; the page is made once, and its hashes computed once, off the event
+ * loop, by Web Crypto), inline styles (Scalar injects its own), data images and fonts, and requests to
+ * this service only (its "Test request" button). An answer that is not text gets `script-src 'none'`.
+ *
+ * @category constructors
+ */
+export const docsContentSecurityPolicy = (
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<string> =>
+  Effect.promise(() => {
+    const known = docsPolicies.get(response.body)
+    if (known !== undefined) return known
+    const policy = docsPolicyOf(response.body)
+    docsPolicies.set(response.body, policy)
+    return policy
+  })
 
 const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
   cause.reasons.some(
@@ -162,9 +215,10 @@ export const edge = HttpRouter.middleware(
           isInterruptedOnly(cause) ? Effect.failCause(cause) : answerFailure(request, path, cause)
         )
       )
+      const docsPolicy = path === DOCS_PATH ? yield* docsContentSecurityPolicy(answered) : undefined
       const response = HttpServerResponse.setHeaders(answered, {
         ...securityHeaders,
-        ...(path === DOCS_PATH ? { "content-security-policy": docsContentSecurityPolicy } : {}),
+        ...(docsPolicy === undefined ? {} : { "content-security-policy": docsPolicy }),
         "x-request-id": requestId
       })
       const ended = yield* Clock.currentTimeMillis
