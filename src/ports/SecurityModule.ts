@@ -162,6 +162,27 @@ export class InvalidKeyConfiguration extends Schema.TaggedError<InvalidKeyConfig
 export type KeyFailure = TenantKeyMissing | UnknownKeyId
 
 /**
+ * A request's keyed fingerprint, and the id of the key that made it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface RequestFingerprint {
+  readonly keyId: KeyId
+  /** Lower-case hex. */
+  readonly hash: string
+}
+
+/**
+ * What `requestFingerprint` hashes before the request's text: the domain's separation from the PAN
+ * hashes of the same key.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const REQUEST_FINGERPRINT_PREFIX = "card-lifecycle/idempotency\u0000"
+
+/**
  * The port. Every method takes the tenant first; a tenant without a key for the purpose fails with
  * `TenantKeyMissing`.
  *
@@ -211,6 +232,22 @@ export class SecurityModule extends Context.Service<
       tenant: TenantId,
       keyId: KeyId,
       pan: Pan | AccountPan
+    ) => Effect.Effect<string, KeyFailure>
+    /**
+     * The keyed fingerprint of a request (docs/idempotency.md): HMAC-SHA-256 of
+     * `card-lifecycle/idempotency` NUL `text` under the active `cardNumber` key (the prefix keeps it
+     * apart from the PAN hashes the same key makes), with the key's id. A request may hold a PIN or a
+     * PAN: an unkeyed hash of it would give them away to a guesser.
+     */
+    readonly requestFingerprint: (
+      tenant: TenantId,
+      text: Redacted.Redacted<string>
+    ) => Effect.Effect<RequestFingerprint, TenantKeyMissing>
+    /** The same fingerprint under a named `cardNumber` key: a stored one is checked under its own key. */
+    readonly requestFingerprintUnder: (
+      tenant: TenantId,
+      keyId: KeyId,
+      text: Redacted.Redacted<string>
     ) => Effect.Effect<string, KeyFailure>
     /** The card's PAN encrypted under the active `panStore` key, bound to the tenant and the kitNo. */
     readonly encryptPan: (

@@ -24,6 +24,7 @@ import {
   type InvalidKeyConfiguration,
   type KeyPurpose,
   type PinHolder,
+  REQUEST_FINGERPRINT_PREFIX,
   SecurityModule,
   TenantKeyMissing,
   UnknownKeyId
@@ -196,9 +197,29 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
           Result.map(named(tenant, "cardNumber", keyId), (key) => hmacSha256Hex(key.key, pan))
         )
       ),
+    requestFingerprint: (tenant, text) =>
+      Effect.suspend(() =>
+        Effect.fromResult(
+          Result.map(active(tenant, "cardNumber"), (key) => ({
+            keyId: key.id,
+            hash: hmacSha256Hex(key.key, fingerprintMessage(text))
+          }))
+        )
+      ),
+    requestFingerprintUnder: (tenant, keyId, text) =>
+      Effect.suspend(() =>
+        Effect.fromResult(
+          Result.map(named(tenant, "cardNumber", keyId), (key) =>
+            hmacSha256Hex(key.key, fingerprintMessage(text))
+          )
+        )
+      ),
     ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })
 }
+
+const fingerprintMessage = (text: Redacted.Redacted<string>): Uint8Array =>
+  new TextEncoder().encode(REQUEST_FINGERPRINT_PREFIX + Redacted.value(text))
 
 /**
  * The module over `config`'s keys. The configuration is checked when the layer is built: a broken

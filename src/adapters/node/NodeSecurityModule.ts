@@ -17,6 +17,7 @@ import {
   type InvalidKeyConfiguration,
   type KeyPurpose,
   type PinHolder,
+  REQUEST_FINGERPRINT_PREFIX,
   SecurityModule,
   TenantKeyMissing,
   UnknownKeyId
@@ -247,6 +248,22 @@ const make = (held: () => NodeKeys) => {
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         const digits: Redacted.Redacted<string> = pan
         return Effect.succeed(macHex(key.success, [Redacted.value(digits)]))
+      }),
+    requestFingerprint: (tenant, text) =>
+      Effect.suspend((): Returns<"requestFingerprint"> => {
+        const ring = ringOf(tenant, "cardNumber")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const key = ring.success.active
+        return Effect.succeed({
+          keyId: key.id,
+          hash: macHex(key, [REQUEST_FINGERPRINT_PREFIX + Redacted.value(text)])
+        })
+      }),
+    requestFingerprintUnder: (tenant, keyId, text) =>
+      Effect.suspend((): Returns<"requestFingerprintUnder"> => {
+        const key = keyOf(tenant, "cardNumber", keyId)
+        if (Result.isFailure(key)) return Effect.fail(key.failure)
+        return Effect.succeed(macHex(key.success, [REQUEST_FINGERPRINT_PREFIX + Redacted.value(text)]))
       }),
     ...storedPanMethods({ seal: sealPan, open: openStoredPan })
   })

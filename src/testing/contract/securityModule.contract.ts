@@ -187,6 +187,30 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
     })
   })
 
+  describe(`${name}: request fingerprints`, () => {
+    it("are HMAC-SHA-256 of the prefix and the text under the active cardNumber key, apart from the PAN hashes", async () => {
+      const text = `{"kitNo":"4240181595","pin":"4821"}`
+      const [a, b, again, under, digits, pan] = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.all([
+            m.requestFingerprint(A, Redacted.make(text)),
+            m.requestFingerprint(B, Redacted.make(text)),
+            m.requestFingerprint(A, Redacted.make(`${text} `)),
+            m.requestFingerprintUnder(A, "1" as never, Redacted.make(text)),
+            m.requestFingerprint(A, Redacted.make(PAN_DIGITS)),
+            m.cardNumberHash(A, panOf(PAN_DIGITS))
+          ])
+        )
+      )
+      expect(a).toEqual({ keyId: "1", hash: nodeHmac(keysOf(A).cardNumber, `card-lifecycle/idempotency\u0000${text}`) })
+      expect(b.hash).toBe(nodeHmac(keysOf(B).cardNumber, `card-lifecycle/idempotency\u0000${text}`))
+      expect(new Set([a.hash, b.hash, again.hash]).size).toBe(3)
+      expect(under).toBe(a.hash)
+      expect(digits.hash).not.toBe(pan)
+    })
+  })
+
   describe(`${name}: encrypted PANs`, () => {
     it("encrypts with AES-GCM, a fresh 12-byte IV and tenant:kitNo as additional data, under the active key", async () => {
       const [one, two] = await run(
