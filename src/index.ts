@@ -126,6 +126,13 @@ export {
   ValidationError
 } from "./domain/ground/Validation.js"
 export {
+  type IdempotencyError,
+  type IdempotencyPorts,
+  sweepIdempotencyKeys,
+  withIdempotencyKey
+} from "./domain/idempotency/Idempotency.js"
+export { IdempotencyKey, IdempotencyKeyReused } from "./domain/idempotency/IdempotencyKey.js"
+export {
   BranchId,
   type CardOrder,
   CardOrderNotFound,
@@ -261,6 +268,7 @@ export {
 export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
+export { type IdempotencyRecord, IdempotencyStore, type StoredAnswer } from "./ports/IdempotencyStore.js"
 export { type PinRecord, PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export {
@@ -271,6 +279,8 @@ export {
   KeyId,
   KeyPurpose,
   type PinHolder,
+  REQUEST_FINGERPRINT_PREFIX,
+  type RequestFingerprint,
   SecurityModule,
   type StoredVerifier,
   TenantKeyMissing,
@@ -278,6 +288,7 @@ export {
 } from "./ports/SecurityModule.js"
 export {
   defaultPolicy,
+  IdempotencyRetentionHours,
   PinTryLimit,
   type Policy,
   TenantPolicy

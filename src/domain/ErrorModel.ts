@@ -10,6 +10,7 @@ import { InvalidKey, InvalidPinInput, InvalidRandomSource } from "../crypto/Erro
 import { InvalidKeyConfiguration } from "../ports/SecurityModule.js"
 import { DomainError } from "./DomainError.js"
 import { DuplicateKey } from "./ground/StoreError.js"
+import { IdempotencyKeyReused } from "./idempotency/IdempotencyKey.js"
 import { type ReplacementRefusal, replacementErrorTable } from "./replacement/ReplacementErrorTable.js"
 
 /**
@@ -67,7 +68,8 @@ export const ModelError = Schema.Union([
   InvalidKey,
   InvalidRandomSource,
   InvalidKeyConfiguration,
-  DuplicateKey
+  DuplicateKey,
+  IdempotencyKeyReused
 ])
 export type ModelError = typeof ModelError.Type
 
@@ -108,6 +110,8 @@ export const errorTable: { readonly [C in ErrorCode]: ErrorRow } = {
   STORE_UNAVAILABLE: of("Unavailable"),
   DUPLICATE_KEY: of("Conflict"),
   IDENTIFIERS_EXHAUSTED: of("Unavailable"),
+  // idempotency keys (docs/idempotency.md): the key's first request was another one
+  IDEMPOTENCY_KEY_REUSED: of("Refused"),
   // security modules (docs/pin-blocks.md, "Security modules"): the tenant's keys are the host's
   // configuration, and a stored value that does not open is the store's fault, never the caller's
   TENANT_KEY_MISSING: of("Unavailable"),

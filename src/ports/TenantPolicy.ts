@@ -18,6 +18,11 @@ export interface Policy {
    * from 1 to 10 (`PinTryLimit`).
    */
   readonly pinTryLimit: number
+  /**
+   * How long the answer of a request made under an idempotency key is kept, in hours: an integer
+   * from 1 to 720 (`IdempotencyRetentionHours`, docs/idempotency.md).
+   */
+  readonly idempotencyRetentionHours: number
 }
 
 /**
@@ -34,12 +39,29 @@ export const PinTryLimit = Schema.Number.check(
 )
 
 /**
+ * How long a tenant keeps idempotency keys: an integer from 1 hour to 30 days.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
+export const IdempotencyRetentionHours = Schema.Number.check(
+  Schema.makeFilter((n: number) => Number.isInteger(n) && n >= 1 && n <= 720, {
+    message: "must be an integer from 1 to 720"
+  })
+)
+
+/**
  * What a tenant that configured nothing gets: the strict settings.
  *
  * @category constructors
  * @since 0.1.0
  */
-export const defaultPolicy: Policy = { migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 }
+export const defaultPolicy: Policy = {
+  migrationInTransition: false,
+  allowTrivialPins: false,
+  pinTryLimit: 3,
+  idempotencyRetentionHours: 24
+}
 
 /**
  * @category services

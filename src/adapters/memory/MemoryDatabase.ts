@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+
 import { Context, Effect, type HashSet, Layer, type Result, Semaphore } from "effect"
 import type { Card } from "../../domain/card/Card.js"
 import type { Account, Customer } from "../../domain/customer/Customer.js"
@@ -16,6 +17,7 @@ import type { CardOrder } from "../../domain/kit/CardOrder.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
+import type { IdempotencyRecord } from "../../ports/IdempotencyStore.js"
 import type { PinRecord } from "../../ports/PinStore.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import { Log, LogData } from "./Log.js"
@@ -76,6 +78,8 @@ export interface Tables {
    * then kitNo.
    */
   readonly pinVerifiers: Table<PinRecord>
+  /** The records of idempotency keys (a keyed fingerprint, never a request), by tenant then key. */
+  readonly idempotencyKeys: Table<IdempotencyRecord>
 }
 
 type Store = Table<unknown> | Log<unknown>
@@ -120,7 +124,8 @@ export const emptyTables = (): Tables => {
     products: table(),
     tierLadders: table(),
     orders: table(),
-    pinVerifiers: table()
+    pinVerifiers: table(),
+    idempotencyKeys: table()
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type KeyPurpose,
   SecurityModule
 } from "../../ports/SecurityModule.js"
-import { defaultPolicy, PinTryLimit } from "../../ports/TenantPolicy.js"
+import { defaultPolicy, IdempotencyRetentionHours, PinTryLimit } from "../../ports/TenantPolicy.js"
 import type { KeyConfiguration, KeyEntry } from "../keys/KeyConfiguration.js"
 import { keyRing } from "../keys/KeyRing.js"
 import { fromKeyRing } from "../noble/NobleSecurityModule.js"
@@ -102,7 +102,9 @@ const TenantFixture = Schema.Struct({
       migrationInTransition: Schema.optionalKey(Schema.Boolean),
       allowTrivialPins: Schema.optionalKey(Schema.Boolean),
       /** 3 when omitted. */
-      pinTryLimit: Schema.optionalKey(PinTryLimit)
+      pinTryLimit: Schema.optionalKey(PinTryLimit),
+      /** 24 when omitted. */
+      idempotencyRetentionHours: Schema.optionalKey(IdempotencyRetentionHours)
     })
   ),
   /** The first serial kitNo the memory issuer tries for the tenant; 4240200000 when omitted. */

@@ -12,6 +12,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
 import type { InvalidKeyConfiguration, SecurityModule } from "../../ports/SecurityModule.js"
@@ -28,6 +29,7 @@ import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
 import { type MemoryFixture, seedFromFixture } from "./MemoryFixture.js"
+import { MemoryIdempotencyStore } from "./MemoryIdempotencyStore.js"
 import { MemoryPinStore } from "./MemoryPinStore.js"
 import { MemoryProductCatalog } from "./MemoryProductCatalog.js"
 import { type MemoryState, MemoryStateLive } from "./MemoryState.js"
@@ -88,6 +90,7 @@ export type MemoryPorts =
   | AccountRanges
   | WalletNotifier
   | PinStore
+  | IdempotencyStore
 
 /**
  * All ports, and `MemoryState`, over a memory database seeded from `fixture`; the `SecurityModule` is
@@ -124,6 +127,7 @@ export const layer = (
     MemoryAccountRanges,
     MemoryWalletNotifier,
     MemoryPinStore,
+    MemoryIdempotencyStore,
     MemoryStateLive
   ).pipe(Layer.provide(database), Layer.provideMerge(security))
 }

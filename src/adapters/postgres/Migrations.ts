@@ -198,6 +198,27 @@ const issuerStripes = statements(
 )
 
 /**
+ * Idempotency keys (docs/idempotency.md): a key's record per tenant, with the keyed fingerprint of
+ * the request it was first used for (never the request) and its answer as JSON; and each tenant's
+ * retention, 24 hours unless its policy says otherwise.
+ */
+const idempotency = statements(
+  `ALTER TABLE policies ADD COLUMN idempotency_retention_hours integer NOT NULL DEFAULT 24
+    CHECK (idempotency_retention_hours BETWEEN 1 AND 720)`,
+  `CREATE TABLE idempotency_keys (
+    tenant text NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    operation text NOT NULL,
+    fingerprint_key_id text NOT NULL,
+    fingerprint text NOT NULL,
+    answer jsonb,
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant, key)
+  )`,
+  `CREATE INDEX idempotency_keys_expiry ON idempotency_keys (tenant, expires_at)`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
@@ -206,7 +227,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "1_initial": initial,
   "2_kit_manager": kitManager,
   "3_tokens": tokens,
-  "4_issuer_stripes": issuerStripes
+  "4_issuer_stripes": issuerStripes,
+  "5_idempotency": idempotency
 }
 
 /**

@@ -12,6 +12,7 @@ interface PolicyRow {
   readonly migration_in_transition: boolean
   readonly allow_trivial_pins: boolean
   readonly pin_try_limit: number
+  readonly idempotency_retention_hours: number
 }
 
 /**
@@ -22,7 +23,8 @@ export const PgTenantPolicy = Layer.effect(
   Effect.map(SqlClient.SqlClient, (sql) =>
     TenantPolicy.of({
       policyOf: (tenant) =>
-        sql<PolicyRow>`SELECT migration_in_transition, allow_trivial_pins, pin_try_limit FROM policies
+        sql<PolicyRow>`SELECT migration_in_transition, allow_trivial_pins, pin_try_limit, idempotency_retention_hours
+          FROM policies
           WHERE tenant = ${tenant}`.pipe(
           Effect.map(([row]) =>
             row === undefined
@@ -30,7 +32,8 @@ export const PgTenantPolicy = Layer.effect(
               : {
                   migrationInTransition: row.migration_in_transition,
                   allowTrivialPins: row.allow_trivial_pins,
-                  pinTryLimit: row.pin_try_limit
+                  pinTryLimit: row.pin_try_limit,
+                  idempotencyRetentionHours: row.idempotency_retention_hours
                 }
           ),
           statement("TenantPolicy.policyOf")

@@ -55,8 +55,10 @@ export const seedFromFixture = (fixture: MemoryFixture) =>
       yield* saveAccountRanges(tenant, Table.getOrUndefined(t.accountRanges, tenant, "") ?? [])
       const policy = Table.getOrUndefined(t.policies, tenant, "")
       if (policy !== undefined)
-        yield* sql`INSERT INTO policies (tenant, migration_in_transition, allow_trivial_pins, pin_try_limit)
-          VALUES (${tenant}, ${policy.migrationInTransition}, ${policy.allowTrivialPins}, ${policy.pinTryLimit})`
+        yield* sql`INSERT INTO policies
+          (tenant, migration_in_transition, allow_trivial_pins, pin_try_limit, idempotency_retention_hours)
+          VALUES (${tenant}, ${policy.migrationInTransition}, ${policy.allowTrivialPins}, ${policy.pinTryLimit},
+            ${policy.idempotencyRetentionHours})`
       // the catalog has no port that writes it: a host stores it, as the seed does here
       const products = Table.getOrUndefined(t.products, tenant, "") ?? []
       if (products.length > 0)

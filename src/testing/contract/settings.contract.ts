@@ -14,7 +14,7 @@ const NOBODY = TenantId.make("CONTRACT_NOBODY")
 const fixture: MemoryFixture = {
   tenants: {
     [A]: {},
-    [B]: { policy: { migrationInTransition: true, pinTryLimit: 5 } }
+    [B]: { policy: { migrationInTransition: true, pinTryLimit: 5, idempotencyRetentionHours: 48 } }
   }
 }
 
@@ -33,10 +33,20 @@ export const settingsContract = (name: string, makeLayer: MakeLayer) => {
         Effect.flatMap(TenantPolicy, (policies) => Effect.forEach([A, B, NOBODY], policies.policyOf)),
         fixture
       )
-      expect(defaultPolicy).toEqual({ migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 })
+      expect(defaultPolicy).toEqual({
+        migrationInTransition: false,
+        allowTrivialPins: false,
+        pinTryLimit: 3,
+        idempotencyRetentionHours: 24
+      })
       expect(found).toEqual([
         defaultPolicy,
-        { migrationInTransition: true, allowTrivialPins: false, pinTryLimit: 5 },
+        {
+          migrationInTransition: true,
+          allowTrivialPins: false,
+          pinTryLimit: 5,
+          idempotencyRetentionHours: 48
+        },
         defaultPolicy
       ])
     })
