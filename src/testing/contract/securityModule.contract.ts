@@ -203,7 +203,10 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
           ])
         )
       )
-      expect(a).toEqual({ keyId: "1", hash: nodeHmac(keysOf(A).cardNumber, `card-lifecycle/idempotency\u0000${text}`) })
+      expect(a).toEqual({
+        keyId: "1",
+        hash: nodeHmac(keysOf(A).cardNumber, `card-lifecycle/idempotency\u0000${text}`)
+      })
       expect(b.hash).toBe(nodeHmac(keysOf(B).cardNumber, `card-lifecycle/idempotency\u0000${text}`))
       expect(new Set([a.hash, b.hash, again.hash]).size).toBe(3)
       expect(under).toBe(a.hash)
