@@ -3,6 +3,7 @@
  * its data in its JSON and survives an encode/decode round trip; every code has a row of the error
  * table; seed 003's rows keep the seed's status; masking holds through the encoding (DOMAIN.md §9).
  */
+import { IdempotencyKeyReused } from "../../src/domain/idempotency/IdempotencyKey.js"
 import { Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
@@ -111,7 +112,8 @@ const examples: ReadonlyArray<ModelError> = [
   InvalidPinInput.of("pan"),
   new InvalidKey(),
   new InvalidRandomSource(),
-  new DuplicateKey({ operation: "CardRepository.insertAll", key: "kitNo" })
+  new DuplicateKey({ operation: "CardRepository.insertAll", key: "kitNo" }),
+  new IdempotencyKeyReused()
 ]
 
 const tagsOf = (classes: ReadonlyArray<{ readonly identifier: string }>) =>
@@ -139,10 +141,10 @@ describe("every error class", () => {
     for (const tag of tagsOf(cryptoErrorClasses)) expect(tags, tag).toContain(tag)
   })
 
-  it("leaves out of DomainError the errors no use case returns: DuplicateKey, the codec's, InvalidKeyConfiguration", () => {
-    for (const tag of ["DuplicateKey", "InvalidKeyConfiguration"])
+  it("leaves out of DomainError the errors no use case returns: DuplicateKey, the codec's, InvalidKeyConfiguration, IdempotencyKeyReused", () => {
+    for (const tag of ["DuplicateKey", "InvalidKeyConfiguration", "IdempotencyKeyReused"])
       expect(tagsOf(DomainError.members)).not.toContain(tag)
-    expect(DomainError.members.length + 5).toBe(ModelError.members.length)
+    expect(DomainError.members.length + 6).toBe(ModelError.members.length)
   })
 
   it.each(examples.map((e) => [e._tag, e] as const))(

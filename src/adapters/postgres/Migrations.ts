@@ -199,7 +199,8 @@ const issuerStripes = statements(
 
 /**
  * Idempotency keys (docs/idempotency.md): a key's record per tenant, with the keyed fingerprint of
- * the request it was first used for (never the request) and its answer as JSON; and each tenant's
+ * the request it was first used for (never the request) and its answer as JSON (`json`, not
+ * `jsonb`: a replayed answer keeps its fields' order); and each tenant's
  * retention, 24 hours unless its policy says otherwise.
  */
 const idempotency = statements(
@@ -211,7 +212,7 @@ const idempotency = statements(
     operation text NOT NULL,
     fingerprint_key_id text NOT NULL,
     fingerprint text NOT NULL,
-    answer jsonb,
+    answer json,
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (tenant, key)
   )`,

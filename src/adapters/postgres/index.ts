@@ -13,6 +13,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
 import type { SecurityModule } from "../../ports/SecurityModule.js"
@@ -27,6 +28,7 @@ import { PgCardIssuer } from "./PgCardIssuer.js"
 import { PgCardOrderRepository } from "./PgCardOrderRepository.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
+import { PgIdempotencyStore } from "./PgIdempotencyStore.js"
 import { PgPinStore } from "./PgPinStore.js"
 import { PgProductCatalog } from "./PgProductCatalog.js"
 import { PgTenantPolicy } from "./PgTenantPolicy.js"
@@ -57,6 +59,7 @@ export type PostgresPorts =
   | AccountRanges
   | WalletNotifier
   | PinStore
+  | IdempotencyStore
 
 /**
  * The ports over the `SqlClient` a host provides; the card issuer also needs the `SecurityModule`
@@ -69,6 +72,7 @@ export const ports: Layer.Layer<PostgresPorts, never, SqlClient.SqlClient | Secu
   PgCustomerRepository,
   PgAuditLog,
   PgPinStore,
+  PgIdempotencyStore,
   PgTenantPolicy,
   PgTransactor,
   PgTokenRepository,

@@ -9,6 +9,7 @@ import { cardsContract } from "./cards.contract.js"
 import { catalogContract } from "./catalog.contract.js"
 import { concurrencyContract } from "./concurrency.contract.js"
 import { customersContract } from "./customers.contract.js"
+import { idempotencyContract } from "./idempotency.contract.js"
 import { issuerContract } from "./issuer.contract.js"
 import { locksContract } from "./locks.contract.js"
 import { pinsContract } from "./pins.contract.js"
@@ -36,4 +37,5 @@ export const portsContract = (name: string, makeLayer: MakeLayer) => {
   pinsContract(name, makeLayer)
   locksContract(name, makeLayer)
   concurrencyContract(name, makeLayer)
+  idempotencyContract(name, makeLayer)
 }

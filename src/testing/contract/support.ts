@@ -16,6 +16,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
 import type { SecurityModule, TenantKeyMissing } from "../../ports/SecurityModule.js"
@@ -44,6 +45,7 @@ export type Ports =
   | AccountRanges
   | WalletNotifier
   | PinStore
+  | IdempotencyStore
 
 /**
  * The adapter under test, seeded from a fixture (the memory adapter's format, `MemoryFixture`): the

@@ -46,7 +46,8 @@ describePostgres("card-lifecycle/postgres layer", () => {
     expect(await build(Effect.flatMap(TenantPolicy, (p) => p.policyOf("ACME_BANK" as never)))).toEqual({
       migrationInTransition: false,
       allowTrivialPins: false,
-      pinTryLimit: 3
+      pinTryLimit: 3,
+      idempotencyRetentionHours: 24
     })
     const refused = await Effect.runPromise(
       Effect.flip(manageAllCards("ACME_BANK", { entityId: "E1", operation: "LOCK" })).pipe(

@@ -1,0 +1,100 @@
+/**
+ * `IdempotencyStore` on PostgreSQL: one row of `idempotency_keys` per tenant and key.
+ *
+ * A claim inserts the key's row (`ON CONFLICT DO NOTHING`). While the transaction that inserted it is
+ * open, a concurrent insert of the same key waits on the primary key until that transaction ends:
+ * after a commit it finds the row (and reads it `FOR UPDATE`), after a rollback it inserts its own. So
+ * two requests with one key never both run, on one service instance or many.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Layer, Option } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+import { type IdempotencyRecord, IdempotencyStore, type StoredAnswer } from "../../ports/IdempotencyStore.js"
+import type { KeyId } from "../../ports/SecurityModule.js"
+import { statement } from "./Store.js"
+
+interface KeyRow {
+  readonly operation: string
+  readonly fingerprint_key_id: string
+  readonly fingerprint: string
+  readonly answer: unknown
+  readonly expires_at_ms: number | string
+  readonly expired: boolean
+}
+
+/** sql-pg hands json back parsed; a driver that hands it as text is read the same. */
+const answerOf = (answer: unknown): StoredAnswer | undefined =>
+  answer === null || answer === undefined
+    ? undefined
+    : ((typeof answer === "string" ? JSON.parse(answer) : answer) as StoredAnswer)
+
+const recordOf = (key: string, row: KeyRow): IdempotencyRecord => {
+  const answer = answerOf(row.answer)
+  return {
+    key,
+    operation: row.operation,
+    fingerprint: { keyId: row.fingerprint_key_id as KeyId, hash: row.fingerprint },
+    ...(answer === undefined ? {} : { answer }),
+    expiresAt: Number(row.expires_at_ms)
+  }
+}
+
+/**
+ * @category layers
+ */
+export const PgIdempotencyStore = Layer.effect(
+  IdempotencyStore,
+  Effect.map(SqlClient.SqlClient, (sql) => {
+    const insert = (tenant: string, claim: IdempotencyRecord) =>
+      sql<{ readonly key: string }>`INSERT INTO idempotency_keys
+          (tenant, key, operation, fingerprint_key_id, fingerprint, answer, expires_at)
+        VALUES (${tenant}, ${claim.key}, ${claim.operation}, ${claim.fingerprint.keyId}, ${claim.fingerprint.hash},
+          NULL, ${new Date(claim.expiresAt)})
+        ON CONFLICT (tenant, key) DO NOTHING RETURNING key`
+    const lock = (tenant: string, key: string, now: number) =>
+      sql<KeyRow>`SELECT operation, fingerprint_key_id, fingerprint, answer,
+          extract(epoch FROM expires_at) * 1000 AS expires_at_ms, expires_at <= ${new Date(now)} AS expired
+        FROM idempotency_keys WHERE tenant = ${tenant} AND key = ${key} FOR UPDATE`
+    const replace = (tenant: string, claim: IdempotencyRecord) =>
+      sql`UPDATE idempotency_keys SET operation = ${claim.operation}, fingerprint_key_id = ${claim.fingerprint.keyId},
+          fingerprint = ${claim.fingerprint.hash}, answer = NULL, expires_at = ${new Date(claim.expiresAt)}
+        WHERE tenant = ${tenant} AND key = ${claim.key}`
+    // the row a claim found may be swept before it is read: the claim then inserts again
+    const claimOnce = (
+      tenant: string,
+      claim: IdempotencyRecord,
+      now: number,
+      attempts: number
+    ): Effect.Effect<Option.Option<IdempotencyRecord>, SqlError.SqlError> =>
+      Effect.gen(function* () {
+        if ((yield* insert(tenant, claim)).length > 0) return Option.none()
+        const [row] = yield* lock(tenant, claim.key, now)
+        if (row === undefined) {
+          if (attempts <= 1)
+            return yield* Effect.die(new Error("IdempotencyStore.claim: the key's row kept vanishing"))
+          return yield* claimOnce(tenant, claim, now, attempts - 1)
+        }
+        if (!row.expired) return Option.some(recordOf(claim.key, row))
+        yield* replace(tenant, claim)
+        return Option.none()
+      })
+    return IdempotencyStore.of({
+      claim: (tenant, claim, now) =>
+        claimOnce(tenant, claim, now, 3).pipe(statement("IdempotencyStore.claim")),
+      complete: (tenant, key, answer) =>
+        sql`UPDATE idempotency_keys SET answer = ${JSON.stringify(answer)}::json
+          WHERE tenant = ${tenant} AND key = ${key}`.pipe(
+          Effect.asVoid,
+          statement("IdempotencyStore.complete")
+        ),
+      deleteExpired: (tenant, now) =>
+        sql<{ readonly deleted: number }>`WITH gone AS (
+            DELETE FROM idempotency_keys WHERE tenant = ${tenant} AND expires_at <= ${new Date(now)} RETURNING 1
+          ) SELECT count(*)::int AS deleted FROM gone`.pipe(
+          Effect.map(([row]) => row?.deleted ?? 0),
+          statement("IdempotencyStore.deleteExpired")
+        )
+    })
+  })
+)

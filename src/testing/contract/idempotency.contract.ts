@@ -1,0 +1,109 @@
+/**
+ * The contract of IdempotencyStore, through `withIdempotencyKey` over a replacement: what a retry
+ * gets, what another request with the key gets, concurrent requests with one key, expiry and the
+ * sweep, and tenants apart.
+ *
+ * @since 0.1.0
+ */
+import { Clock, Effect, Exit, Layer } from "effect"
+import { TestClock } from "effect/testing"
+import { describe, expect, it } from "vitest"
+import { cardFixture, customerFixture, tenantFixture } from "../../adapters/memory/FixtureBuilder.js"
+import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { AccountNo, type TenantId } from "../../domain/ground/Identifiers.js"
+import { sweepIdempotencyKeys, withIdempotencyKey } from "../../domain/idempotency/Idempotency.js"
+import { replaceCard } from "../../domain/replacement/replaceCard.js"
+import { CustomerRepository } from "../../ports/CustomerRepository.js"
+import { A, B, type MakeLayer, withStorageKeys } from "./support.js"
+
+const cards = ["4240181595", "4240181596", "4240181597"].map((kitNo) => cardFixture(kitNo))
+
+const fixture: MemoryFixture = {
+  tenants: {
+    [A]: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })]),
+    [B]: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })])
+  }
+}
+
+const replace = withIdempotencyKey("replaceCard", replaceCard)
+const request = { correlationId: "8642135", oldLoyaltyId: 4240181595, status: "DAMAGED" }
+
+/** The replacements the account holds: one per replacement that ran. */
+const replacements = (tenant: TenantId) =>
+  Effect.gen(function* () {
+    const account = yield* (yield* CustomerRepository).findAccount(tenant, AccountNo.make(8642135))
+    return account._tag === "Some" ? account.value.replacements.length : -1
+  })
+
+/**
+ * Registers the contract's tests (`describe`/`it` of vitest) under `name`.
+ *
+ * @category contracts
+ */
+export const idempotencyContract = (name: string, makeLayer: MakeLayer) => {
+  const run = <X, E>(program: Effect.Effect<X, E, never>) => Effect.runPromise(program)
+  const provide = <X, E, R>(program: Effect.Effect<X, E, R>) =>
+    Effect.provide(
+      program,
+      Layer.merge(makeLayer(withStorageKeys(fixture)), TestClock.layer()) as never
+    ) as Effect.Effect<X, E | unknown, never>
+
+  describe(`${name}: IdempotencyStore`, () => {
+    it("gives a retry the first answer and runs nothing again; another request with the key is refused", async () => {
+      const [first, retry, other, count] = await run(
+        provide(
+          Effect.gen(function* () {
+            const first = yield* replace(A, "contract-1", request)
+            const retry = yield* replace(A, "contract-1", { ...request })
+            const other = yield* Effect.flip(
+              replace(A, "contract-1", { ...request, oldLoyaltyId: 4240181596 })
+            )
+            return [first, retry, other, yield* replacements(A)] as const
+          })
+        )
+      )
+      expect(retry).toEqual(first)
+      expect(other).toMatchObject({ _tag: "IdempotencyKeyReused", code: "IDEMPOTENCY_KEY_REUSED" })
+      expect(count).toBe(1)
+    })
+
+    it("runs 20 concurrent requests with one key once, all 20 answered alike", async () => {
+      const [answers, count] = await run(
+        provide(
+          Effect.gen(function* () {
+            const answers = yield* Effect.all(
+              Array.from({ length: 20 }, () => Effect.exit(replace(A, "contract-2", request))),
+              { concurrency: "unbounded" }
+            )
+            return [answers, yield* replacements(A)] as const
+          })
+        )
+      )
+      expect(answers.every(Exit.isSuccess)).toBe(true)
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1)
+      expect(count).toBe(1)
+    })
+
+    it("forgets a key once the tenant's retention passed, and sweeps it; tenants do not share keys", async () => {
+      const [swept, kept, again, other] = await run(
+        provide(
+          Effect.gen(function* () {
+            yield* TestClock.setTime(Date.parse("2026-03-10T09:00:00.000Z"))
+            yield* replace(A, "contract-3", request)
+            yield* replace(B, "contract-3", request)
+            yield* TestClock.adjust("23 hours")
+            const kept = yield* sweepIdempotencyKeys(A)
+            yield* TestClock.adjust("2 hours")
+            const swept = yield* sweepIdempotencyKeys(A)
+            // a new key now: the old card is DAMAGED, so the replacement runs and is refused
+            const again = yield* Effect.exit(replace(A, "contract-3", request))
+            return [swept, kept, again, yield* replacements(B), yield* Clock.currentTimeMillis] as const
+          })
+        )
+      )
+      expect([kept, swept]).toEqual([0, 1])
+      expect(Exit.isFailure(again)).toBe(true)
+      expect(other).toBe(1)
+    })
+  })
+}
