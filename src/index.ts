@@ -258,7 +258,12 @@ export {
   type UpdateTokenPorts,
   updateToken
 } from "./domain/token/updateToken.js"
-export { type CardLifecycle, type CardLifecyclePorts, createCardLifecycle } from "./facade/CardLifecycle.js"
+export {
+  type CallOptions,
+  type CardLifecycle,
+  type CardLifecyclePorts,
+  createCardLifecycle
+} from "./facade/CardLifecycle.js"
 export { AccountRanges } from "./ports/AccountRanges.js"
 export { AuditLog } from "./ports/AuditLog.js"
 export {

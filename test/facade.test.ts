@@ -12,6 +12,7 @@ import {
   CardNotFound,
   cancelCardOrder,
   createCardLifecycle,
+  IdempotencyKeyReused,
   InvalidKeyConfiguration,
   InvalidStatusTransition,
   lockCard,
@@ -63,6 +64,23 @@ describe("createCardLifecycle", () => {
       )
       const bulk = await cards.manageAllCards("ACME_BANK", { entityId: "676165", operation: "LOCK" })
       expect(bulk).toMatchObject({ totalCardsManaged: 1 })
+    } finally {
+      await cards.close()
+    }
+  })
+
+  it("runs a call under an idempotency key once: the retry gets the first answer", async () => {
+    const cards = createCardLifecycle(layer(bank()))
+    try {
+      const request = { correlationId: "8642135", oldLoyaltyId: 4240181595, status: "DAMAGED" }
+      const first = await cards.replaceCard("ACME_BANK", request, { idempotencyKey: "r-1" })
+      expect(await cards.replaceCard("ACME_BANK", request, { idempotencyKey: "r-1" })).toEqual(first)
+      const other = await rejection(
+        cards.replaceCard("ACME_BANK", { ...request, oldLoyaltyId: 4240181596 }, { idempotencyKey: "r-1" })
+      )
+      expect(other).toBeInstanceOf(IdempotencyKeyReused)
+      // without a key the same request runs again, and the card replaced first is refused
+      expect(await rejection(cards.replaceCard("ACME_BANK", request))).toMatchObject({ code: "CARD_DAMAGED" })
     } finally {
       await cards.close()
     }

@@ -12,6 +12,7 @@ import {
   lockCard,
   unlockCard
 } from "../domain/card/changeCardStatus.js"
+import { type IdempotencyPorts, withIdempotencyKey } from "../domain/idempotency/Idempotency.js"
 import { type CancelCardOrderPorts, cancelCardOrder } from "../domain/kit/cancelCardOrder.js"
 import { type ManageAllCardsPorts, manageAllCards } from "../domain/kit/manageAllCards.js"
 import { type UpgradeCardPorts, upgradeCard } from "../domain/kit/upgradeCard.js"
@@ -34,13 +35,26 @@ export type CardLifecyclePorts =
   | SetPinPorts
   | VerifyPinPorts
   | UpdateTokenPorts
+  | IdempotencyPorts
 
 /** A use case taking the tenant and the request (a decoded JSON body, `unknown` until validated). */
 type UseCase<A, E> = (tenant: string, request: unknown) => Effect.Effect<A, E, CardLifecyclePorts>
 
+/**
+ * What a call may add: an idempotency key (docs/idempotency.md), under which a retry gets the first
+ * answer and changes nothing.
+ *
+ * @category models
+ */
+export interface CallOptions {
+  readonly idempotencyKey?: string
+}
+
 /** The same use case as an async function: the result, or a rejection with the use case's typed error. */
 type Async<F> =
-  F extends UseCase<infer A, infer _E> ? (tenant: string, request: unknown) => Promise<A> : never
+  F extends UseCase<infer A, infer _E>
+    ? (tenant: string, request: unknown, options?: CallOptions) => Promise<A>
+    : never
 
 const useCases = {
   activateCard,
@@ -90,21 +104,25 @@ export type CardLifecycle = { readonly [K in keyof typeof useCases]: Async<(type
 export const createCardLifecycle = <E>(layer: Layer.Layer<CardLifecyclePorts, E>): CardLifecycle => {
   const runtime = ManagedRuntime.make(layer)
   const run =
-    <A, Err>(useCase: UseCase<A, Err>) =>
-    (tenant: string, request: unknown): Promise<A> =>
-      runtime.runPromise(useCase(tenant, request))
+    <A, Err>(useCase: UseCase<A, Err>, operation: string) =>
+    (tenant: string, request: unknown, options?: CallOptions): Promise<A> =>
+      runtime.runPromise(
+        options?.idempotencyKey === undefined
+          ? useCase(tenant, request)
+          : withIdempotencyKey(operation, useCase)(tenant, options.idempotencyKey, request)
+      )
   return {
-    activateCard: run(activateCard),
-    lockCard: run(lockCard),
-    unlockCard: run(unlockCard),
-    blockCard: run(blockCard),
-    manageAllCards: run(manageAllCards),
-    upgradeCard: run(upgradeCard),
-    cancelCardOrder: run(cancelCardOrder),
-    replaceCard: run(replaceCard),
-    setPin: run(setPin),
-    verifyPin: run(verifyPin),
-    updateToken: run(updateToken),
+    activateCard: run(activateCard, "activateCard"),
+    lockCard: run(lockCard, "lockCard"),
+    unlockCard: run(unlockCard, "unlockCard"),
+    blockCard: run(blockCard, "blockCard"),
+    manageAllCards: run(manageAllCards, "manageAllCards"),
+    upgradeCard: run(upgradeCard, "upgradeCard"),
+    cancelCardOrder: run(cancelCardOrder, "cancelCardOrder"),
+    replaceCard: run(replaceCard, "replaceCard"),
+    setPin: run(setPin, "setPin"),
+    verifyPin: run(verifyPin, "verifyPin"),
+    updateToken: run(updateToken, "updateToken"),
     close: () => runtime.dispose()
   }
 }

@@ -40,7 +40,13 @@ import {
 export const TenantHeader = Schema.Struct({
   tenant: Schema.String.annotate({
     description: "The DCMS client or tenant name for multi-tenant isolation."
-  })
+  }),
+  "idempotency-key": Schema.optionalKey(
+    Schema.String.annotate({
+      description:
+        "Optional: 1 to 255 printable characters. A retry with the same key and request gets the first answer and changes nothing (docs/idempotency.md)."
+    })
+  )
 })
 
 /**

@@ -18,6 +18,11 @@ import {
 } from "../../domain/card/changeCardStatus.js"
 import type { ModelError } from "../../domain/ErrorModel.js"
 import { validationError } from "../../domain/ground/Validation.js"
+import {
+  type IdempotencyError,
+  type IdempotencyPorts,
+  withIdempotencyKey
+} from "../../domain/idempotency/Idempotency.js"
 import { type CancelCardOrderPorts, cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
 import { type ManageAllCardsPorts, manageAllCards } from "../../domain/kit/manageAllCards.js"
 import { type UpgradeCardPorts, upgradeCard } from "../../domain/kit/upgradeCard.js"
@@ -63,26 +68,47 @@ export type HttpPorts =
   | SetPinPorts
   | VerifyPinPorts
   | UpdateTokenPorts
+  | IdempotencyPorts
 
 interface RawRequest {
   readonly request: HttpServerRequest.HttpServerRequest
-  readonly headers: { readonly tenant: string }
+  readonly headers: { readonly tenant: string; readonly "idempotency-key"?: string }
 }
 
 type UseCase<A, E, R> = (tenant: string, request: unknown) => Effect.Effect<A, E, R>
 
+/**
+ * The use case, under the request's `Idempotency-Key` when it sends one (docs/idempotency.md): a
+ * retry with the key gets the first answer, and the endpoint's name is the key's operation.
+ */
+const keyed =
+  <A, E, R>(operation: string, useCase: UseCase<A, E, R>) =>
+  (headers: RawRequest["headers"], body: unknown) => {
+    const key = headers["idempotency-key"]
+    return key === undefined
+      ? useCase(headers.tenant, body)
+      : withIdempotencyKey(operation, useCase)(headers.tenant, key, body)
+  }
+
 /** A DCMS endpoint: JSON in, the envelope out, a refusal in the envelope's `exception`. */
 const dcms =
-  <A, E extends ModelError, R, Encoded>(useCase: UseCase<A, E, R>, answer: Schema.Codec<A, Encoded>) =>
+  <A, E extends ModelError, R, Encoded>(
+    operation: string,
+    useCase: UseCase<A, E, R>,
+    answer: Schema.Codec<A, Encoded>
+  ) =>
   ({ request, headers }: RawRequest) => {
+    const run = keyed(operation, useCase)
     const envelope = DcmsSuccess(answer) as unknown as Schema.Codec<
       { result: A; exception: null; pagination: null },
       unknown
     >
     return readBody(request).pipe(
-      Effect.flatMap(({ body }) => useCase(headers.tenant, body)),
+      Effect.flatMap(({ body }) => run(headers, body)),
       Effect.map((result) => dcmsSuccess(envelope, { result, exception: null, pagination: null })),
-      Effect.catch((error: E | HttpError) => Effect.succeed(refusalResponse("dcms", error)))
+      Effect.catch((error: E | IdempotencyError | HttpError) =>
+        Effect.succeed(refusalResponse("dcms", error))
+      )
     )
   }
 
@@ -96,15 +122,15 @@ const verifyPinAnswer = (tenant: string, request: unknown) =>
  */
 export const KitManagerHandlers = HttpApiBuilder.group(CardLifecycleApi, "kitManager", (handlers) =>
   handlers
-    .handleRaw("upgradeCard", dcms(upgradeCard, UpgradeCardAnswer))
-    .handleRaw("manageAllKits", dcms(manageAllCards, ManageAllCardsAnswer))
-    .handleRaw("setPinV2", dcms(setPin, SetPinAnswer))
-    .handleRaw("verifyPin", dcms(verifyPinAnswer, VerifyPinAnswer))
-    .handleRaw("cancelCardOrder", dcms(cancelCardOrder, CancelCardOrderAnswer))
-    .handleRaw("activateCard", dcms(activateCard, ManagedCardAnswer))
-    .handleRaw("lockCard", dcms(lockCard, ManagedCardAnswer))
-    .handleRaw("unlockCard", dcms(unlockCard, ManagedCardAnswer))
-    .handleRaw("blockCard", dcms(blockCard, ManagedCardAnswer))
+    .handleRaw("upgradeCard", dcms("upgradeCard", upgradeCard, UpgradeCardAnswer))
+    .handleRaw("manageAllKits", dcms("manageAllKits", manageAllCards, ManageAllCardsAnswer))
+    .handleRaw("setPinV2", dcms("setPinV2", setPin, SetPinAnswer))
+    .handleRaw("verifyPin", dcms("verifyPin", verifyPinAnswer, VerifyPinAnswer))
+    .handleRaw("cancelCardOrder", dcms("cancelCardOrder", cancelCardOrder, CancelCardOrderAnswer))
+    .handleRaw("activateCard", dcms("activateCard", activateCard, ManagedCardAnswer))
+    .handleRaw("lockCard", dcms("lockCard", lockCard, ManagedCardAnswer))
+    .handleRaw("unlockCard", dcms("unlockCard", unlockCard, ManagedCardAnswer))
+    .handleRaw("blockCard", dcms("blockCard", blockCard, ManagedCardAnswer))
 )
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -131,7 +157,7 @@ export const LoyaltyHandlers = HttpApiBuilder.group(CardLifecycleApi, "loyalty",
   handlers.handleRaw("replaceCard", ({ request, headers, params }) =>
     readBody(request).pipe(
       Effect.flatMap(({ body }) => replacementRequest(params.correlation_id, body)),
-      Effect.flatMap((body) => replaceCard(headers.tenant, body)),
+      Effect.flatMap((body) => keyed("replaceCard", replaceCard)(headers, body)),
       Effect.map((result) => plainSuccess(ReplaceCardAnswer, result)),
       Effect.catch((error) => Effect.succeed(refusalResponse("loyalty", error)))
     )
@@ -151,7 +177,7 @@ export const TokenServiceHandlers = HttpApiBuilder.group(CardLifecycleApi, "toke
       Effect.flatMap(({ format, body }) =>
         Effect.fromResult(answerFormat(request, format)).pipe(
           Effect.flatMap((answer) =>
-            updateToken(headers.tenant, body).pipe(
+            keyed("updateToken", updateToken)(headers, body).pipe(
               Effect.map((result) => tokenSuccess(UpdateTokenAnswer, result, answer)),
               Effect.catch((error) => Effect.succeed(refusalResponse("token", error, answer)))
             )
