@@ -26,7 +26,15 @@ import {
 import { NodeSecurityModule } from "../src/adapters/node/index.js"
 import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
-import { KitNo, lockCard, manageAllCards, replaceCard, TenantId, unlockCard } from "../src/index.js"
+import {
+  KitNo,
+  lockCard,
+  manageAllCards,
+  replaceCard,
+  TenantId,
+  unlockCard,
+  withIdempotencyKey
+} from "../src/index.js"
 import { findBinaries, startServer } from "../test/support/postgres/server.js"
 import { line, ratio } from "./harness.js"
 
@@ -53,14 +61,15 @@ const panStoreKey = Buffer.from(KEYS.panStore, "hex")
 
 /** The accounts each side replaces a card of, one replacement each (seed 003 allows two a month). */
 const REPLACING = WARM_UP + ROUNDS * (REPLACES[1] + 16 * REPLACES[16])
-const replacing = (side: 0 | 1, i: number) => side * REPLACING + i
+const replacing = (side: 0 | 1 | 2 | 3, i: number) => side * REPLACING + i
 const replacingAccount = (n: number) =>
   customerFixture(`R${n}`, [cardFixture(kitNoOf(20_000 + n), { status: "ACTIVE" })], { accountNo: 1_000 + n })
 
 const bank = fixture({
   [TENANT]: tenantFixture(
     [
-      ...Array.from({ length: REPLACING * 2 }, (_, n) => replacingAccount(n)),
+      // sides 0 and 1: the library and the floor; 2 and 3: replaceCard with and without a key
+      ...Array.from({ length: REPLACING * 4 }, (_, n) => replacingAccount(n)),
       customerFixture("E1", [cardFixture(kitNoOf(0), { status: "ACTIVE" })], { accountNo: 1 }),
       ...Array.from({ length: 16 }, (_, f) =>
         customerFixture(`S${f}`, [cardFixture(kitNoOf(1 + f), { status: "ACTIVE" })], { accountNo: 10 + f })
@@ -301,7 +310,8 @@ const alternating = <E1, R1, E2, R2>(
   times: number,
   ours: (fiber: number) => Effect.Effect<unknown, E1, R1>,
   floor: (fiber: number) => Effect.Effect<unknown, E2, R2>,
-  warmUp: number
+  warmUp: number,
+  names: { readonly ours: string; readonly floor: string } = { ours: "library", floor: "hand-written SQL" }
 ) =>
   Effect.gen(function* () {
     yield* concurrently(1, warmUp, ours)
@@ -324,9 +334,9 @@ const alternating = <E1, R1, E2, R2>(
     }
     const show = (side: typeof a) =>
       `${median(side.rates).toFixed(0)} ${unit}/s, p99 ${percentile(side.latencies, 99).toFixed(2)} ms`
-    line(`${label}, ${fibers} fiber(s), library`, show(a))
-    line(`${label}, ${fibers} fiber(s), hand-written SQL`, show(b))
-    line(`  library ÷ hand-written (time per ${unit})`, ratio(median(b.rates), median(a.rates)))
+    line(`${label}, ${fibers} fiber(s), ${names.ours}`, show(a))
+    line(`${label}, ${fibers} fiber(s), ${names.floor}`, show(b))
+    line(`  ${names.ours} ÷ ${names.floor} (time per ${unit})`, ratio(median(b.rates), median(a.rates)))
   })
 
 const counted = <A, E, R>(program: Effect.Effect<A, E, R>) =>
@@ -375,17 +385,14 @@ export const benchPostgres = async (): Promise<void> => {
         }
 
         // each call replaces the card of an account of its own, each side on its own accounts
-        const next = [0, 0]
-        const take = (side: 0 | 1) => replacing(side, next[side]!++)
-        const ours = () =>
-          Effect.suspend(() => {
-            const n = take(0)
-            return replaceCard(TENANT, {
-              correlationId: String(1_000 + n),
-              oldLoyaltyId: Number(kitNoOf(20_000 + n)),
-              status: "DAMAGED"
-            })
-          })
+        const next = [0, 0, 0, 0]
+        const take = (side: 0 | 1 | 2 | 3) => replacing(side, next[side]!++)
+        const replacementOf = (n: number) => ({
+          correlationId: String(1_000 + n),
+          oldLoyaltyId: Number(kitNoOf(20_000 + n)),
+          status: "DAMAGED"
+        })
+        const ours = () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(0))))
         const floor = () => Effect.suspend(() => handWrittenReplace(sql, take(1)))
         for (const fibers of FIBERS)
           yield* alternating(
@@ -397,6 +404,25 @@ export const benchPostgres = async (): Promise<void> => {
             floor,
             fibers === 1 ? WARM_UP : 0
           )
+
+        // the cost of an idempotency key: the same replacement with a fresh key and without one
+        const keyed = withIdempotencyKey("replaceCard", replaceCard)
+        for (const fibers of FIBERS)
+          yield* alternating(
+            "replaceCard",
+            "call",
+            fibers,
+            REPLACES[fibers],
+            () =>
+              Effect.suspend(() => {
+                const n = take(2)
+                return keyed(TENANT, `bench-${n}`, replacementOf(n))
+              }),
+            () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(3)))),
+            fibers === 1 ? WARM_UP : 0,
+            { ours: "with an idempotency key", floor: "without" }
+          )
+        line("target", "an idempotency key adds under 25 % to replaceCard")
 
         // LOCK and UNLOCK of the 1e4 cards in turns, each side one of each per round
         const library = { ms: [] as Array<number>, statements: 0 }
