@@ -4,6 +4,7 @@
  */
 import { benchDecode } from "./decode.js"
 import { line, ratio, us } from "./harness.js"
+import { benchHttp } from "./http.js"
 import { benchLifecycle } from "./lifecycle.js"
 import { benchManageAllCards } from "./manageAllCards.js"
 import { benchPin } from "./pin.js"
@@ -33,7 +34,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   setPin: benchSetPin,
   decode: benchDecode,
   securityModule: benchSecurityModule,
-  postgres: benchPostgres
+  postgres: benchPostgres,
+  http: benchHttp
 }
 
 const main = async () => {
