@@ -5,7 +5,7 @@
  * - `bare`: a bare `node:http` server that reads the request's body and answers a fixed JSON body
  *   (the shape and size of a lockCard answer): the ceiling of Node on the machine;
  * - `service`: the reference HTTP service (`Http.layer`) on the memory adapter, logging one JSON line
- *   per request through `Logger.consoleJson` on stdout as `npm start` does (the bench sends stdout to
+ *   per request through `Http.jsonLogs` on stdout as `npm start` does (the bench sends stdout to
  *   /dev/null), over a fixture sized by the other arguments (`httpFixture`).
  *
  * Both listen on a free loopback port and print `listening on http://127.0.0.1:PORT` on stderr when
@@ -14,7 +14,7 @@
  */
 import { createServer } from "node:http"
 import { NodeRuntime } from "@effect/platform-node"
-import { Console, Layer, Logger } from "effect"
+import { Console, Layer } from "effect"
 import { HttpServer } from "effect/http"
 import * as Http from "../src/adapters/http/index.js"
 import { layer as memoryLayer } from "../src/adapters/memory/index.js"
@@ -62,7 +62,7 @@ const service = (size: FixtureSize) => {
   announce.pipe(
     Layer.provideMerge(Http.layer({ port: 0, host: "127.0.0.1" })),
     Layer.provide(memoryLayer(httpFixture(size))),
-    Layer.provide(Logger.layer([Logger.consoleJson])),
+    Layer.provide(Http.jsonLogs),
     Layer.launch,
     NodeRuntime.runMain
   )

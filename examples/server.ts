@@ -11,7 +11,7 @@
  * lets the requests in flight finish.
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Config, Console, Effect, Layer, Logger, Option, Redacted } from "effect"
+import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
 import { HttpServer } from "effect/http"
 import { SqlClient } from "effect/sql"
 import * as Http from "../src/adapters/http/index.js"
@@ -76,7 +76,7 @@ const port = Number(process.env.PORT ?? 8080)
 announce.pipe(
   Layer.provideMerge(Http.layer({ port, host: "127.0.0.1" })),
   Layer.provide(ports),
-  Layer.provide(Logger.layer([Logger.consoleJson])),
+  Layer.provide(Http.jsonLogs),
   Layer.launch,
   NodeRuntime.runMain
 )

@@ -45,9 +45,8 @@ import { CardLifecycleApi } from "./Api.js"
 import type { HttpError } from "./HttpErrors.js"
 import {
   answerFormat,
-  dcmsSuccess,
   type Format,
-  plainSuccess,
+  jsonSuccess,
   readBody,
   refusalFormat,
   refusalResponse,
@@ -91,26 +90,24 @@ const keyed =
   }
 
 /** A DCMS endpoint: JSON in, the envelope out, a refusal in the envelope's `exception`. */
-const dcms =
-  <A, E extends ModelError, R, Encoded>(
-    operation: string,
-    useCase: UseCase<A, E, R>,
-    answer: Schema.Codec<A, Encoded>
-  ) =>
-  ({ request, headers }: RawRequest) => {
-    const run = keyed(operation, useCase)
-    const envelope = DcmsSuccess(answer) as unknown as Schema.Codec<
-      { result: A; exception: null; pagination: null },
-      unknown
-    >
-    return readBody(request).pipe(
+const dcms = <A, E extends ModelError, R, Encoded>(
+  operation: string,
+  useCase: UseCase<A, E, R>,
+  answer: Schema.Codec<A, Encoded>
+) => {
+  const run = keyed(operation, useCase)
+  const success = jsonSuccess(
+    DcmsSuccess(answer) as unknown as Schema.Codec<{ result: A; exception: null; pagination: null }, unknown>
+  )
+  return ({ request, headers }: RawRequest) =>
+    readBody(request).pipe(
       Effect.flatMap(({ body }) => run(headers, body)),
-      Effect.map((result) => dcmsSuccess(envelope, { result, exception: null, pagination: null })),
+      Effect.map((result) => success({ result, exception: null, pagination: null })),
       Effect.catch((error: E | IdempotencyError | HttpError) =>
         Effect.succeed(refusalResponse("dcms", error))
       )
     )
-  }
+}
 
 const verifyPinAnswer = (tenant: string, request: unknown) =>
   Effect.map(verifyPin(tenant, request), (verified) => ({ verified }))
@@ -148,6 +145,8 @@ const replacementRequest = (correlationId: string, body: unknown) =>
       ? Effect.fail(validationError([{ path: "correlationId", message: "Expected no excess property" }]))
       : Effect.succeed({ ...body, correlationId })
 
+const replaced = jsonSuccess(ReplaceCardAnswer)
+
 /**
  * The loyalty platform's handler.
  *
@@ -158,11 +157,13 @@ export const LoyaltyHandlers = HttpApiBuilder.group(CardLifecycleApi, "loyalty",
     readBody(request).pipe(
       Effect.flatMap(({ body }) => replacementRequest(params.correlation_id, body)),
       Effect.flatMap((body) => keyed("replaceCard", replaceCard)(headers, body)),
-      Effect.map((result) => plainSuccess(ReplaceCardAnswer, result)),
+      Effect.map(replaced),
       Effect.catch((error) => Effect.succeed(refusalResponse("loyalty", error)))
     )
   )
 )
+
+const tokenUpdated = tokenSuccess(UpdateTokenAnswer)
 
 /**
  * The token service's handler: the answer in the type the client accepts (the body's own type when
@@ -178,7 +179,7 @@ export const TokenServiceHandlers = HttpApiBuilder.group(CardLifecycleApi, "toke
         Effect.fromResult(answerFormat(request, format)).pipe(
           Effect.flatMap((answer) =>
             keyed("updateToken", updateToken)(headers, body).pipe(
-              Effect.map((result) => tokenSuccess(UpdateTokenAnswer, result, answer)),
+              Effect.map((result) => tokenUpdated(result, answer)),
               Effect.catch((error) => Effect.succeed(refusalResponse("token", error, answer)))
             )
           )

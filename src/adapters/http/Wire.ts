@@ -186,34 +186,29 @@ const xmlResponse = (text: string, status: number) =>
   HttpServerResponse.text(text, { status, contentType: XML_CONTENT_TYPE })
 
 /**
- * A success of the DCMS family: the envelope around `result`, encoded by `schema`.
+ * The writer of a JSON success whose body `schema` encodes: the encoder is made once, when the
+ * endpoint's handler is, not at each answer.
  *
  * @category rendering
  */
-export const dcmsSuccess = <A>(schema: Schema.Codec<A, unknown>, result: A) =>
-  HttpServerResponse.jsonUnsafe(Schema.encodeSync(schema)(result))
+export const jsonSuccess = <A>(schema: Schema.Codec<A, unknown>) => {
+  const encode = Schema.encodeSync(schema)
+  return (answer: A) => HttpServerResponse.jsonUnsafe(encode(answer))
+}
 
 /**
- * A success of the loyalty platform: the answer itself, encoded by `schema`.
+ * The writer of a token-service success, in the chosen format; its encoder made once.
  *
  * @category rendering
  */
-export const plainSuccess = dcmsSuccess
-
-/**
- * A success of the token service, in the chosen format.
- *
- * @category rendering
- */
-export const tokenSuccess = <A extends object>(
-  schema: Schema.Codec<A, unknown>,
-  answer: A,
-  format: Format
-) => {
-  const encoded = Schema.encodeSync(schema)(answer) as object
-  return format === "xml"
-    ? xmlResponse(renderTokenAnswer(encoded), 200)
-    : HttpServerResponse.jsonUnsafe(encoded)
+export const tokenSuccess = <A extends object>(schema: Schema.Codec<A, unknown>) => {
+  const encode = Schema.encodeSync(schema)
+  return (answer: A, format: Format) => {
+    const encoded = encode(answer) as object
+    return format === "xml"
+      ? xmlResponse(renderTokenAnswer(encoded), 200)
+      : HttpServerResponse.jsonUnsafe(encoded)
+  }
 }
 
 const encodeError = Schema.encodeSync(Schema.Union([ModelError, HttpErrorSchema]))

@@ -15,8 +15,9 @@
  * @since 0.1.0
  */
 import { createServer } from "node:http"
+import { stdout } from "node:process"
 import { NodeHttpServer } from "@effect/platform-node"
-import { type Duration, Layer } from "effect"
+import { type Duration, Layer, Logger, References } from "effect"
 import { HttpRouter, type HttpServer, type HttpServerError } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { CardLifecycleApi } from "./Api.js"
@@ -94,3 +95,31 @@ export const layer = (
       })
     )
   )
+
+const messageOf = (message: unknown): unknown =>
+  Array.isArray(message) && message.length === 1 ? message[0] : message
+
+/**
+ * One JSON line per log entry on stdout, `{ timestamp, level, message, annotations }`, written as it
+ * is: what `npm start` logs with. The service's lines are the edge's (one per request, masked) and
+ * the unexpected failures'.
+ *
+ * @category logging
+ */
+export const jsonLogger = Logger.make<unknown, void>(({ message, logLevel, date, fiber }) => {
+  stdout.write(
+    `${JSON.stringify({
+      timestamp: date.toISOString(),
+      level: logLevel,
+      message: messageOf(message),
+      annotations: fiber.getRef(References.CurrentLogAnnotations)
+    })}\n`
+  )
+})
+
+/**
+ * `jsonLogger` as the only logger.
+ *
+ * @category logging
+ */
+export const jsonLogs: Layer.Layer<never> = Logger.layer([jsonLogger])
