@@ -3,12 +3,13 @@
  * its data in its JSON and survives an encode/decode round trip; every code has a row of the error
  * table; seed 003's rows keep the seed's status; masking holds through the encoding (DOMAIN.md §9).
  */
-import { IdempotencyKeyReused } from "../../src/domain/idempotency/IdempotencyKey.js"
+
 import { Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as CryptoErrors from "../../src/crypto/Errors.js"
 import { errorRow } from "../../src/domain/ErrorModel.js"
+import { IdempotencyKeyReused } from "../../src/domain/idempotency/IdempotencyKey.js"
 import {
   AccountNotFound,
   AccountRangeMismatch,

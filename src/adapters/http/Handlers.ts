@@ -9,27 +9,18 @@
 import { Effect, type Schema } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
-import {
-  activateCard,
-  blockCard,
-  type CardStatusPorts,
-  lockCard,
-  unlockCard
-} from "../../domain/card/changeCardStatus.js"
+import { activateCard, blockCard, lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
 import type { ModelError } from "../../domain/ErrorModel.js"
 import { validationError } from "../../domain/ground/Validation.js"
-import {
-  type IdempotencyError,
-  type IdempotencyPorts,
-  withIdempotencyKey
-} from "../../domain/idempotency/Idempotency.js"
-import { type CancelCardOrderPorts, cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
-import { type ManageAllCardsPorts, manageAllCards } from "../../domain/kit/manageAllCards.js"
-import { type UpgradeCardPorts, upgradeCard } from "../../domain/kit/upgradeCard.js"
-import { type SetPinPorts, setPin } from "../../domain/pin/setPin.js"
-import { type VerifyPinPorts, verifyPin } from "../../domain/pin/verifyPin.js"
-import { type ReplaceCardPorts, replaceCard } from "../../domain/replacement/replaceCard.js"
-import { type UpdateTokenPorts, updateToken } from "../../domain/token/updateToken.js"
+import { type IdempotencyError, withIdempotencyKey } from "../../domain/idempotency/Idempotency.js"
+import { cancelCardOrder } from "../../domain/kit/cancelCardOrder.js"
+import { manageAllCards } from "../../domain/kit/manageAllCards.js"
+import { upgradeCard } from "../../domain/kit/upgradeCard.js"
+import { setPin } from "../../domain/pin/setPin.js"
+import { verifyPin } from "../../domain/pin/verifyPin.js"
+import { replaceCard } from "../../domain/replacement/replaceCard.js"
+import { updateToken } from "../../domain/token/updateToken.js"
+import type { CardLifecyclePorts } from "../../facade/CardLifecycle.js"
 import {
   CancelCardOrderAnswer,
   DcmsSuccess,
@@ -54,20 +45,11 @@ import {
 } from "./Wire.js"
 
 /**
- * Every port the service's use cases need.
+ * Every port the service's use cases need: the Promise facade's (`CardLifecyclePorts`).
  *
  * @category models
  */
-export type HttpPorts =
-  | CardStatusPorts
-  | ManageAllCardsPorts
-  | UpgradeCardPorts
-  | CancelCardOrderPorts
-  | ReplaceCardPorts
-  | SetPinPorts
-  | VerifyPinPorts
-  | UpdateTokenPorts
-  | IdempotencyPorts
+export type HttpPorts = CardLifecyclePorts
 
 interface RawRequest {
   readonly request: HttpServerRequest.HttpServerRequest
