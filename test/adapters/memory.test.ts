@@ -143,7 +143,12 @@ describe("the memory fixture", () => {
       )
     )
     expect(hash).toBe(createHmac("sha256", Buffer.from(key, "hex")).update("6080400000000077").digest("hex"))
-    expect(policy).toEqual({ migrationInTransition: false, allowTrivialPins: false, pinTryLimit: 3 })
+    expect(policy).toEqual({
+      migrationInTransition: false,
+      allowTrivialPins: false,
+      pinTryLimit: 3,
+      idempotencyRetentionHours: 24
+    })
     expect(Result.isFailure(missing) && missing.failure.code).toBe("TENANT_KEY_MISSING")
   })
 
