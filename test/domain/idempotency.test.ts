@@ -137,6 +137,34 @@ describe("withIdempotencyKey", () => {
     await runtime.dispose()
   })
 
+  it("keeps a key for the tenant's own retention when its policy sets one, and refuses a retention out of 1-720 hours", async () => {
+    const longer = fixture({
+      ACME_BANK: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })], {
+        policy: { idempotencyRetentionHours: 48 }
+      })
+    })
+    const runtime = ManagedRuntime.make(Layer.mergeAll(layer(longer), TestClock.layer()))
+    const first = await runtime.runPromise(replace("ACME_BANK", "key-8", request))
+    await runtime.runPromise(TestClock.adjust("47 hours"))
+    expect(await runtime.runPromise(replace("ACME_BANK", "key-8", request))).toEqual(first)
+    expect(await runtime.runPromise(replacementsOf("ACME_BANK"))).toBe(1)
+    await runtime.dispose()
+    for (const hours of [0, 721, 1.5]) {
+      const refused = await Effect.runPromise(
+        Effect.flip(
+          Effect.provide(
+            Effect.void,
+            layer(fixture({ ACME_BANK: tenantFixture([], { policy: { idempotencyRetentionHours: hours } }) }))
+          )
+        )
+      )
+      expect(refused).toBeInstanceOf(ValidationError)
+      expect((refused as ValidationError).issues.map((i) => i.path)).toEqual([
+        "fixture.tenants.ACME_BANK.policy.idempotencyRetentionHours"
+      ])
+    }
+  })
+
   it("keeps keys per tenant: the same key under two tenants runs twice", async () => {
     const runtime = start()
     await runtime.runPromise(replace("ACME_BANK", "key-7", request))
