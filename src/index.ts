@@ -91,6 +91,13 @@ export {
   isModelError,
   ModelError
 } from "./domain/ErrorModel.js"
+export {
+  consumeEvents,
+  type DeliveryOptions,
+  type DeliveryReport,
+  type DomainEvent,
+  deliverEvents
+} from "./domain/events/Events.js"
 export type {
   AuditEvent,
   ChangeContext
@@ -273,6 +280,7 @@ export {
 export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
+export { EventOutbox, type PendingEvent } from "./ports/EventOutbox.js"
 export { type IdempotencyRecord, IdempotencyStore, type StoredAnswer } from "./ports/IdempotencyStore.js"
 export { type PinRecord, PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"

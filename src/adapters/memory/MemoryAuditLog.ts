@@ -2,6 +2,7 @@ import { Effect, Layer } from "effect"
 import { AuditLog } from "../../ports/AuditLog.js"
 import * as Log from "./Log.js"
 import { MemoryDatabase } from "./MemoryDatabase.js"
+import { appendPending } from "./MemoryEventOutbox.js"
 
 /**
  * @category layers
@@ -10,7 +11,12 @@ export const MemoryAuditLog = Layer.effect(
   AuditLog,
   Effect.map(MemoryDatabase, (db) =>
     AuditLog.of({
-      append: (tenant, events) => db.write("AuditLog.append", (t) => Log.append(t.audit, tenant, events)),
+      // the outbox's pending events go with the trail's, in the same write (docs/events.md)
+      append: (tenant, events) =>
+        db.write("AuditLog.append", (t) => {
+          Log.append(t.audit, tenant, events)
+          appendPending(t, tenant, events)
+        }),
       findBySubject: (tenant, subject) => db.read((t) => Log.byKey(t.audit, tenant, subject))
     })
   )

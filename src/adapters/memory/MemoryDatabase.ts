@@ -80,6 +80,25 @@ export interface Tables {
   readonly pinVerifiers: Table<PinRecord>
   /** The records of idempotency keys (a keyed fingerprint, never a request), by tenant then key. */
   readonly idempotencyKeys: Table<IdempotencyRecord>
+  /** The pending events (docs/events.md), by tenant then sequence. */
+  readonly outbox: Table<OutboxRow>
+  /** Each tenant's next event sequence; keyed by tenant. */
+  readonly outboxSequence: Table<number>
+}
+
+/**
+ * A pending event of the outbox, with its delivery state.
+ *
+ * @category models
+ */
+export interface OutboxRow {
+  readonly sequence: number
+  readonly event: AuditEvent
+  readonly attempts: number
+  /** Epoch ms: due from then. */
+  readonly dueAt: number
+  /** Epoch ms: leased until then. */
+  readonly leaseUntil: number
 }
 
 type Store = Table<unknown> | Log<unknown>
@@ -125,7 +144,9 @@ export const emptyTables = (): Tables => {
     tierLadders: table(),
     orders: table(),
     pinVerifiers: table(),
-    idempotencyKeys: table()
+    idempotencyKeys: table(),
+    outbox: table(),
+    outboxSequence: table()
   }
 }
 

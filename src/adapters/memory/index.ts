@@ -12,6 +12,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { EventOutbox } from "../../ports/EventOutbox.js"
 import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
@@ -28,6 +29,7 @@ import { MemoryCardOrderRepository } from "./MemoryCardOrderRepository.js"
 import { MemoryCardRepository } from "./MemoryCardRepository.js"
 import { MemoryCustomerRepository } from "./MemoryCustomerRepository.js"
 import { MemoryDatabase, type MemoryOptions } from "./MemoryDatabase.js"
+import { MemoryEventOutbox } from "./MemoryEventOutbox.js"
 import { type MemoryFixture, seedFromFixture } from "./MemoryFixture.js"
 import { MemoryIdempotencyStore } from "./MemoryIdempotencyStore.js"
 import { MemoryPinStore } from "./MemoryPinStore.js"
@@ -91,6 +93,7 @@ export type MemoryPorts =
   | WalletNotifier
   | PinStore
   | IdempotencyStore
+  | EventOutbox
 
 /**
  * All ports, and `MemoryState`, over a memory database seeded from `fixture`; the `SecurityModule` is
@@ -128,6 +131,7 @@ export const layer = (
     MemoryWalletNotifier,
     MemoryPinStore,
     MemoryIdempotencyStore,
+    MemoryEventOutbox,
     MemoryStateLive
   ).pipe(Layer.provide(database), Layer.provideMerge(security))
 }

@@ -220,6 +220,24 @@ const idempotency = statements(
 )
 
 /**
+ * The outbox of domain events (docs/events.md): a row per audit event still to deliver, keyed like
+ * the event (tenant, seq), with its subject (events of one subject are delivered in order) and its
+ * delivery state in epoch milliseconds. The audit log's append fills it in the same statement.
+ */
+const outbox = statements(
+  `CREATE TABLE outbox (
+    tenant text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL,
+    subject text COLLATE "C" NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    due_at bigint NOT NULL DEFAULT 0,
+    lease_until bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant, seq)
+  )`,
+  `CREATE INDEX outbox_by_subject ON outbox (tenant, subject, seq)`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
@@ -229,7 +247,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "2_kit_manager": kitManager,
   "3_tokens": tokens,
   "4_issuer_stripes": issuerStripes,
-  "5_idempotency": idempotency
+  "5_idempotency": idempotency,
+  "6_outbox": outbox
 }
 
 /**

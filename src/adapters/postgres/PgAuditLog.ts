@@ -19,9 +19,17 @@ export const PgAuditLog = Layer.effect(
       append: (tenant, events) =>
         events.length === 0
           ? Effect.void
-          : sql`INSERT INTO audit_events (tenant, subject, event)
-              SELECT ${tenant}, e->>'subject', e FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb)
-                WITH ORDINALITY AS v(e, n) ORDER BY n`.pipe(Effect.asVoid, statement("AuditLog.append")),
+          : // the outbox's pending events go with the trail's, in the same statement (docs/events.md)
+            sql`WITH appended AS (
+                INSERT INTO audit_events (tenant, subject, event)
+                SELECT ${tenant}, e->>'subject', e FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb)
+                  WITH ORDINALITY AS v(e, n) ORDER BY n
+                RETURNING tenant, seq, subject
+              )
+              INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM appended`.pipe(
+              Effect.asVoid,
+              statement("AuditLog.append")
+            ),
       findBySubject: (tenant, subject) =>
         sql<{ readonly event: AuditEvent }>`SELECT event FROM audit_events
           WHERE tenant = ${tenant} AND subject = ${subject} ORDER BY seq`.pipe(

@@ -13,6 +13,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { EventOutbox } from "../../ports/EventOutbox.js"
 import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
@@ -28,6 +29,7 @@ import { PgCardIssuer } from "./PgCardIssuer.js"
 import { PgCardOrderRepository } from "./PgCardOrderRepository.js"
 import { PgCardRepository } from "./PgCardRepository.js"
 import { PgCustomerRepository } from "./PgCustomerRepository.js"
+import { PgEventOutbox } from "./PgEventOutbox.js"
 import { PgIdempotencyStore } from "./PgIdempotencyStore.js"
 import { PgPinStore } from "./PgPinStore.js"
 import { PgProductCatalog } from "./PgProductCatalog.js"
@@ -60,6 +62,7 @@ export type PostgresPorts =
   | WalletNotifier
   | PinStore
   | IdempotencyStore
+  | EventOutbox
 
 /**
  * The ports over the `SqlClient` a host provides; the card issuer also needs the `SecurityModule`
@@ -73,6 +76,7 @@ export const ports: Layer.Layer<PostgresPorts, never, SqlClient.SqlClient | Secu
   PgAuditLog,
   PgPinStore,
   PgIdempotencyStore,
+  PgEventOutbox,
   PgTenantPolicy,
   PgTransactor,
   PgTokenRepository,

@@ -12,6 +12,7 @@ import { customersContract } from "./customers.contract.js"
 import { idempotencyContract } from "./idempotency.contract.js"
 import { issuerContract } from "./issuer.contract.js"
 import { locksContract } from "./locks.contract.js"
+import { outboxContract } from "./outbox.contract.js"
 import { pinsContract } from "./pins.contract.js"
 import { settingsContract } from "./settings.contract.js"
 import type { MakeLayer } from "./support.js"
@@ -38,4 +39,5 @@ export const portsContract = (name: string, makeLayer: MakeLayer) => {
   locksContract(name, makeLayer)
   concurrencyContract(name, makeLayer)
   idempotencyContract(name, makeLayer)
+  outboxContract(name, makeLayer)
 }

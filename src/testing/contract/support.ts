@@ -16,6 +16,7 @@ import type { CardIssuer } from "../../ports/CardIssuer.js"
 import type { CardOrderRepository } from "../../ports/CardOrderRepository.js"
 import type { CardRepository } from "../../ports/CardRepository.js"
 import type { CustomerRepository } from "../../ports/CustomerRepository.js"
+import type { EventOutbox } from "../../ports/EventOutbox.js"
 import type { IdempotencyStore } from "../../ports/IdempotencyStore.js"
 import type { PinStore } from "../../ports/PinStore.js"
 import type { ProductCatalog } from "../../ports/ProductCatalog.js"
@@ -46,6 +47,7 @@ export type Ports =
   | WalletNotifier
   | PinStore
   | IdempotencyStore
+  | EventOutbox
 
 /**
  * The adapter under test, seeded from a fixture (the memory adapter's format, `MemoryFixture`): the

@@ -442,7 +442,8 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
       "SELECT account_ranges",
       "SELECT tokens FOR UPDATE",
       "INSERT tokens",
-      "INSERT audit_events",
+      // the audit log's append, which also fills the outbox (docs/events.md)
+      "WITH audit_events",
       "INSERT wallet_notifications"
     ])
     // nor does any statement carry a clear account PAN: the range lookup sends the first 6 digits only
