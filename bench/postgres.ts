@@ -27,6 +27,7 @@ import { NodeSecurityModule } from "../src/adapters/node/index.js"
 import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
 import {
+  deliverEvents,
   KitNo,
   lockCard,
   manageAllCards,
@@ -452,6 +453,35 @@ export const benchPostgres = async (): Promise<void> => {
         )
         line(`  library ÷ hand-written`, ratio(median(library.ms), median(hand.ms)))
         line("target", "within 1.5× of hand-written SQL; statements flat in the number of cards")
+
+        // the outbox: every event the runs above appended, delivered to a handler that does nothing
+        const [{ pending }] = yield* sql<{
+          readonly pending: number
+        }>`SELECT count(*)::int AS pending FROM outbox`
+        for (const consumers of [1, 4]) {
+          const started = performance.now()
+          let delivered = 0
+          const consumer = Effect.gen(function* () {
+            while (true) {
+              const report = yield* deliverEvents(TENANT, () => Effect.void, { batchSize: 500 })
+              delivered += report.delivered
+              if (report.delivered === 0) return
+            }
+          })
+          yield* Effect.all(
+            Array.from({ length: consumers }, () => consumer),
+            { concurrency: consumers }
+          )
+          const seconds = (performance.now() - started) / 1000
+          line(
+            `outbox: ${delivered} events delivered by ${consumers} consumer(s)`,
+            `${(delivered / seconds).toFixed(0)} events/s (${seconds.toFixed(2)} s)`
+          )
+          // the same events again for the next consumer count
+          if (consumers === 1)
+            yield* sql`INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM audit_events`
+        }
+        line("outbox before delivery", `${pending} pending events`)
       }).pipe(Effect.provide(store))
     )
   } finally {
