@@ -455,9 +455,7 @@ export const benchPostgres = async (): Promise<void> => {
         line("target", "within 1.5× of hand-written SQL; statements flat in the number of cards")
 
         // the outbox: every event the runs above appended, delivered to a handler that does nothing
-        const [{ pending }] = yield* sql<{
-          readonly pending: number
-        }>`SELECT count(*)::int AS pending FROM outbox`
+        const pending = (yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM outbox`)[0]?.n ?? 0
         for (const consumers of [1, 4]) {
           const started = performance.now()
           let delivered = 0
