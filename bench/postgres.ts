@@ -132,8 +132,10 @@ const handWritten = (sql: SqlClient.SqlClient, kitNo: string, operation: "LOCK" 
         previousStatus: card.status,
         currentStatus: next.status
       }
-      yield* sql`INSERT INTO audit_events (tenant, subject, event)
-        VALUES (${TENANT}, ${kitNo}, ${JSON.stringify(event)}::jsonb)`
+      // the event and its outbox row in one statement, as the library's audit log writes them
+      yield* sql`WITH appended AS (INSERT INTO audit_events (tenant, subject, event)
+        VALUES (${TENANT}, ${kitNo}, ${JSON.stringify(event)}::jsonb) RETURNING tenant, seq, subject)
+        INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM appended`
       return { kitNo, cardNumber: card.pan_masked, previousStatus: card.status, currentStatus: next.status }
     })
   )
@@ -224,8 +226,10 @@ const handWrittenReplace = (sql: SqlClient.SqlClient, n: number) =>
           currentStatus: "ACTIVE"
         }
       ]
-      yield* sql`INSERT INTO audit_events (tenant, subject, event)
-        SELECT ${TENANT}, e->>'subject', e FROM unnest(${events.map((e) => JSON.stringify(e))}::jsonb[]) AS e`
+      yield* sql`WITH appended AS (INSERT INTO audit_events (tenant, subject, event)
+        SELECT ${TENANT}, e->>'subject', e FROM unnest(${events.map((e) => JSON.stringify(e))}::jsonb[]) AS e
+        RETURNING tenant, seq, subject)
+        INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM appended`
       return { NewLoyaltyCard: Number(kitNo), Message: "Card updated." }
     })
   )
@@ -264,8 +268,9 @@ const handWrittenBulk = (sql: SqlClient.SqlClient, operation: "LOCK" | "UNLOCK")
       yield* sql`UPDATE cards SET status = v.status, locked_from = NULLIF(v.locked_from, '')
         FROM unnest(${kitNos}::text[], ${statuses}::text[], ${lockedFrom}::text[]) AS v(kit_no, status, locked_from)
         WHERE cards.tenant = ${TENANT} AND cards.kit_no = v.kit_no`
-      yield* sql`INSERT INTO audit_events (tenant, subject, event)
-        SELECT ${TENANT}, e->>'subject', e FROM unnest(${events}::jsonb[]) AS e`
+      yield* sql`WITH appended AS (INSERT INTO audit_events (tenant, subject, event)
+        SELECT ${TENANT}, e->>'subject', e FROM unnest(${events}::jsonb[]) AS e RETURNING tenant, seq, subject)
+        INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM appended`
       return kitNos.length
     })
   )
@@ -477,7 +482,8 @@ export const benchPostgres = async (): Promise<void> => {
           )
           // the same events again for the next consumer count
           if (consumers === 1)
-            yield* sql`INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM audit_events`
+            yield* sql`INSERT INTO outbox (tenant, seq, subject)
+              SELECT tenant, seq, subject FROM audit_events ORDER BY seq LIMIT ${delivered}`
         }
         line("outbox before delivery", `${pending} pending events`)
       }).pipe(Effect.provide(store))
