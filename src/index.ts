@@ -308,4 +308,3 @@ export {
 } from "./ports/TenantPolicy.js"
 export { TokenRepository } from "./ports/TokenRepository.js"
 export { Transactor } from "./ports/Transactor.js"
-export { WalletNotifier } from "./ports/WalletNotifier.js"

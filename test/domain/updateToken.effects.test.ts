@@ -167,7 +167,8 @@ describe("comments, audit and the wallet provider", () => {
       "tokenUniqueReference"
     )
     const { notifications } = await updateOn(statusFixture, byPan)
-    expect(notifications).toEqual([{ tokenUniqueReferences: [SUSPENDED_TUR, TUR] }])
+    // one NOTIFY_WALLET event per token changed, on the outbox with the update's events
+    expect(notifications).toEqual([SUSPENDED_TUR, TUR])
   })
 
   for (const indicator of ["1", undefined]) {
@@ -186,7 +187,7 @@ describe("all or nothing", () => {
     "tokenUniqueReference"
   )
 
-  it("stores every change of one request in one saveAll, one append and one notification", async () => {
+  it("stores every change of one request in one saveAll and one append (its events and the wallet's)", async () => {
     const writes: Array<string> = []
     const { exit } = await updateOn(statusFixture, byPan, {
       options: {
@@ -197,10 +198,10 @@ describe("all or nothing", () => {
       }
     })
     expect(updatedRefs(successOf(exit))).toHaveLength(2)
-    expect(writes).toEqual(["TokenRepository.saveAll", "AuditLog.append", "WalletNotifier.notify"])
+    expect(writes).toEqual(["TokenRepository.saveAll", "AuditLog.append"])
   })
 
-  for (const failing of ["TokenRepository.saveAll", "AuditLog.append", "WalletNotifier.notify"]) {
+  for (const failing of ["TokenRepository.saveAll", "AuditLog.append"]) {
     it(`leaves every store as it was when ${failing} fails`, async () => {
       const { exit, unchanged, notifications } = await updateOn(statusFixture, byPan, {
         options: { failWrite: ({ operation }) => operation === failing }

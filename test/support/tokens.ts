@@ -101,9 +101,13 @@ export const viewOf = (token: Token) => ({
   comments: token.comments
 })
 
-/** The wallet notifications recorded for a tenant, oldest first. */
+/** The tokens the wallet provider is to be told of: the tenant's NOTIFY_WALLET events, oldest first. */
 export const walletNotificationsOf = (tenant: string) =>
-  Effect.flatMap(MemoryState, (state) => state.walletNotifications(tenant))
+  Effect.map(
+    Effect.flatMap(MemoryState, (state) => state.snapshot),
+    (snapshot) =>
+      (snapshot[tenant]?.auditEvents ?? []).filter((e) => e.action === "NOTIFY_WALLET").map((e) => e.subject)
+  )
 
 /** Runs an effect on a fresh store seeded from `fixture`. */
 export const runTokens = <A, E>(

@@ -24,15 +24,6 @@ import { Log, LogData } from "./Log.js"
 import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
 
 /**
- * One notification the wallet provider is to receive.
- *
- * @category models
- */
-export interface WalletNotification {
-  readonly tokenUniqueReferences: ReadonlyArray<TokenUniqueReference>
-}
-
-/**
  * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.
  *
  * @category models
@@ -65,8 +56,6 @@ export interface Tables {
   readonly tokensByCardholder: Table<HashSet.HashSet<TokenUniqueReference>>
   /** The tenant's account-range table; keyed by tenant. */
   readonly accountRanges: Table<ReadonlyArray<AccountRange>>
-  /** The wallet-provider outbox, oldest first; keyed by tenant. */
-  readonly walletNotifications: Table<ReadonlyArray<WalletNotification>>
   /** The tenant's catalog, in productId order; keyed by tenant. */
   readonly products: Table<ReadonlyArray<Product>>
   /** The tenant's tiers, lowest first; keyed by tenant. */
@@ -139,7 +128,6 @@ export const emptyTables = (): Tables => {
     tokensByPanHash: table(),
     tokensByCardholder: table(),
     accountRanges: table(),
-    walletNotifications: table(),
     products: table(),
     tierLadders: table(),
     orders: table(),

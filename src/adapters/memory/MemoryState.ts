@@ -13,13 +13,12 @@ import type { CardOrder } from "../../domain/kit/CardOrder.js"
 import type { Token } from "../../domain/token/Token.js"
 import type { PinRecord } from "../../ports/PinStore.js"
 import * as Log from "./Log.js"
-import type { WalletNotification } from "./MemoryDatabase.js"
 import { MemoryDatabase, type Tables } from "./MemoryDatabase.js"
 import * as Table from "./Table.js"
 
 /**
- * The state a tenant's use cases change, in a fixed order (by id; the audit trail and the wallet
- * outbox oldest first). Configuration (keys, policy, catalog, account ranges) and the issuer's
+ * The state a tenant's use cases change, in a fixed order (by id; the audit trail oldest first,
+ * which the event outbox mirrors). Configuration (keys, policy, catalog, account ranges) and the issuer's
  * allocations are not in it: no use case changes the first, and a database sequence does not roll
  * back the second.
  *
@@ -34,7 +33,6 @@ export interface TenantSnapshot {
   /** Each card's PIN verifier and its try counter. */
   readonly pinVerifiers: ReadonlyArray<PinRecord & { readonly kitNo: KitNo }>
   readonly auditEvents: ReadonlyArray<AuditEvent>
-  readonly walletNotifications: ReadonlyArray<WalletNotification>
 }
 
 /**
@@ -70,8 +68,7 @@ const tenantSnapshot = (t: Tables, tenant: string): TenantSnapshot => ({
     })),
     (p) => p.kitNo
   ),
-  auditEvents: Log.entriesOf(t.audit, tenant),
-  walletNotifications: Table.getOrUndefined(t.walletNotifications, tenant, "") ?? []
+  auditEvents: Log.entriesOf(t.audit, tenant)
 })
 
 /**
@@ -90,8 +87,6 @@ export class MemoryState extends Context.Service<
      * clear PAN, a card's or a token's; PIN verifiers stay `Redacted`.
      */
     readonly storedRows: Effect.Effect<ReadonlyArray<{ readonly table: string; readonly rows: unknown }>>
-    /** The wallet notifications recorded for a tenant, oldest first. */
-    readonly walletNotifications: (tenant: string) => Effect.Effect<ReadonlyArray<WalletNotification>>
   }
 >()("card-lifecycle/memory/MemoryState") {}
 
@@ -111,7 +106,6 @@ export const MemoryStateLive = Layer.effect(
           ...Table.tenants(t.orders),
           ...Table.tenants(t.tokens),
           ...Table.tenants(t.pinVerifiers),
-          ...Table.tenants(t.walletNotifications),
           ...t.audit.data.committed.keys()
         ])
         // own properties for every tenant id, `__proto__` too (an assignment would set the prototype)
@@ -124,9 +118,7 @@ export const MemoryStateLive = Layer.effect(
             rows: store.data.copy().committed
           })
         )
-      ),
-      walletNotifications: (tenant) =>
-        db.read((t) => Table.getOrUndefined(t.walletNotifications, tenant, "") ?? [])
+      )
     })
   )
 )

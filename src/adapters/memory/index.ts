@@ -20,7 +20,6 @@ import type { InvalidKeyConfiguration, SecurityModule } from "../../ports/Securi
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
-import type { WalletNotifier } from "../../ports/WalletNotifier.js"
 import * as NobleSecurityModule from "../noble/NobleSecurityModule.js"
 import { MemoryAccountRanges } from "./MemoryAccountRanges.js"
 import { MemoryAuditLog } from "./MemoryAuditLog.js"
@@ -38,7 +37,6 @@ import { type MemoryState, MemoryStateLive } from "./MemoryState.js"
 import { MemoryTenantPolicy } from "./MemoryTenantPolicy.js"
 import { MemoryTokenRepository } from "./MemoryTokenRepository.js"
 import { MemoryTransactor } from "./MemoryTransactor.js"
-import { MemoryWalletNotifier } from "./MemoryWalletNotifier.js"
 
 export { DEFAULT_KEYS_VARIABLE, keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 /**
@@ -68,7 +66,7 @@ export {
   type TenantFixture,
   tenantFixture
 } from "./FixtureBuilder.js"
-export type { FaultPlan, MemoryOptions, WalletNotification } from "./MemoryDatabase.js"
+export type { FaultPlan, MemoryOptions } from "./MemoryDatabase.js"
 export { MemoryFixture } from "./MemoryFixture.js"
 export { type MemorySnapshot, MemoryState, type TenantSnapshot } from "./MemoryState.js"
 export { TokenFixture } from "./MemoryTokenFixture.js"
@@ -90,7 +88,6 @@ export type MemoryPorts =
   | CardOrderRepository
   | TokenRepository
   | AccountRanges
-  | WalletNotifier
   | PinStore
   | IdempotencyStore
   | EventOutbox
@@ -128,7 +125,6 @@ export const layer = (
     MemoryCardOrderRepository,
     MemoryTokenRepository,
     MemoryAccountRanges,
-    MemoryWalletNotifier,
     MemoryPinStore,
     MemoryIdempotencyStore,
     MemoryEventOutbox,

@@ -238,6 +238,26 @@ const outbox = statements(
 )
 
 /**
+ * The wallet provider's notifications move onto the outbox (docs/events.md): each token of a
+ * notification still pending becomes a `NOTIFY_WALLET` event, in the audit trail and the outbox, in
+ * the notifications' order; then their table goes.
+ */
+const walletOnOutbox = statements(
+  `WITH moved AS (
+    INSERT INTO audit_events (tenant, subject, event)
+    SELECT w.tenant, r.tur, jsonb_build_object(
+        'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'action', 'NOTIFY_WALLET', 'subject', r.tur, 'outcome', 'OK')
+      FROM wallet_notifications w,
+        jsonb_array_elements_text(w.token_unique_references) WITH ORDINALITY AS r(tur, n)
+      ORDER BY w.seq, r.n
+    RETURNING tenant, seq, subject
+  )
+  INSERT INTO outbox (tenant, seq, subject) SELECT tenant, seq, subject FROM moved`,
+  `DROP TABLE wallet_notifications`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
@@ -248,7 +268,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "3_tokens": tokens,
   "4_issuer_stripes": issuerStripes,
   "5_idempotency": idempotency,
-  "6_outbox": outbox
+  "6_outbox": outbox,
+  "7_wallet_notifications_on_outbox": walletOnOutbox
 }
 
 /**

@@ -21,7 +21,6 @@ import type { SecurityModule } from "../../ports/SecurityModule.js"
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
-import type { WalletNotifier } from "../../ports/WalletNotifier.js"
 import { migrate } from "./Migrations.js"
 import { PgAccountRanges } from "./PgAccountRanges.js"
 import { PgAuditLog } from "./PgAuditLog.js"
@@ -36,11 +35,9 @@ import { PgProductCatalog } from "./PgProductCatalog.js"
 import { PgTenantPolicy } from "./PgTenantPolicy.js"
 import { PgTokenRepository } from "./PgTokenRepository.js"
 import { PgTransactor } from "./PgTransactor.js"
-import { PgWalletNotifier } from "./PgWalletNotifier.js"
 
 export { migrate, migrations } from "./Migrations.js"
 export { saveAccountRanges } from "./PgAccountRanges.js"
-export { type PgWalletNotification, walletNotificationsOf } from "./PgWalletNotifier.js"
 export { seedFromFixture } from "./Seed.js"
 
 /**
@@ -59,7 +56,6 @@ export type PostgresPorts =
   | CardOrderRepository
   | TokenRepository
   | AccountRanges
-  | WalletNotifier
   | PinStore
   | IdempotencyStore
   | EventOutbox
@@ -81,7 +77,6 @@ export const ports: Layer.Layer<PostgresPorts, never, SqlClient.SqlClient | Secu
   PgTransactor,
   PgTokenRepository,
   PgAccountRanges,
-  PgWalletNotifier,
   PgCardIssuer,
   PgCardOrderRepository,
   PgProductCatalog

@@ -27,6 +27,15 @@ import type { TokenChange, TokenUpdateCommand } from "./TokenUpdateRequest.js"
 export const UPDATE_TOKEN = "UPDATE_TOKEN"
 
 /**
+ * The audit action, and outbox event, that tells the wallet provider of a changed token (seed 004
+ * `UpdateWalletProviderIndicator` "0"): one per token, delivered by the host's consumer
+ * (docs/events.md).
+ *
+ * @category constants
+ */
+export const NOTIFY_WALLET = "NOTIFY_WALLET"
+
+/**
  * A token an update by PAN or cardholder left as it was, and why.
  *
  * @category models

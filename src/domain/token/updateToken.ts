@@ -10,9 +10,8 @@ import { AuditLog } from "../../ports/AuditLog.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
 import { TokenRepository } from "../../ports/TokenRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
-import { WalletNotifier } from "../../ports/WalletNotifier.js"
 import type { UpdateTokenError } from "../DomainError.js"
-import { auditTime } from "../ground/AuditEvent.js"
+import { type AuditEvent, auditTime } from "../ground/AuditEvent.js"
 import type { TenantId } from "../ground/Identifiers.js"
 import type { ProtectedPan } from "../ground/ProtectedPan.js"
 import { type AccountPan, maskAccountPan } from "./AccountPan.js"
@@ -20,19 +19,13 @@ import { isUpdatable, type Token, type TokenUniqueReference } from "./Token.js"
 import { TokenNotFound } from "./TokenErrors.js"
 import { protectAccountPan, revealAccountPan } from "./TokenPan.js"
 import { toTokenObject, type UpdateTokenResult } from "./TokenResponse.js"
-import { type NewAccountPanFacts, noNewAccountPan, planTokenUpdate } from "./TokenUpdate.js"
+import { type NewAccountPanFacts, NOTIFY_WALLET, noNewAccountPan, planTokenUpdate } from "./TokenUpdate.js"
 import { decodeTokenUpdate, type TokenChange, type TokenSelector } from "./TokenUpdateRequest.js"
 
 /**
  * @category models
  */
-export type UpdateTokenPorts =
-  | TokenRepository
-  | AccountRanges
-  | WalletNotifier
-  | AuditLog
-  | SecurityModule
-  | Transactor
+export type UpdateTokenPorts = TokenRepository | AccountRanges | AuditLog | SecurityModule | Transactor
 
 /**
  * The tokens the selector names, locked: the update decides on them. None is not found (DOMAIN.md §1:
@@ -110,7 +103,7 @@ const factsOfNewPan = Effect.fnUntraced(function* (
 /**
  * Updates the account PAN mapping (`newAccountPan`, `expirationDate`, `accountPanSequenceNumber`)
  * or the `issuerProductConfigurationId` of the ACTIVE and SUSPENDED tokens the request selects.
- * Everything one request changes (tokens, comments, audit events, the wallet notification) is
+ * Everything one request changes (tokens, comments, audit events, the wallet provider's events) is
  * stored together or not at all.
  *
  * @category use cases
@@ -122,7 +115,6 @@ export const updateToken = Effect.fnUntraced(function* (
   const { tenant: tenantId, command } = yield* decodeTokenUpdate(tenant, request)
   const tokens = yield* TokenRepository
   const audit = yield* AuditLog
-  const wallet = yield* WalletNotifier
   const transactor = yield* Transactor
   const at = yield* auditTime
   return yield* transactor.withTransaction(
@@ -132,14 +124,18 @@ export const updateToken = Effect.fnUntraced(function* (
       const plan = yield* Effect.fromResult(planTokenUpdate(found, command, newPan, at))
       if (plan.updated.length > 0) {
         yield* tokens.saveAll(tenantId, plan.updated)
-        yield* audit.append(tenantId, plan.events)
-        // seed 004: "0" - pass the updated information to the wallet provider
-        if (command.updateWalletProviderIndicator === "0") {
-          yield* wallet.notify(
-            tenantId,
-            plan.updated.map((t) => t.tokenUniqueReference)
-          )
-        }
+        // seed 004: "0" - pass the updated information to the wallet provider: one NOTIFY_WALLET event
+        // per token, on the outbox with the update's own events (docs/events.md)
+        const notices: ReadonlyArray<AuditEvent> =
+          command.updateWalletProviderIndicator === "0"
+            ? plan.updated.map((token) => ({
+                at,
+                action: NOTIFY_WALLET,
+                subject: token.tokenUniqueReference,
+                outcome: "OK"
+              }))
+            : []
+        yield* audit.append(tenantId, [...plan.events, ...notices])
       }
       if (command.selector.by === "tokenUniqueReference") {
         // by TUR the plan either refused or changed exactly the one token found

@@ -24,7 +24,6 @@ import type { SecurityModule, TenantKeyMissing } from "../../ports/SecurityModul
 import type { TenantPolicy } from "../../ports/TenantPolicy.js"
 import type { TokenRepository } from "../../ports/TokenRepository.js"
 import type { Transactor } from "../../ports/Transactor.js"
-import type { WalletNotifier } from "../../ports/WalletNotifier.js"
 
 /**
  * Every port the contract covers: all of them, so that the suite can also run use cases. An adapter
@@ -44,7 +43,6 @@ export type Ports =
   | TenantPolicy
   | TokenRepository
   | AccountRanges
-  | WalletNotifier
   | PinStore
   | IdempotencyStore
   | EventOutbox

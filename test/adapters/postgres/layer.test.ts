@@ -82,4 +82,46 @@ describePostgres("card-lifecycle/postgres layer", () => {
       await older.drop()
     }
   })
+  it("moves the wallet notifications still pending onto the outbox, one NOTIFY_WALLET event per token, in order", async () => {
+    const older = await freshDatabase()
+    try {
+      const rows = await Effect.runPromise(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const before: Record<string, (typeof migrations)[string]> = {}
+          for (const id of Object.keys(migrations).filter((id) => !id.startsWith("7_")))
+            before[id] = migrations[id]!
+          yield* Migrator.make({})({
+            loader: Migrator.fromRecord(before),
+            table: "card_lifecycle_migrations"
+          })
+          yield* sql`INSERT INTO wallet_notifications (tenant, token_unique_references)
+            VALUES ('ACME_BANK', '["TUR2", "TUR1"]'::jsonb), ('OTHER_BANK', '["TUR9"]'::jsonb),
+              ('ACME_BANK', '["TUR3"]'::jsonb)`
+          yield* migrate
+          const tables = yield* sql<{
+            readonly n: number
+          }>`SELECT count(*)::int AS n FROM information_schema.tables
+            WHERE table_name = 'wallet_notifications'`
+          const events = yield* sql<{
+            readonly tenant: string
+            readonly subject: string
+            readonly action: string
+          }>`
+            SELECT o.tenant, o.subject, e.event->>'action' AS action FROM outbox o
+            JOIN audit_events e USING (tenant, seq) ORDER BY o.seq`
+          return { tables: tables[0]?.n, events }
+        }).pipe(Effect.provide(PgClient.layer({ url: Redacted.make(older.url), maxConnections: 1 })))
+      )
+      expect(rows.tables).toBe(0)
+      expect(rows.events).toEqual([
+        { tenant: "ACME_BANK", subject: "TUR2", action: "NOTIFY_WALLET" },
+        { tenant: "ACME_BANK", subject: "TUR1", action: "NOTIFY_WALLET" },
+        { tenant: "OTHER_BANK", subject: "TUR9", action: "NOTIFY_WALLET" },
+        { tenant: "ACME_BANK", subject: "TUR3", action: "NOTIFY_WALLET" }
+      ])
+    } finally {
+      await older.drop()
+    }
+  })
 })

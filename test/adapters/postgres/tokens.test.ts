@@ -1,5 +1,5 @@
 /**
- * Tokens on PostgreSQL: the TokenRepository, AccountRanges and WalletNotifier ports on a database of
+ * Tokens on PostgreSQL: the TokenRepository and AccountRanges ports, and the wallet's events, on a database of
  * their own per test, and seed 004's token update through them. The security module comes from the
  * memory adapter over the same fixture; every other port the update uses is a PostgreSQL one. A
  * by-cardholder update runs as many statements for 20 tokens as for one.
@@ -9,12 +9,7 @@ import { SqlClient, Statement } from "effect/sql"
 import { expect, it } from "vitest"
 import { layer as memoryLayer } from "../../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.js"
-import {
-  migrate,
-  ports,
-  seedFromFixture,
-  walletNotificationsOf
-} from "../../../src/adapters/postgres/index.js"
+import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import { TenantId } from "../../../src/domain/ground/Identifiers.js"
 import { AccountPanDigits, makeAccountPan } from "../../../src/domain/token/AccountPan.js"
 import { CardholderId, type Token, TokenUniqueReference } from "../../../src/domain/token/Token.js"
@@ -23,7 +18,6 @@ import { updateToken } from "../../../src/domain/token/updateToken.js"
 import { AccountRanges } from "../../../src/ports/AccountRanges.js"
 import { AuditLog } from "../../../src/ports/AuditLog.js"
 import { TokenRepository } from "../../../src/ports/TokenRepository.js"
-import { WalletNotifier } from "../../../src/ports/WalletNotifier.js"
 import { withStorageKeys } from "../../../src/testing/contract/support.js"
 import { TENANT_A, TENANT_B } from "../../support/builders.js"
 import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
@@ -292,11 +286,12 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
           updateWalletProviderIndicator: "0"
         })
         return yield* sql<{ readonly row: string }>`SELECT t::text AS row FROM tokens AS t
-          UNION ALL SELECT w::text FROM wallet_notifications AS w
+          UNION ALL SELECT o::text FROM outbox AS o
           UNION ALL SELECT e::text FROM audit_events AS e`
       })
     )
-    expect(cells.length).toBe(3)
+    // the token, its UPDATE_TOKEN and NOTIFY_WALLET events, and their two outbox rows
+    expect(cells.length).toBe(5)
     for (const { row } of cells) {
       expect(row).not.toContain(PAN)
       expect(row).not.toContain(NEW_PAN)
@@ -344,20 +339,14 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
     ])
   })
 
-  it("keeps the wallet notifications in an outbox, oldest first, per tenant", async () => {
-    const seen = await run(
-      emptyTenants,
-      Effect.gen(function* () {
-        const wallet = yield* WalletNotifier
-        yield* wallet.notify(A, [ref(2), ref(1)])
-        yield* wallet.notify(B, [ref(3)])
-        yield* wallet.notify(A, [])
-        return { a: yield* walletNotificationsOf(A), b: yield* walletNotificationsOf(B) }
-      })
+  /** The tokens the wallet provider is to be told of: the tenant's NOTIFY_WALLET events, oldest first. */
+  const notifiedOf = (tenant: string) =>
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql<{ readonly subject: string }>`SELECT subject FROM audit_events
+        WHERE tenant = ${tenant} AND event->>'action' = 'NOTIFY_WALLET' ORDER BY seq`.pipe(
+        Effect.map((rows) => rows.map((row) => row.subject))
+      )
     )
-    expect(seen.a).toEqual([{ tokenUniqueReferences: [turFor(2), turFor(1)] }, { tokenUniqueReferences: [] }])
-    expect(seen.b).toEqual([{ tokenUniqueReferences: [turFor(3)] }])
-  })
 
   /** A statement as its verb, its table and whether it locks: `SELECT tokens FOR UPDATE`. */
   const summary = (text: string): string => {
@@ -412,7 +401,7 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
             Effect.map(revealAccountPan(B, t), (pan) => Redacted.value(pan) as string)
           ),
           events: (yield* Effect.flatMap(AuditLog, (log) => log.findBySubject(A, turFor(count)))).length,
-          notifications: yield* walletNotificationsOf(A)
+          notifications: yield* notifiedOf(A)
         }
       })
     )
@@ -431,7 +420,7 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
       expect(seen.otherPans).toEqual([PAN])
       expect(seen.elsewherePans).toEqual([PAN])
       expect(seen.events).toBeGreaterThan(0)
-      expect(seen.notifications).toEqual([{ tokenUniqueReferences: refs }])
+      expect(seen.notifications).toEqual(refs)
     }
     expect(one.statements.length).toBe(twenty.statements.length)
     expect(one.statements).toEqual(twenty.statements)
@@ -443,8 +432,7 @@ describePostgres("card-lifecycle/postgres: tokens", () => {
       "SELECT tokens FOR UPDATE",
       "INSERT tokens",
       // the audit log's append, which also fills the outbox (docs/events.md)
-      "WITH audit_events",
-      "INSERT wallet_notifications"
+      "WITH audit_events"
     ])
     // nor does any statement carry a clear account PAN: the range lookup sends the first 6 digits only
     for (const params of [...one.parameters, ...twenty.parameters]) {
