@@ -62,14 +62,13 @@ type UseCase<A, E, R> = (tenant: string, request: unknown) => Effect.Effect<A, E
  * The use case, under the request's `Idempotency-Key` when it sends one (docs/idempotency.md): a
  * retry with the key gets the first answer, and the endpoint's name is the key's operation.
  */
-const keyed =
-  <A, E, R>(operation: string, useCase: UseCase<A, E, R>) =>
-  (headers: RawRequest["headers"], body: unknown) => {
+const keyed = <A, E, R>(operation: string, useCase: UseCase<A, E, R>) => {
+  const underKey = withIdempotencyKey(operation, useCase)
+  return (headers: RawRequest["headers"], body: unknown) => {
     const key = headers["idempotency-key"]
-    return key === undefined
-      ? useCase(headers.tenant, body)
-      : withIdempotencyKey(operation, useCase)(headers.tenant, key, body)
+    return key === undefined ? useCase(headers.tenant, body) : underKey(headers.tenant, key, body)
   }
+}
 
 /** A DCMS endpoint: JSON in, the envelope out, a refusal in the envelope's `exception`. */
 const dcms = <A, E extends ModelError, R, Encoded>(
@@ -127,6 +126,7 @@ const replacementRequest = (correlationId: string, body: unknown) =>
       ? Effect.fail(validationError([{ path: "correlationId", message: "Expected no excess property" }]))
       : Effect.succeed({ ...body, correlationId })
 
+const replace = keyed("replaceCard", replaceCard)
 const replaced = jsonSuccess(ReplaceCardAnswer)
 
 /**
@@ -138,13 +138,14 @@ export const LoyaltyHandlers = HttpApiBuilder.group(CardLifecycleApi, "loyalty",
   handlers.handleRaw("replaceCard", ({ request, headers, params }) =>
     readBody(request).pipe(
       Effect.flatMap(({ body }) => replacementRequest(params.correlation_id, body)),
-      Effect.flatMap((body) => keyed("replaceCard", replaceCard)(headers, body)),
+      Effect.flatMap((body) => replace(headers, body)),
       Effect.map(replaced),
       Effect.catch((error) => Effect.succeed(refusalResponse("loyalty", error)))
     )
   )
 )
 
+const update = keyed("updateToken", updateToken)
 const tokenUpdated = tokenSuccess(UpdateTokenAnswer)
 
 /**
@@ -160,7 +161,7 @@ export const TokenServiceHandlers = HttpApiBuilder.group(CardLifecycleApi, "toke
       Effect.flatMap(({ format, body }) =>
         Effect.fromResult(answerFormat(request, format)).pipe(
           Effect.flatMap((answer) =>
-            keyed("updateToken", updateToken)(headers, body).pipe(
+            update(headers, body).pipe(
               Effect.map((result) => tokenUpdated(result, answer)),
               Effect.catch((error) => Effect.succeed(refusalResponse("token", error, answer)))
             )

@@ -20,6 +20,13 @@ const security = NobleSecurityModule.layer({
   ACME_BANK: { panStore: [{ id: "1", hex: randomKeyHex() }], cardNumber: [{ id: "1", hex: randomKeyHex() }] }
 })
 
+/** A database as the migrations `ids` alone leave it: what an older version of the library migrated. */
+const migratedUpTo = (ids: ReadonlyArray<string>) =>
+  Migrator.make({})({
+    loader: Migrator.fromRecord(Object.fromEntries(ids.map((id) => [id, migrations[id]!]))),
+    table: "card_lifecycle_migrations"
+  })
+
 describePostgres("card-lifecycle/postgres layer", () => {
   let database: FreshDatabase | undefined
   beforeAll(async () => {
@@ -63,12 +70,7 @@ describePostgres("card-lifecycle/postgres layer", () => {
       const rows = await Effect.runPromise(
         Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient
-          const before: Record<string, (typeof migrations)[string]> = {}
-          for (const id of ["1_initial", "2_kit_manager", "3_tokens"]) before[id] = migrations[id]!
-          yield* Migrator.make({})({
-            loader: Migrator.fromRecord(before),
-            table: "card_lifecycle_migrations"
-          })
+          yield* migratedUpTo(["1_initial", "2_kit_manager", "3_tokens"])
           yield* sql`INSERT INTO issuer_serials (tenant, next_serial) VALUES ('ACME_BANK', 4240200123)`
           yield* migrate
           return yield* sql<{ readonly stripe: number; readonly next_serial: string }>`
@@ -88,13 +90,7 @@ describePostgres("card-lifecycle/postgres layer", () => {
       const rows = await Effect.runPromise(
         Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient
-          const before: Record<string, (typeof migrations)[string]> = {}
-          for (const id of Object.keys(migrations).filter((id) => !id.startsWith("7_")))
-            before[id] = migrations[id]!
-          yield* Migrator.make({})({
-            loader: Migrator.fromRecord(before),
-            table: "card_lifecycle_migrations"
-          })
+          yield* migratedUpTo(Object.keys(migrations).filter((id) => !id.startsWith("7_")))
           yield* sql`INSERT INTO wallet_notifications (tenant, token_unique_references)
             VALUES ('ACME_BANK', '["TUR2", "TUR1"]'::jsonb), ('OTHER_BANK', '["TUR9"]'::jsonb),
               ('ACME_BANK', '["TUR3"]'::jsonb)`
