@@ -22,6 +22,7 @@ import {
 } from "../../src/index.js"
 import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testRuntime } from "../support/builders.js"
+import { commandsReplay } from "../support/fastCheckReplay.js"
 import { describePostgres, freshDatabaseLayer } from "../support/postgres/database.js"
 
 type Status = "ASSIGNED" | "ACTIVE" | "LOCKED" | "BLOCKED"
@@ -133,7 +134,7 @@ const agreesWithTheModel = (makeStore: (fixture: MemoryFixture) => Store, numRun
   fc.assert(
     fc.asyncProperty(
       initialStatuses,
-      fc.commands([command], { maxCommands: 30 }),
+      fc.commands([command], { maxCommands: 30, ...commandsReplay }),
       async (statuses, commands) => {
         const model: Model = new Map()
         const fixture = fixtureOf(

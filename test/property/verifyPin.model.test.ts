@@ -12,6 +12,7 @@ import type { MemoryFixture } from "../../src/adapters/memory/index.js"
 import { isTrivialPin, setPin, verifyPin } from "../../src/index.js"
 import { Arbitraries } from "../../src/testing/index.js"
 import { cardFixture, customerWith, panFor, testRuntime } from "../support/builders.js"
+import { commandsReplay } from "../support/fastCheckReplay.js"
 import { withoutStoredPanBytes } from "../support/protectedPan.js"
 import {
   attemptsOf,
@@ -142,7 +143,7 @@ describe("verifyPin against a model", () => {
             fc.tuple(kitNoArb, pinOfPool).map(([kitNo, pin]) => new VerifyCommand(kitNo, pin)),
             fc.tuple(kitNoArb, pinOfPool).map(([kitNo, pin]) => new SetPinCommand(kitNo, pin))
           ],
-          { maxCommands: 40 }
+          { maxCommands: 40, ...commandsReplay }
         ),
         async (limit, commands) => {
           const model: Model = {
