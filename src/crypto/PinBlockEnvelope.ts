@@ -10,8 +10,8 @@ import { isAesKey, reveal, type Secret } from "./Secret.js"
 // DOMAIN.md §6 / seed 001 Set PIN V2: Base64(IV ‖ ciphertext ‖ tag) with a 16-byte IV, the 8-byte
 // format-0 block and a 128-bit tag: 40 bytes, which canonical padded Base64 writes in 56 characters.
 export const IV_BYTES = 16
-const ENVELOPE_BYTES = IV_BYTES + 8 + 16
-const ENVELOPE_CHARS = 56
+export const ENVELOPE_BYTES = IV_BYTES + 8 + 16
+export const ENVELOPE_CHARS = 56
 
 /** @category models */
 export interface EncryptPinBlockInput {

@@ -3,7 +3,7 @@
  * decrypts, both ways, with the same answers to the byte. A host moves from one module to the other
  * without re-making a stored value.
  */
-import { Redacted } from "effect"
+import { Effect, Exit, Redacted } from "effect"
 import fc from "fast-check"
 import { expect, it } from "vitest"
 import { NobleSecurityModule } from "../../src/adapters/memory/index.js"
@@ -63,5 +63,59 @@ it("values made by either module open, check and decrypt with the other, the has
       }
     ),
     { numRuns: 200 }
+  )
+})
+
+/** An edit of an envelope's text: one character replaced, dropped or added, or the text cut or grown. */
+const editArb = fc.oneof(
+  fc.record({
+    kind: fc.constant("replace" as const),
+    at: fc.nat(),
+    char: fc.constantFrom(..."AQgw09+/=-_ \n.%")
+  }),
+  fc.record({ kind: fc.constant("drop" as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), char: fc.constantFrom(..."A=+/-_ ") }),
+  fc.record({ kind: fc.constant("url" as const) }),
+  fc.record({ kind: fc.constant("unpad" as const) })
+)
+type Edit = typeof editArb extends fc.Arbitrary<infer E> ? E : never
+const edited = (text: string, edit: Edit): string => {
+  switch (edit.kind) {
+    case "replace": {
+      const at = edit.at % text.length
+      return text.slice(0, at) + edit.char + text.slice(at + 1)
+    }
+    case "drop": {
+      const at = edit.at % text.length
+      return text.slice(0, at) + text.slice(at + 1)
+    }
+    case "insert": {
+      const at = edit.at % (text.length + 1)
+      return text.slice(0, at) + edit.char + text.slice(at)
+    }
+    case "url":
+      return text.replaceAll("+", "-").replaceAll("/", "_")
+    case "unpad":
+      return text.replace(/=+$/, "")
+  }
+}
+
+it("both modules open exactly the same envelope texts: an edited envelope is refused by both, or opened by both", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...pairs),
+      pinArb,
+      luhnPanArb,
+      fc.array(editArb, { minLength: 1, maxLength: 3 }),
+      ({ noble, node }, p, digits, edits) => {
+        const text = edits.reduce(edited, run(node.sealPinBlock(TENANT_A, pin(p), pan(digits))))
+        const opened = (by: Module) => {
+          const exit = Effect.runSyncExit(by.openPinBlock(TENANT_A, text, pan(digits)))
+          return Exit.isSuccess(exit) ? Redacted.value(exit.value) : "refused"
+        }
+        expect(opened(node)).toBe(opened(noble))
+      }
+    ),
+    { numRuns: 2_000 }
   )
 })

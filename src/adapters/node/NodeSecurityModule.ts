@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "n
 import { type Config, Effect, Layer, Redacted, Result } from "effect"
 import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
 import { Format0, readFormat0 } from "../../crypto/Format0.js"
-import { envelopeBytes, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
+import { ENVELOPE_BYTES, ENVELOPE_CHARS, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
 import { isPan } from "../../crypto/PinBlockFormat.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
 import {
@@ -123,6 +123,19 @@ const panBytes = (text: unknown): Buffer | undefined => {
 type Returns<K extends keyof SecurityModule["Service"]> = ReturnType<SecurityModule["Service"][K]>
 
 /**
+ * `envelopeBytes`' rule (src/crypto/PinBlockEnvelope.ts) on node's native Base64: exactly the
+ * canonical padded encoding of 40 bytes. Node's decoder skips what is not Base64 and takes the URL
+ * alphabet too, so the bytes are encoded again and compared: a text is taken only if it is that
+ * encoding, which turns away the same texts as the portable reading does (a test compares both).
+ */
+const envelopeBuffer = (text: string): Buffer | undefined => {
+  // typeof: the envelope comes from the client, and a JSON body may hold anything there
+  if (typeof text !== "string" || text.length !== ENVELOPE_CHARS) return undefined
+  const bytes = Buffer.from(text, "base64")
+  return bytes.length === ENVELOPE_BYTES && bytes.toString("base64") === text ? bytes : undefined
+}
+
+/**
  * The module over the keys `held()` gives, until it stops giving them: once the layer's scope has closed, every
  * call dies (a thrown defect inside `Effect.suspend`) rather than answer without the keys.
  */
@@ -145,7 +158,7 @@ const make = (held: () => NodeKeys) => {
   // The PIN of an envelope, or `undefined` whatever is wrong: the active key first, then the older
   // ones; the tag tells which one sealed it, and only then is the block read.
   const openEnvelope = (ring: Ring, envelope: string, pan: string): string | undefined => {
-    const bytes = envelopeBytes(envelope)
+    const bytes = envelopeBuffer(envelope)
     if (bytes === undefined) return undefined
     for (const key of ring.all) {
       const clear = open(key, bytes, IV_BYTES)
