@@ -3,12 +3,10 @@
  * tenants (sharing kitNos) against a model far simpler than the system: a map from card to status;
  * on the memory adapter, and on PostgreSQL.
  */
-import { Effect, Layer, ManagedRuntime, Result } from "effect"
+import { Effect, ManagedRuntime, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { layer as memoryLayer } from "../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../src/adapters/memory/MemoryFixture.js"
-import { migrate, ports, seedFromFixture } from "../../src/adapters/postgres/index.js"
 import {
   AuditLog,
   activateCard,
@@ -23,7 +21,8 @@ import {
 import { withStorageKeys } from "../../src/testing/contract/support.js"
 import { cardFixture, customerWith, fixtureOf, TENANT_A, TENANT_B, testRuntime } from "../support/builders.js"
 import { commandsReplay } from "../support/fastCheckReplay.js"
-import { describePostgres, freshDatabaseLayer } from "../support/postgres/database.js"
+import { describePostgres } from "../support/postgres/database.js"
+import { seededPostgres } from "../support/postgres/seeded.js"
 
 type Status = "ASSIGNED" | "ACTIVE" | "LOCKED" | "BLOCKED"
 interface ModelCard {
@@ -176,16 +175,9 @@ describe("the card lifecycle against a model", () => {
 
 describePostgres("the card lifecycle against a model, on PostgreSQL", () => {
   it("agrees with the model on every random sequence of operations (fewer runs: a database each)", async () => {
-    await agreesWithTheModel((fixture) => {
-      const seed = withStorageKeys(fixture)
-      const postgres = ports.pipe(
-        Layer.provideMerge(freshDatabaseLayer({ maxConnections: 2 })),
-        Layer.provideMerge(memoryLayer(seed))
-      )
-      const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
-        Layer.provide(postgres)
-      )
-      return ManagedRuntime.make(Layer.mergeAll(postgres, seeded))
-    }, 15)
+    await agreesWithTheModel(
+      (fixture) => ManagedRuntime.make(seededPostgres(withStorageKeys(fixture), 2)),
+      15
+    )
   })
 })

@@ -18,7 +18,6 @@ import { describe, expect, it } from "vitest"
 import type { MemoryPorts } from "../../src/adapters/memory/index.js"
 import { layer as memoryLayer } from "../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../src/adapters/memory/MemoryFixture.js"
-import { migrate, ports, seedFromFixture } from "../../src/adapters/postgres/index.js"
 import {
   AuditLog,
   activateCard,
@@ -51,7 +50,8 @@ import { RANGE, tokenFixture } from "../../src/testing/contract/tokenFixture.js"
 import { cardFixture, customerWith, panFor, TENANT_A, TENANT_B } from "../support/builders.js"
 import { commandsReplay } from "../support/fastCheckReplay.js"
 import { CATALOG, LADDER, orderFixture, type Tier } from "../support/kitManager.js"
-import { describePostgres, freshDatabaseLayer } from "../support/postgres/database.js"
+import { describePostgres } from "../support/postgres/database.js"
+import { seededPostgres } from "../support/postgres/seeded.js"
 import {
   CARD_NUMBER_KEY_HEX,
   EXPIRY,
@@ -840,15 +840,9 @@ const memoryStore = (): Store => {
 }
 
 const postgresStore = (): Store => {
-  const seed = withStorageKeys(FIXTURE)
-  const postgres = ports.pipe(
-    Layer.provideMerge(freshDatabaseLayer({ maxConnections: 2 })),
-    Layer.provideMerge(memoryLayer(seed))
+  const runtime = ManagedRuntime.make(
+    Layer.merge(seededPostgres(withStorageKeys(FIXTURE), 2), TestClock.layer())
   )
-  const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
-    Layer.provide(postgres)
-  )
-  const runtime = ManagedRuntime.make(Layer.mergeAll(postgres, seeded, TestClock.layer()))
   return { run: runtime.runPromise as Run, dispose: () => runtime.dispose() }
 }
 

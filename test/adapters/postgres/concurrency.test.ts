@@ -4,19 +4,13 @@
  * as many succeed as there were slots, the others are refused with seed 003's limit, and the account
  * keeps one replacement per success.
  */
-import { Effect, Layer, Result } from "effect"
+import { Effect, Result } from "effect"
 import { expect, it } from "vitest"
-import {
-  cardFixture,
-  customerFixture,
-  fixture,
-  layer as memoryLayer,
-  tenantFixture
-} from "../../../src/adapters/memory/index.js"
+import { cardFixture, customerFixture, fixture, tenantFixture } from "../../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.js"
-import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import { AccountNo, CustomerRepository, replaceCard, TenantId } from "../../../src/index.js"
-import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
+import { describePostgres } from "../../support/postgres/database.js"
+import { seededPostgres } from "../../support/postgres/seeded.js"
 
 const TENANT = TenantId.make("ACME_BANK")
 const RACERS = 20
@@ -56,16 +50,7 @@ const withReplacements = (seed: MemoryFixture, replacements: ReadonlyArray<strin
   }
 }
 
-const storeOf = (seed: MemoryFixture) => {
-  const postgres = ports.pipe(
-    Layer.provideMerge(freshDatabaseLayer({ maxConnections: RACERS })),
-    Layer.provideMerge(memoryLayer(seed))
-  )
-  const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
-    Layer.provide(postgres)
-  )
-  return Layer.mergeAll(postgres, seeded)
-}
+const storeOf = (seed: MemoryFixture) => seededPostgres(seed, RACERS)
 
 describePostgres("card-lifecycle/postgres under concurrency", () => {
   for (const used of [2, 1, 0]) {

@@ -3,7 +3,7 @@
  * connection lost in the middle of a use case leaves nothing half-written, ends as the retryable
  * `StoreError`, and the next call succeeds.
  */
-import { Effect, Exit, Layer, Option } from "effect"
+import { Effect, Exit, Option } from "effect"
 import { SqlClient, Statement } from "effect/sql"
 import { expect, it } from "vitest"
 import {
@@ -11,11 +11,9 @@ import {
   customerFixture,
   defaultCatalog,
   fixture,
-  layer as memoryLayer,
   tenantFixture
 } from "../../../src/adapters/memory/index.js"
 import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.js"
-import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import {
   CardRepository,
   KitNo,
@@ -26,7 +24,8 @@ import {
   TenantId,
   upgradeCard
 } from "../../../src/index.js"
-import { describePostgres, freshDatabaseLayer } from "../../support/postgres/database.js"
+import { describePostgres } from "../../support/postgres/database.js"
+import { seededPostgres } from "../../support/postgres/seeded.js"
 
 const TENANT = TenantId.make("ACME_BANK")
 
@@ -45,17 +44,8 @@ const bank = (n: number): MemoryFixture =>
     ])
   })
 
-const storeOf = (seed: MemoryFixture, maxConnections = 4) => {
-  // the security module: the memory adapter's, over the fixture's keys
-  const postgres = ports.pipe(
-    Layer.provideMerge(freshDatabaseLayer({ maxConnections })),
-    Layer.provideMerge(memoryLayer(seed))
-  )
-  const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
-    Layer.provide(postgres)
-  )
-  return Layer.mergeAll(postgres, seeded)
-}
+// the security module: the memory adapter's, over the fixture's keys
+const storeOf = (seed: MemoryFixture, maxConnections = 4) => seededPostgres(seed, maxConnections)
 
 /** The SQL statements `program` runs (BEGIN and COMMIT aside). */
 const statementsOf = <A, E, R>(program: Effect.Effect<A, E, R>) =>
