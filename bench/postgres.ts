@@ -13,6 +13,8 @@
  * so that both see the same load of a shared machine.
  */
 import { createCipheriv, createHmac, randomBytes, randomInt } from "node:crypto"
+import { writeFileSync } from "node:fs"
+import { Session } from "node:inspector/promises"
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient, Statement } from "effect/sql"
@@ -48,6 +50,15 @@ const PAIRS = { 1: Number(process.env.PAIRS ?? 200), 16: 40 } as const
 /** replaceCard calls per fiber and round. */
 const REPLACES = { 1: 100, 16: 15 } as const
 const WARM_UP = 60
+/**
+ * `PG_ONLY=replace,key` runs only the named blocks (lock, replace, key, bulk, outbox): a quicker
+ * loop while working on one of them. Every block runs by default.
+ */
+const ONLY = process.env.PG_ONLY?.split(",").map((name) => name.trim())
+const runs = (block: "lock" | "replace" | "key" | "bulk" | "outbox") =>
+  ONLY === undefined || ONLY.includes(block)
+/** `PG_PROFILE=file.cpuprofile`: a CPU profile of the timed blocks only (the seeding left out). */
+const PROFILE = process.env.PG_PROFILE
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
 
 const KEYS = { cardNumber: randomKeyHex(), panStore: randomKeyHex() }
@@ -289,6 +300,7 @@ const concurrently = <E, R>(
 ) =>
   Effect.gen(function* () {
     const latencies: Array<number> = []
+    const cpu = process.cpuUsage()
     const start = performance.now()
     yield* Effect.forEach(
       Array.from({ length: fibers }, (_, f) => f),
@@ -302,7 +314,13 @@ const concurrently = <E, R>(
         }),
       { concurrency: "unbounded", discard: true }
     )
-    return { perSecond: (fibers * times) / ((performance.now() - start) / 1000), latencies }
+    const used = process.cpuUsage(cpu)
+    return {
+      perSecond: (fibers * times) / ((performance.now() - start) / 1000),
+      latencies,
+      // this process's CPU (both threads of the client's work: JavaScript and the socket) per operation
+      cpuMicros: (used.user + used.system) / (fibers * times)
+    }
   })
 
 /**
@@ -322,8 +340,8 @@ const alternating = <E1, R1, E2, R2>(
   Effect.gen(function* () {
     yield* concurrently(1, warmUp, ours)
     yield* concurrently(1, warmUp, floor)
-    const a = { rates: [] as Array<number>, latencies: [] as Array<number> }
-    const b = { rates: [] as Array<number>, latencies: [] as Array<number> }
+    const a = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
+    const b = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
     for (let round = 0; round < ROUNDS; round++) {
       for (const [side, op] of [
         [a, ours],
@@ -336,10 +354,12 @@ const alternating = <E1, R1, E2, R2>(
         )
         side.rates.push(r.perSecond)
         side.latencies.push(...r.latencies)
+        side.cpu.push(r.cpuMicros)
       }
     }
     const show = (side: typeof a) =>
-      `${median(side.rates).toFixed(0)} ${unit}/s, p99 ${percentile(side.latencies, 99).toFixed(2)} ms`
+      `${median(side.rates).toFixed(0)} ${unit}/s, p99 ${percentile(side.latencies, 99).toFixed(2)} ms, ` +
+      `client CPU ${median(side.cpu).toFixed(0)} µs/${unit}`
     line(`${label}, ${fibers} fiber(s), ${names.ours}`, show(a))
     line(`${label}, ${fibers} fiber(s), ${names.floor}`, show(b))
     line(`  ${names.ours} ÷ ${names.floor} (time per ${unit})`, ratio(median(b.rates), median(a.rates)))
@@ -380,8 +400,23 @@ export const benchPostgres = async (): Promise<void> => {
         const sql = yield* SqlClient.SqlClient
         yield* sql`CREATE SEQUENCE bench_kit_serials START 9000000000`
         yield* sql`ANALYZE`
+        const session = PROFILE === undefined ? undefined : new Session()
+        if (session !== undefined) {
+          session.connect()
+          yield* Effect.promise(() =>
+            session.post("Profiler.enable").then(() => session.post("Profiler.start"))
+          )
+        }
+        const stopProfile =
+          session === undefined
+            ? Effect.void
+            : Effect.promise(async () => {
+                const { profile } = await session.post("Profiler.stop")
+                writeFileSync(PROFILE!, JSON.stringify(profile))
+                session.disconnect()
+              })
 
-        for (const fibers of FIBERS) {
+        for (const fibers of runs("lock") ? FIBERS : []) {
           const kitOf = (f: number) => KitNo.make(kitNoOf(fibers === 1 ? 0 : 1 + f))
           const ours = (f: number) =>
             Effect.andThen(lockCard(TENANT, { kitNo: kitOf(f) }), unlockCard(TENANT, { kitNo: kitOf(f) }))
@@ -400,7 +435,7 @@ export const benchPostgres = async (): Promise<void> => {
         })
         const ours = () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(0))))
         const floor = () => Effect.suspend(() => handWrittenReplace(sql, take(1)))
-        for (const fibers of FIBERS)
+        for (const fibers of runs("replace") ? FIBERS : [])
           yield* alternating(
             "replaceCard",
             "call",
@@ -413,7 +448,32 @@ export const benchPostgres = async (): Promise<void> => {
 
         // the cost of an idempotency key: the same replacement with a fresh key and without one
         const keyed = withIdempotencyKey("replaceCard", replaceCard)
-        for (const fibers of FIBERS)
+        if (process.env.PG_TRACE !== undefined) {
+          // the statements of one call each way, in the order they run
+          for (const [label, call] of [
+            ["replaceCard", Effect.suspend(() => replaceCard(TENANT, replacementOf(take(3))))],
+            [
+              "replaceCard with an idempotency key",
+              Effect.suspend(() => {
+                const n = take(2)
+                return keyed(TENANT, `bench-${n}`, replacementOf(n))
+              })
+            ]
+          ] as const) {
+            const texts: Array<string> = []
+            yield* (call as Effect.Effect<unknown, unknown, never>).pipe(
+              Effect.provideService(Statement.CurrentTransformer, (statement) =>
+                Effect.sync(() => {
+                  texts.push(statement.compile()[0].replace(/\s+/g, " ").slice(0, 110))
+                  return statement
+                })
+              )
+            )
+            line(`${label}: ${texts.length} statements`, "")
+            for (const text of texts) console.log(`    ${text}`)
+          }
+        }
+        for (const fibers of runs("key") ? FIBERS : [])
           yield* alternating(
             "replaceCard",
             "call",
@@ -428,7 +488,8 @@ export const benchPostgres = async (): Promise<void> => {
             fibers === 1 ? WARM_UP : 0,
             { ours: "with an idempotency key", floor: "without" }
           )
-        line("target", "an idempotency key adds under 25 % to replaceCard")
+        if (runs("key")) line("target", "an idempotency key adds under 25 % to replaceCard")
+        if (!runs("bulk") && !runs("outbox")) return yield* stopProfile
 
         // LOCK and UNLOCK of the 1e4 cards in turns, each side one of each per round
         const library = { ms: [] as Array<number>, statements: 0 }
@@ -486,6 +547,7 @@ export const benchPostgres = async (): Promise<void> => {
               SELECT tenant, seq, subject FROM audit_events ORDER BY seq LIMIT ${delivered}`
         }
         line("outbox before delivery", `${pending} pending events`)
+        yield* stopProfile
       }).pipe(Effect.provide(store))
     )
   } finally {

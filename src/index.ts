@@ -281,7 +281,12 @@ export { CardOrderRepository } from "./ports/CardOrderRepository.js"
 export { CardRepository } from "./ports/CardRepository.js"
 export { CustomerRepository } from "./ports/CustomerRepository.js"
 export { EventOutbox, type PendingEvent } from "./ports/EventOutbox.js"
-export { type IdempotencyRecord, IdempotencyStore, type StoredAnswer } from "./ports/IdempotencyStore.js"
+export {
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  IdempotencyStore,
+  type StoredAnswer
+} from "./ports/IdempotencyStore.js"
 export { type PinRecord, PinStore } from "./ports/PinStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export {

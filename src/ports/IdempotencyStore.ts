@@ -20,18 +20,26 @@ export type StoredAnswer =
   | { readonly _tag: "Failure"; readonly error: unknown }
 
 /**
- * A key's record: the request it was first used for (its operation and keyed fingerprint, never the
- * request itself), the answer once the request ran, and when the record expires.
+ * What a request claims a key with: the operation and the keyed fingerprint of the request it is
+ * first used for, never the request itself.
  *
  * @category models
  * @since 0.1.0
  */
-export interface IdempotencyRecord {
+export interface IdempotencyClaim {
   readonly key: string
   readonly operation: string
   readonly fingerprint: RequestFingerprint
-  /** Absent only inside the transaction of the request that claimed the key. */
-  readonly answer?: StoredAnswer
+}
+
+/**
+ * A key's record once its request ran: the claim, its answer, and when the record expires.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface IdempotencyRecord extends IdempotencyClaim {
+  readonly answer: StoredAnswer
   /** Epoch milliseconds. */
   readonly expiresAt: number
 }
@@ -45,13 +53,16 @@ export class IdempotencyStore extends Context.Service<
   {
     /**
      * Inside a transaction: the key's record unless it expired by `now`; when there is none (or an
-     * expired one), `claim` is stored in its place and `None` returned. Either way the key stays
-     * locked until the transaction ends: a concurrent `claim` of the same key waits, then sees what
-     * the first transaction committed (its record, or nothing if it rolled back).
+     * expired one), `claim` is stored in its place, without an answer yet, expiring the tenant's
+     * retention after `now` (its `TenantPolicy`'s `idempotencyRetentionHours`, read by the store in
+     * the same step), and `None` returned. Either way the key stays locked until the transaction
+     * ends: a concurrent `claim` of the same key waits, then sees what the first transaction
+     * committed (its record, or nothing if it rolled back). A transaction that claims a key completes
+     * it before it commits, so a committed key always has its answer.
      */
     readonly claim: (
       tenant: TenantId,
-      claim: IdempotencyRecord,
+      claim: IdempotencyClaim,
       now: number
     ) => Effect.Effect<Option.Option<IdempotencyRecord>, StoreError>
     /** Stores the answer of a key this transaction claimed. */

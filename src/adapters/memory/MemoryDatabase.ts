@@ -17,7 +17,7 @@ import type { CardOrder } from "../../domain/kit/CardOrder.js"
 import type { Product, TierLadder } from "../../domain/product/Product.js"
 import type { AccountRange } from "../../domain/token/AccountRange.js"
 import type { Token, TokenUniqueReference } from "../../domain/token/Token.js"
-import type { IdempotencyRecord } from "../../ports/IdempotencyStore.js"
+import type { IdempotencyClaim, IdempotencyRecord } from "../../ports/IdempotencyStore.js"
 import type { PinRecord } from "../../ports/PinStore.js"
 import type { Policy } from "../../ports/TenantPolicy.js"
 import { Log, LogData } from "./Log.js"
@@ -28,6 +28,11 @@ import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
  *
  * @category models
  */
+/** A key claimed by the transaction in progress: its claim and expiry, no answer yet. */
+export interface IdempotencyClaimed extends IdempotencyClaim {
+  readonly expiresAt: number
+}
+
 export interface Tables {
   readonly cards: Table<Card>
   /** The kitNos of each account, ascending, by tenant then accountNo. */
@@ -68,7 +73,8 @@ export interface Tables {
    */
   readonly pinVerifiers: Table<PinRecord>
   /** The records of idempotency keys (a keyed fingerprint, never a request), by tenant then key. */
-  readonly idempotencyKeys: Table<IdempotencyRecord>
+  /** A claim without its answer exists only inside the transaction that claimed it. */
+  readonly idempotencyKeys: Table<IdempotencyClaimed | IdempotencyRecord>
   /** The pending events (docs/events.md), by tenant then sequence. */
   readonly outbox: Table<OutboxRow>
   /** Each tenant's next event sequence; keyed by tenant. */

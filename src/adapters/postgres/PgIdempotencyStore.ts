@@ -10,8 +10,14 @@
  */
 import { Effect, Layer, Option } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
-import { type IdempotencyRecord, IdempotencyStore, type StoredAnswer } from "../../ports/IdempotencyStore.js"
+import {
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  IdempotencyStore,
+  type StoredAnswer
+} from "../../ports/IdempotencyStore.js"
 import type { KeyId } from "../../ports/SecurityModule.js"
+import { defaultPolicy } from "../../ports/TenantPolicy.js"
 import { statement } from "./Store.js"
 
 interface KeyRow {
@@ -31,11 +37,14 @@ const answerOf = (answer: unknown): StoredAnswer | undefined =>
 
 const recordOf = (key: string, row: KeyRow): IdempotencyRecord => {
   const answer = answerOf(row.answer)
+  if (answer === undefined)
+    // a transaction commits a key only after `complete`
+    throw new Error("IdempotencyStore.claim: a committed key without its answer")
   return {
     key,
     operation: row.operation,
     fingerprint: { keyId: row.fingerprint_key_id as KeyId, hash: row.fingerprint },
-    ...(answer === undefined ? {} : { answer }),
+    answer,
     expiresAt: Number(row.expires_at_ms)
   }
 }
@@ -46,37 +55,42 @@ const recordOf = (key: string, row: KeyRow): IdempotencyRecord => {
 export const PgIdempotencyStore = Layer.effect(
   IdempotencyStore,
   Effect.map(SqlClient.SqlClient, (sql) => {
-    const insert = (tenant: string, claim: IdempotencyRecord) =>
+    /** `now` plus the tenant's retention (its policy's, else the default), in the statement itself. */
+    const expiry = (tenant: string, now: number) =>
+      sql`${new Date(now)}::timestamptz + make_interval(hours => coalesce(
+          (SELECT idempotency_retention_hours FROM policies WHERE tenant = ${tenant}),
+          ${defaultPolicy.idempotencyRetentionHours}))`
+    const insert = (tenant: string, claim: IdempotencyClaim, now: number) =>
       sql<{ readonly key: string }>`INSERT INTO idempotency_keys
           (tenant, key, operation, fingerprint_key_id, fingerprint, answer, expires_at)
         VALUES (${tenant}, ${claim.key}, ${claim.operation}, ${claim.fingerprint.keyId}, ${claim.fingerprint.hash},
-          NULL, ${new Date(claim.expiresAt)})
+          NULL, ${expiry(tenant, now)})
         ON CONFLICT (tenant, key) DO NOTHING RETURNING key`
     const lock = (tenant: string, key: string, now: number) =>
       sql<KeyRow>`SELECT operation, fingerprint_key_id, fingerprint, answer,
           extract(epoch FROM expires_at) * 1000 AS expires_at_ms, expires_at <= ${new Date(now)} AS expired
         FROM idempotency_keys WHERE tenant = ${tenant} AND key = ${key} FOR UPDATE`
-    const replace = (tenant: string, claim: IdempotencyRecord) =>
+    const replace = (tenant: string, claim: IdempotencyClaim, now: number) =>
       sql`UPDATE idempotency_keys SET operation = ${claim.operation}, fingerprint_key_id = ${claim.fingerprint.keyId},
-          fingerprint = ${claim.fingerprint.hash}, answer = NULL, expires_at = ${new Date(claim.expiresAt)}
+          fingerprint = ${claim.fingerprint.hash}, answer = NULL, expires_at = ${expiry(tenant, now)}
         WHERE tenant = ${tenant} AND key = ${claim.key}`
     // the row a claim found may be swept before it is read: the claim then inserts again
     const claimOnce = (
       tenant: string,
-      claim: IdempotencyRecord,
+      claim: IdempotencyClaim,
       now: number,
       attempts: number
     ): Effect.Effect<Option.Option<IdempotencyRecord>, SqlError.SqlError> =>
       Effect.gen(function* () {
-        if ((yield* insert(tenant, claim)).length > 0) return Option.none()
+        if ((yield* insert(tenant, claim, now)).length > 0) return Option.none()
         const [row] = yield* lock(tenant, claim.key, now)
         if (row === undefined) {
           if (attempts <= 1)
             return yield* Effect.die(new Error("IdempotencyStore.claim: the key's row kept vanishing"))
           return yield* claimOnce(tenant, claim, now, attempts - 1)
         }
-        if (!row.expired) return Option.some(recordOf(claim.key, row))
-        yield* replace(tenant, claim)
+        if (!row.expired) return Option.some(yield* Effect.sync(() => recordOf(claim.key, row)))
+        yield* replace(tenant, claim, now)
         return Option.none()
       })
     return IdempotencyStore.of({

@@ -7,7 +7,6 @@
 import { Cause, Clock, Effect, Exit, Option, Redacted, Schema } from "effect"
 import { IdempotencyStore, type StoredAnswer } from "../../ports/IdempotencyStore.js"
 import { type KeyFailure, SecurityModule, type TenantKeyMissing } from "../../ports/SecurityModule.js"
-import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { errorKindOf, isModelError, ModelError } from "../ErrorModel.js"
 import type { StoreError } from "../ground/StoreError.js"
@@ -48,7 +47,7 @@ const replay = <A, E>(answer: StoredAnswer): Exit.Exit<A, E> =>
  * @category models
  * @since 0.1.0
  */
-export type IdempotencyPorts = IdempotencyStore | SecurityModule | TenantPolicy | Transactor
+export type IdempotencyPorts = IdempotencyStore | SecurityModule | Transactor
 
 /**
  * What `withIdempotencyKey` adds to a use case's errors.
@@ -95,13 +94,12 @@ export const withIdempotencyKey =
       const store = yield* IdempotencyStore
       const text = Redacted.make(canonical({ operation, request }), { label: "request" })
       const fingerprint = yield* security.requestFingerprint(tenantId, text)
-      const { idempotencyRetentionHours } = yield* (yield* TenantPolicy).policyOf(tenantId)
       const now = yield* Clock.currentTimeMillis
-      const claim = { key, operation, fingerprint, expiresAt: now + idempotencyRetentionHours * 3_600_000 }
       // the answer leaves the transaction as a value: a refusal kept with the key must commit with it
       const answer = yield* (yield* Transactor).withTransaction(
         Effect.gen(function* () {
-          const found = yield* store.claim(tenantId, claim, now)
+          // a new claim expires after the tenant's retention, which the store reads with it
+          const found = yield* store.claim(tenantId, { key, operation, fingerprint }, now)
           if (Option.isSome(found)) {
             const record = found.value
             const hash =
@@ -110,20 +108,17 @@ export const withIdempotencyKey =
                 : yield* security.requestFingerprintUnder(tenantId, record.fingerprint.keyId, text)
             if (record.operation !== operation || hash !== record.fingerprint.hash)
               return Exit.fail(new IdempotencyKeyReused())
-            if (record.answer === undefined)
-              return yield* Effect.die(
-                new Error("IdempotencyStore returned a claimed key without its answer")
-              )
             return replay<A, E>(record.answer)
           }
+          const complete = (stored: StoredAnswer) => store.complete(tenantId, key, stored)
           const exit = yield* Effect.exit(useCase(tenant, request))
           if (Exit.isSuccess(exit)) {
-            yield* store.complete(tenantId, key, { _tag: "Success", value: exit.value })
+            yield* complete({ _tag: "Success", value: exit.value })
             return exit
           }
           const error = Cause.findErrorOption(exit.cause)
           if (Option.isSome(error) && isKeptRefusal(error.value) && !Cause.hasDies(exit.cause)) {
-            yield* store.complete(tenantId, key, { _tag: "Failure", error: encodeError(error.value) })
+            yield* complete({ _tag: "Failure", error: encodeError(error.value) })
             return Exit.fail(error.value as E)
           }
           return yield* Effect.failCause(exit.cause)

@@ -21,7 +21,9 @@ const cards = ["4240181595", "4240181596", "4240181597"].map((kitNo) => cardFixt
 const fixture: MemoryFixture = {
   tenants: {
     [A]: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })]),
-    [B]: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })])
+    [B]: tenantFixture([customerFixture("676165", cards, { accountNo: 8642135 })], {
+      policy: { idempotencyRetentionHours: 48 }
+    })
   }
 }
 
@@ -104,6 +106,29 @@ export const idempotencyContract = (name: string, makeLayer: MakeLayer) => {
       expect([kept, swept]).toEqual([0, 1])
       expect(Exit.isFailure(again)).toBe(true)
       expect(other).toBe(1)
+    })
+
+    it("keeps a key for the tenant's own retention, read from its policy when the key is claimed", async () => {
+      const [A25, B25, B47, B49] = await run(
+        provide(
+          Effect.gen(function* () {
+            yield* TestClock.setTime(Date.parse("2026-03-10T09:00:00.000Z"))
+            yield* replace(A, "contract-4", request)
+            yield* replace(B, "contract-4", request)
+            yield* TestClock.adjust("25 hours")
+            const A25 = yield* sweepIdempotencyKeys(A)
+            const B25 = yield* sweepIdempotencyKeys(B)
+            yield* TestClock.adjust("22 hours")
+            const B47 = yield* sweepIdempotencyKeys(B)
+            // still B's first answer: the replacement does not run again
+            yield* replace(B, "contract-4", request)
+            yield* TestClock.adjust("2 hours")
+            return [A25, B25, B47, yield* sweepIdempotencyKeys(B)] as const
+          })
+        )
+      )
+      // A has the default 24 hours; B's policy says 48
+      expect([A25, B25, B47, B49]).toEqual([1, 0, 0, 1])
     })
   })
 }

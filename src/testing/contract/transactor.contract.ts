@@ -194,6 +194,38 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
       expect(trail.map((e) => e.action)).toEqual(["OUTER", "LAST"])
     })
 
+    it("undoes only the failed ones of many savepoints in a row, with the savepoints inside them", async () => {
+      const failing = (i: number) => i % 5 === 4
+      const trail = await run(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const transactor = yield* Transactor
+          yield* transactor.withTransaction(
+            Effect.forEach(
+              Array.from({ length: 40 }, (_, i) => i),
+              (i) =>
+                Effect.ignore(
+                  transactor.withTransaction(
+                    Effect.gen(function* () {
+                      yield* log.append(A, [event("K1", `S${i}`)])
+                      if (i % 2 === 0)
+                        yield* transactor.withTransaction(log.append(A, [event("K1", `I${i}`)]))
+                      if (failing(i)) return yield* new StoreError({ operation: "c" })
+                    })
+                  )
+                )
+            )
+          )
+          return yield* log.findBySubject(A, "K1")
+        })
+      )
+      expect(trail.map((e) => e.action)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i)
+          .filter((i) => !failing(i))
+          .flatMap((i) => (i % 2 === 0 ? [`S${i}`, `I${i}`] : [`S${i}`]))
+      )
+    })
+
     it("stores nothing of a savepoint that succeeded when its transaction fails", async () => {
       const found = await run(
         Effect.gen(function* () {
