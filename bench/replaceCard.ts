@@ -7,7 +7,7 @@ import { Effect, ManagedRuntime } from "effect"
 import { randomKeyHex } from "../src/adapters/memory/FixtureBuilder.js"
 import { layer, type MemoryFixture } from "../src/adapters/memory/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
-import { replaceCard } from "../src/index.js"
+import { replaceCard, withIdempotencyKey } from "../src/index.js"
 import { line, type PlainCard, ratio, us } from "./harness.js"
 
 const TENANT = "BENCH_BANK"
@@ -81,6 +81,15 @@ const replaceRange = (from: number, to: number) =>
   Effect.forEach(
     Array.from({ length: to - from }, (_, k) => from + k),
     (i) => replaceCard(TENANT, body(i)),
+    { discard: true }
+  )
+
+const keyed = withIdempotencyKey("replaceCard", replaceCard)
+/** The same calls, each under a fresh idempotency key. */
+const keyedRange = (from: number, to: number) =>
+  Effect.forEach(
+    Array.from({ length: to - from }, (_, k) => from + k),
+    (i) => keyed(TENANT, `bench-${i}`, body(i)),
     { discard: true }
   )
 
@@ -275,8 +284,9 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math
  */
 export const benchReplaceCard = async (): Promise<void> => {
   console.log("\nreplaceCard: a fresh account per call, half PHYSICAL, half VIRTUAL (in-memory adapter)")
+  // the accounts of the calls without a key, then those of the calls with one
   const total = WARMUP + CALLS * ROUNDS
-  const runtime = ManagedRuntime.make(layer(fixture(total)))
+  const runtime = ManagedRuntime.make(layer(fixture(2 * total)))
   try {
     await runtime.context() // the layer's build, outside the timing
     const plain = plainStore(total)
@@ -284,10 +294,12 @@ export const benchReplaceCard = async (): Promise<void> => {
       for (let i = from; i < to; i++) plain.replace(body(i))
     }
     await runtime.runPromise(replaceRange(0, WARMUP))
+    await runtime.runPromise(keyedRange(total, total + WARMUP))
     plainRange(0, WARMUP)
     const wall: Array<number> = []
     const cpu: Array<number> = []
     const reference: Array<number> = []
+    const withKey: Array<number> = []
     for (let round = 0; round < ROUNDS; round++) {
       const from = WARMUP + round * CALLS
       const started = performance.now()
@@ -299,6 +311,9 @@ export const benchReplaceCard = async (): Promise<void> => {
       const plainStarted = performance.now()
       plainRange(from, from + CALLS)
       reference.push(((performance.now() - plainStarted) * 1000) / CALLS)
+      const keyedStarted = performance.now()
+      await runtime.runPromise(keyedRange(total + from, total + from + CALLS))
+      withKey.push(((performance.now() - keyedStarted) * 1000) / CALLS)
     }
     const ours = median(wall)
     const plainUs = median(reference)
@@ -310,6 +325,8 @@ export const benchReplaceCard = async (): Promise<void> => {
     line("plain JavaScript over Maps, the same writes and events", us(plainUs))
     line("ratio", ratio(ours, plainUs))
     line("target", "< 20 µs per call")
+    line("the use case under a fresh idempotency key", us(median(withKey)))
+    line("  with a key ÷ without", ratio(median(withKey), ours))
   } finally {
     await runtime.dispose()
   }
