@@ -43,14 +43,18 @@ import { line, ratio } from "./harness.js"
 
 const TENANT = TenantId.make("ACME_BANK")
 const CARDS = 10_000
-/** Rounds per side: each figure is a median of this many (`PG_ROUNDS`); short rounds on a shared machine vary. */
-const ROUNDS = Number(process.env.PG_ROUNDS ?? 5)
+/**
+ * Rounds per side: each figure is a median of this many (`PG_ROUNDS`). More rounds leave a deeper
+ * backlog per card for the outbox block (docs/events.md, "Few cards, deep backlogs").
+ */
+const ROUNDS = Number(process.env.PG_ROUNDS ?? 3)
 const FIBERS = [1, 16] as const
 /** lock+unlock pairs per fiber and round. */
 const PAIRS = { 1: Number(process.env.PAIRS ?? 200), 16: 40 } as const
 /** replaceCard calls per fiber and round. */
 const REPLACES = { 1: 200, 16: 15 } as const
-const WARM_UP = 60
+/** Calls of each side before its rounds (`PG_WARMUP`). */
+const WARM_UP = Number(process.env.PG_WARMUP ?? 60)
 /**
  * `PG_ONLY=replace,key` runs only the named blocks (lock, replace, key, bulk, outbox): a quicker
  * loop while working on one of them. Every block runs by default.

@@ -14,7 +14,7 @@ import { lockCard, unlockCard } from "../../domain/card/changeCardStatus.js"
 import { type DomainEvent, deliverEvents } from "../../domain/events/Events.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { Transactor } from "../../ports/Transactor.js"
-import { A, B, type MakeLayer, withStorageKeys } from "./support.js"
+import { A, B, event, type MakeLayer, withStorageKeys } from "./support.js"
 
 const CARDS = 50
 const kitNoOf = (i: number) => String(4_240_190_000 + i)
@@ -136,6 +136,31 @@ export const outboxContract = (name: string, makeLayer: MakeLayer) => {
         })
       )
       expect(handled).toEqual([`${kitNoOf(1)}:LOCK`, `${kitNoOf(0)}:LOCK`, `${kitNoOf(0)}:UNLOCK`])
+    })
+
+    it("finds a card's event behind thousands of another card's held-back events, in the first pass", async () => {
+      const handled: Array<string> = []
+      const handler = (delivered: DomainEvent) =>
+        delivered.event.subject === "HELD"
+          ? Effect.fail("handler down")
+          : Effect.sync(() => void handled.push(delivered.event.subject))
+      const report = await provide(
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const transactor = yield* Transactor
+          // a deep backlog of one card, its oldest event failing: the rest wait behind it
+          yield* transactor.withTransaction(
+            log.append(
+              A,
+              Array.from({ length: 2_500 }, (_, i) => event("HELD", `STEP_${i}`))
+            )
+          )
+          yield* transactor.withTransaction(log.append(A, [event("BEHIND", "LOCK")]))
+          return yield* deliverEvents(A, handler)
+        })
+      )
+      expect(report).toEqual({ delivered: 1, failed: 1 })
+      expect(handled).toEqual(["BEHIND"])
     })
 
     it("delivers again what an interrupted pass held, once its lease ends", async () => {
