@@ -110,15 +110,14 @@ export const withIdempotencyKey =
               return Exit.fail(new IdempotencyKeyReused())
             return replay<A, E>(record.answer)
           }
-          const complete = (stored: StoredAnswer) => store.complete(tenantId, key, stored)
           const exit = yield* Effect.exit(useCase(tenant, request))
           if (Exit.isSuccess(exit)) {
-            yield* complete({ _tag: "Success", value: exit.value })
+            yield* store.complete(tenantId, key, { _tag: "Success", value: exit.value })
             return exit
           }
           const error = Cause.findErrorOption(exit.cause)
           if (Option.isSome(error) && isKeptRefusal(error.value) && !Cause.hasDies(exit.cause)) {
-            yield* complete({ _tag: "Failure", error: encodeError(error.value) })
+            yield* store.complete(tenantId, key, { _tag: "Failure", error: encodeError(error.value) })
             return Exit.fail(error.value as E)
           }
           return yield* Effect.failCause(exit.cause)
