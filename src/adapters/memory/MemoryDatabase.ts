@@ -24,15 +24,19 @@ import { Log, LogData } from "./Log.js"
 import { type Journal, journal, type Mode, Table, TableData } from "./Table.js"
 
 /**
- * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.
+ * A key claimed by the transaction in progress: its claim and expiry, no answer yet.
  *
  * @category models
  */
-/** A key claimed by the transaction in progress: its claim and expiry, no answer yet. */
 export interface IdempotencyClaimed extends IdempotencyClaim {
   readonly expiresAt: number
 }
 
+/**
+ * Every row lives under its tenant: one tenant's rows can only be reached with that tenant's id.
+ *
+ * @category models
+ */
 export interface Tables {
   readonly cards: Table<Card>
   /** The kitNos of each account, ascending, by tenant then accountNo. */
@@ -72,8 +76,10 @@ export interface Tables {
    * then kitNo.
    */
   readonly pinVerifiers: Table<PinRecord>
-  /** The records of idempotency keys (a keyed fingerprint, never a request), by tenant then key. */
-  /** A claim without its answer exists only inside the transaction that claimed it. */
+  /**
+   * The records of idempotency keys (a keyed fingerprint, never a request), by tenant then key; a
+   * claim without its answer exists only inside the transaction that claimed it.
+   */
   readonly idempotencyKeys: Table<IdempotencyClaimed | IdempotencyRecord>
   /** The pending events (docs/events.md), by tenant then sequence. */
   readonly outbox: Table<OutboxRow>

@@ -30,6 +30,13 @@ interface LeasedRow {
 /** How many of the tenant's oldest pending rows a lease looks among first. */
 const FRONT = 1_000
 
+/** Where a walk stopped: the last subject it leased (subjects are ASCII identifiers, ordered alike here). */
+const lastOf = (rows: ReadonlyArray<LeasedRow>): string =>
+  rows
+    .map((row) => row.subject)
+    .sort()
+    .at(-1) ?? ""
+
 /**
  * @category layers
  */
@@ -90,12 +97,6 @@ export const PgEventOutbox = Layer.effect(
           walked.length < limit - front.length && after !== ""
             ? yield* leaseWalking(tenant, now, leaseUntil, limit - front.length - walked.length, "")
             : []
-        // where the walk stopped: its last subject (subjects are ASCII identifiers, ordered alike here)
-        const lastOf = (rows: ReadonlyArray<LeasedRow>) =>
-          rows
-            .map((row) => row.subject)
-            .sort()
-            .at(-1) ?? ""
         walkedTo.set(tenant, wrapped.length > 0 ? lastOf(wrapped) : lastOf(walked))
         return [...front, ...walked, ...wrapped]
       })
