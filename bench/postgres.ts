@@ -26,7 +26,7 @@ import {
   tenantFixture
 } from "../src/adapters/memory/index.js"
 import { NodeSecurityModule } from "../src/adapters/node/index.js"
-import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
+import { migrate, ports, seedFromFixture, sessionParameters } from "../src/adapters/postgres/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
 import {
   deliverEvents,
@@ -396,7 +396,12 @@ export const benchPostgres = async (): Promise<void> => {
   }
   const server = await startServer(binaries.binDir)
   try {
-    const client = PgClient.layer({ url: Redacted.make(server.url), maxConnections: 20 })
+    // both sides on one pool whose sessions start as the adapter's layer starts them (generic plans)
+    const client = PgClient.layer({
+      url: Redacted.make(server.url),
+      maxConnections: 20,
+      startupParameters: sessionParameters
+    })
     const store = ports.pipe(Layer.provideMerge(client), Layer.provideMerge(security))
     await Effect.runPromise(
       Effect.gen(function* () {

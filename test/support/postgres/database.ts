@@ -14,6 +14,7 @@ import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { describe, inject } from "vitest"
+import { sessionParameters } from "../../../src/adapters/postgres/index.js"
 import "./context.js"
 
 /** The admin URL of this run's server; undefined where there is none (see `pgSkipReason`). */
@@ -100,6 +101,7 @@ export const freshDatabaseLayer = (options?: {
       Effect.map((database) =>
         PgClient.layer({
           url: Redacted.make(database.url),
+          startupParameters: sessionParameters,
           ...(options?.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
         })
       )
