@@ -62,6 +62,11 @@ const WARM_UP = Number(process.env.PG_WARMUP ?? 60)
 const ONLY = process.env.PG_ONLY?.split(",").map((name) => name.trim())
 const runs = (block: "lock" | "replace" | "key" | "bulk" | "outbox") =>
   ONLY === undefined || ONLY.includes(block)
+/**
+ * `PG_PLAN_CACHE_MODE=auto`: both sides' sessions with that `plan_cache_mode` instead of the
+ * adapter's `sessionParameters` (force_generic_plan), to see what the setting changes.
+ */
+const PLAN_CACHE_MODE = process.env.PG_PLAN_CACHE_MODE
 /** `PG_PROFILE=file.cpuprofile`: a CPU profile of the timed blocks only (the seeding left out). */
 const PROFILE = process.env.PG_PROFILE
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
@@ -395,12 +400,14 @@ export const benchPostgres = async (): Promise<void> => {
     return
   }
   const server = await startServer(binaries.binDir)
+  line("sessions", `plan_cache_mode = ${PLAN_CACHE_MODE ?? sessionParameters.plan_cache_mode}`)
   try {
     // both sides on one pool whose sessions start as the adapter's layer starts them (generic plans)
     const client = PgClient.layer({
       url: Redacted.make(server.url),
       maxConnections: 20,
-      startupParameters: sessionParameters
+      startupParameters:
+        PLAN_CACHE_MODE === undefined ? sessionParameters : { plan_cache_mode: PLAN_CACHE_MODE }
     })
     const store = ports.pipe(Layer.provideMerge(client), Layer.provideMerge(security))
     await Effect.runPromise(
