@@ -67,6 +67,11 @@ const runs = (block: "lock" | "replace" | "key" | "bulk" | "outbox") =>
  * adapter's `sessionParameters` (force_generic_plan), to see what the setting changes.
  */
 const PLAN_CACHE_MODE = process.env.PG_PLAN_CACHE_MODE
+/**
+ * `PG_FLOOR_FIRST=1`: each round runs the floor (hand-written SQL, or replaceCard without a key) before
+ * the library's side instead of after it, to see what the order does to the figures.
+ */
+const FLOOR_FIRST = process.env.PG_FLOOR_FIRST !== undefined
 /** `PG_PROFILE=file.cpuprofile`: a CPU profile of the timed blocks only (the seeding left out). */
 const PROFILE = process.env.PG_PROFILE
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
@@ -353,10 +358,11 @@ const alternating = <E1, R1, E2, R2>(
     const a = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
     const b = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [side, op] of [
+      const order = [
         [a, ours],
         [b, floor]
-      ] as const) {
+      ] as const
+      for (const [side, op] of FLOOR_FIRST ? [order[1], order[0]] : order) {
         const r = yield* concurrently(
           fibers,
           times,

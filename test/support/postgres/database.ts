@@ -95,13 +95,15 @@ export const freshDatabase = (): Promise<FreshDatabase> => Effect.runPromise(cre
  */
 export const freshDatabaseLayer = (options?: {
   readonly maxConnections?: number
+  /** The sessions' settings: the adapter's `sessionParameters` unless given. */
+  readonly startupParameters?: Readonly<Record<string, string>>
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError.SqlError> =>
   Layer.unwrap(
     Effect.acquireRelease(createEffect, (database) => Effect.promise(() => database.drop())).pipe(
       Effect.map((database) =>
         PgClient.layer({
           url: Redacted.make(database.url),
-          startupParameters: sessionParameters,
+          startupParameters: options?.startupParameters ?? sessionParameters,
           ...(options?.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
         })
       )

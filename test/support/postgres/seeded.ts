@@ -9,9 +9,17 @@ import type { MemoryFixture } from "../../../src/adapters/memory/MemoryFixture.j
 import { migrate, ports, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import { freshDatabaseLayer } from "./database.js"
 
-export const seededPostgres = (seed: MemoryFixture, maxConnections: number) => {
+export const seededPostgres = (
+  seed: MemoryFixture,
+  maxConnections: number,
+  startupParameters?: Readonly<Record<string, string>>
+) => {
   const postgres = ports.pipe(
-    Layer.provideMerge(freshDatabaseLayer({ maxConnections })),
+    Layer.provideMerge(
+      freshDatabaseLayer(
+        startupParameters === undefined ? { maxConnections } : { maxConnections, startupParameters }
+      )
+    ),
     Layer.provideMerge(memoryLayer(seed))
   )
   const seeded = Layer.effectDiscard(Effect.andThen(migrate, seedFromFixture(seed))).pipe(
