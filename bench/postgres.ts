@@ -26,7 +26,7 @@ import {
   tenantFixture
 } from "../src/adapters/memory/index.js"
 import { NodeSecurityModule } from "../src/adapters/node/index.js"
-import { migrate, ports, seedFromFixture, sessionParameters } from "../src/adapters/postgres/index.js"
+import { migrate, ports, seedFromFixture } from "../src/adapters/postgres/index.js"
 import { luhnCheckDigit } from "../src/domain/ground/Pan.js"
 import {
   deliverEvents,
@@ -63,8 +63,8 @@ const ONLY = process.env.PG_ONLY?.split(",").map((name) => name.trim())
 const runs = (block: "lock" | "replace" | "key" | "bulk" | "outbox") =>
   ONLY === undefined || ONLY.includes(block)
 /**
- * `PG_PLAN_CACHE_MODE=auto`: both sides' sessions with that `plan_cache_mode` instead of the
- * adapter's `sessionParameters` (force_generic_plan), to see what the setting changes.
+ * `PG_PLAN_CACHE_MODE=force_generic_plan` (or another mode): both sides' sessions start with that
+ * `plan_cache_mode` instead of the server's own (`auto`), to see what planning costs.
  */
 const PLAN_CACHE_MODE = process.env.PG_PLAN_CACHE_MODE
 /**
@@ -406,14 +406,13 @@ export const benchPostgres = async (): Promise<void> => {
     return
   }
   const server = await startServer(binaries.binDir)
-  line("sessions", `plan_cache_mode = ${PLAN_CACHE_MODE ?? sessionParameters.plan_cache_mode}`)
+  if (PLAN_CACHE_MODE !== undefined) line("sessions", `plan_cache_mode = ${PLAN_CACHE_MODE}`)
   try {
-    // both sides on one pool whose sessions start as the adapter's layer starts them (generic plans)
+    // both sides on one pool; PG_PLAN_CACHE_MODE sets its sessions' plan_cache_mode
     const client = PgClient.layer({
       url: Redacted.make(server.url),
       maxConnections: 20,
-      startupParameters:
-        PLAN_CACHE_MODE === undefined ? sessionParameters : { plan_cache_mode: PLAN_CACHE_MODE }
+      ...(PLAN_CACHE_MODE === undefined ? {} : { startupParameters: { plan_cache_mode: PLAN_CACHE_MODE } })
     })
     const store = ports.pipe(Layer.provideMerge(client), Layer.provideMerge(security))
     await Effect.runPromise(

@@ -41,23 +41,6 @@ export { saveAccountRanges } from "./PgAccountRanges.js"
 export { seedFromFixture } from "./Seed.js"
 
 /**
- * The session settings the adapter's statements are written for, sent in every connection's startup
- * packet by `layer`; a host that builds its own `PgClient` passes them as its `startupParameters`
- * (docs/adapters.md, "Plans").
- *
- * `plan_cache_mode = force_generic_plan`: each prepared statement is planned once per connection,
- * not on every execution. Every statement of the adapter finds its rows by a tenant-first key, where
- * the generic plan is the plan a custom one would be; under PostgreSQL's default (`auto`) they were
- * planned again at every execution (the tenant column has few distinct values), and planning took
- * longer than executing: about 0.6 ms of a replaceCard (docs/benchmarks.md).
- *
- * @category models
- */
-export const sessionParameters: Readonly<Record<string, string>> = {
-  plan_cache_mode: "force_generic_plan"
-}
-
-/**
  * Every port this adapter provides.
  *
  * @category models
@@ -112,8 +95,8 @@ export interface PostgresOptions {
 }
 
 /**
- * Every port on the PostgreSQL database at `url`, through one pool of `@effect/sql-pg` whose
- * connections start with `sessionParameters`, with the migrations applied first when asked. The host provides the `SecurityModule` (the portable one of
+ * Every port on the PostgreSQL database at `url`, through one pool of `@effect/sql-pg`, with the
+ * migrations applied first when asked. The host provides the `SecurityModule` (the portable one of
  * card-lifecycle/memory, card-lifecycle/node's, or its HSM's).
  *
  * @category layers
@@ -127,8 +110,7 @@ export const layer = (
 > => {
   const client = PgClient.layer({
     url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
-    maxConnections: options.maxConnections ?? 10,
-    startupParameters: sessionParameters
+    maxConnections: options.maxConnections ?? 10
   })
   const migrated =
     options.migrate === true

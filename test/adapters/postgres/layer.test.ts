@@ -7,7 +7,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { Migrator, SqlClient } from "effect/sql"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { NobleSecurityModule, randomKeyHex } from "../../../src/adapters/memory/index.js"
-import { layer, migrate, migrations, sessionParameters } from "../../../src/adapters/postgres/index.js"
+import { layer, migrate, migrations } from "../../../src/adapters/postgres/index.js"
 import { CustomerNotFound, manageAllCards, TenantPolicy } from "../../../src/index.js"
 import {
   describePostgres,
@@ -62,27 +62,6 @@ describePostgres("card-lifecycle/postgres layer", () => {
       )
     )
     expect(refused).toBeInstanceOf(CustomerNotFound)
-  })
-
-  it("starts every session with sessionParameters: prepared statements planned once (generic plans)", async () => {
-    const url = database?.url ?? ""
-    const modes = await Effect.runPromise(
-      Effect.gen(function* () {
-        const sql = yield* SqlClient.SqlClient
-        // two connections at once: each session of the pool starts with the setting, not only the first
-        return yield* Effect.all(
-          [0, 1].map(() =>
-            sql.withTransaction(sql<{ readonly plan_cache_mode: string }>`SHOW plan_cache_mode`)
-          ),
-          { concurrency: 2 }
-        )
-      }).pipe(Effect.provide(layer({ url, maxConnections: 2 }).pipe(Layer.provide(security))))
-    )
-    expect(sessionParameters).toEqual({ plan_cache_mode: "force_generic_plan" })
-    expect(modes.flat()).toEqual([
-      { plan_cache_mode: "force_generic_plan" },
-      { plan_cache_mode: "force_generic_plan" }
-    ])
   })
 
   it("turns a tenant's single serial row into 16 stripes from it, on a database migrated before stripes", async () => {

@@ -110,8 +110,8 @@ describePostgres("card-lifecycle/postgres: statements and faults", () => {
     expect(many.seen).toEqual(two.seen)
   })
 
-  // under PostgreSQL's own plan_cache_mode (auto), as a host's client that does not start its sessions
-  // with sessionParameters has it: the statements' shape alone must let the server settle on one plan
+  // under PostgreSQL's own plan_cache_mode (auto), named so that a server configured otherwise cannot
+  // hide a statement whose shape keeps the server planning it at every run
   it("lets the server keep one plan for each statement of lock, unlock and replaceCard after a few runs", async () => {
     const plans = await Effect.runPromise(
       Effect.gen(function* () {

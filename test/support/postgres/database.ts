@@ -14,7 +14,6 @@ import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { describe, inject } from "vitest"
-import { sessionParameters } from "../../../src/adapters/postgres/index.js"
 import "./context.js"
 
 /** The admin URL of this run's server; undefined where there is none (see `pgSkipReason`). */
@@ -95,7 +94,7 @@ export const freshDatabase = (): Promise<FreshDatabase> => Effect.runPromise(cre
  */
 export const freshDatabaseLayer = (options?: {
   readonly maxConnections?: number
-  /** The sessions' settings: the adapter's `sessionParameters` unless given. */
+  /** Settings every session of the pool starts with (`startupParameters`); the server's own when omitted. */
   readonly startupParameters?: Readonly<Record<string, string>>
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError.SqlError> =>
   Layer.unwrap(
@@ -103,7 +102,9 @@ export const freshDatabaseLayer = (options?: {
       Effect.map((database) =>
         PgClient.layer({
           url: Redacted.make(database.url),
-          startupParameters: options?.startupParameters ?? sessionParameters,
+          ...(options?.startupParameters === undefined
+            ? {}
+            : { startupParameters: options.startupParameters }),
           ...(options?.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
         })
       )
