@@ -95,16 +95,14 @@ export const freshDatabase = (): Promise<FreshDatabase> => Effect.runPromise(cre
 export const freshDatabaseLayer = (options?: {
   readonly maxConnections?: number
   /** Settings every session of the pool starts with (`startupParameters`); the server's own when omitted. */
-  readonly startupParameters?: Readonly<Record<string, string>>
+  readonly startupParameters?: Readonly<Record<string, string>> | undefined
 }): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError.SqlError> =>
   Layer.unwrap(
     Effect.acquireRelease(createEffect, (database) => Effect.promise(() => database.drop())).pipe(
       Effect.map((database) =>
         PgClient.layer({
           url: Redacted.make(database.url),
-          ...(options?.startupParameters === undefined
-            ? {}
-            : { startupParameters: options.startupParameters }),
+          startupParameters: options?.startupParameters,
           ...(options?.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
         })
       )
