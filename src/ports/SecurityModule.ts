@@ -90,6 +90,31 @@ export interface PinHolder {
   readonly pan: Pan
 }
 
+/**
+ * The card a PIN belongs to as a store holds it: its identity and its PAN as `encryptPan` stored it,
+ * which only the module opens.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface StoredPinHolder {
+  readonly kitNo: KitNo
+  readonly pan: EncryptedPan
+}
+
+/**
+ * What `verifierFromEnvelope` gives: the new PIN's verifier, and whether the PIN is a trivial one (one
+ * digit repeated or a straight run, DOMAIN.md §6), which the domain refuses or not by the tenant's
+ * policy. Nothing of the PIN itself.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface EnvelopeVerifier {
+  readonly verifier: StoredVerifier
+  readonly trivial: boolean
+}
+
 const isKeyId = Schema.is(KeyId)
 
 /**
@@ -197,6 +222,27 @@ export class SecurityModule extends Context.Service<
       envelope: string,
       pan: Pan
     ) => Effect.Effect<Redacted.Redacted<string>, InvalidPinBlock | TenantKeyMissing>
+    /**
+     * Set PIN V2 in one step, as a hardware module turns a PIN block into a PIN verification value:
+     * the card's stored PAN opened (`decryptPan`), the envelope opened with it (`openPinBlock`), and the
+     * PIN's verifier made for the card (`makeVerifier`), with whether the PIN is trivial. Neither the
+     * PIN nor the PAN leaves the module. Fails as those three steps would, at the first that fails.
+     */
+    readonly verifierFromEnvelope: (
+      tenant: TenantId,
+      card: StoredPinHolder,
+      envelope: string
+    ) => Effect.Effect<EnvelopeVerifier, InvalidPinBlock | KeyFailure | CiphertextRejected>
+    /**
+     * `checkVerifier` for a card as a store holds it: its PAN opened (`decryptPan`) inside the module,
+     * which it never leaves, then `pin` checked against `stored`.
+     */
+    readonly checkCardVerifier: (
+      tenant: TenantId,
+      card: StoredPinHolder,
+      pin: Redacted.Redacted<string>,
+      stored: StoredVerifier
+    ) => Effect.Effect<boolean, KeyFailure | CiphertextRejected>
     /** Seals a PIN for the card's PAN under the active `setPin` key, with a fresh random IV. */
     readonly sealPinBlock: (
       tenant: TenantId,

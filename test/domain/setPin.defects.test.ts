@@ -21,7 +21,7 @@ describe("setPin on a misconfigured host: a defect is audited as INTERNAL_ERROR,
   /** A security module whose set-PIN key is no AES key (20 bytes): opening an envelope dies. */
   const withBrokenSetPinKey = <A, E, R>(self: Effect.Effect<A, E, R>) =>
     Effect.updateService(self, SecurityModule, (module) =>
-      SecurityModule.of({ ...module, openPinBlock: () => Effect.die(new InvalidKey()) })
+      SecurityModule.of({ ...module, verifierFromEnvelope: () => Effect.die(new InvalidKey()) })
     )
 
   const defectOf = (exit: Exit.Exit<unknown, unknown>) => {

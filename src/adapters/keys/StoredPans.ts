@@ -15,6 +15,7 @@ import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.
 import type {
   CiphertextRejected,
   SecurityModule,
+  StoredPinHolder,
   TenantKeyMissing,
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
@@ -53,6 +54,21 @@ type Methods = Pick<
   SecurityModule["Service"],
   "encryptPan" | "decryptPan" | "encryptAccountPan" | "decryptAccountPan"
 >
+
+/**
+ * A card's stored PAN, its digits, opened as `decryptPan` opens it (bound to the tenant and the
+ * kitNo, a Luhn-valid PAN or refused): for a module's own operations that use the PAN without giving
+ * it out.
+ *
+ * @category constructors
+ */
+export const cardPanDigits =
+  (open: StoredPanPrimitives["open"]) =>
+  (
+    tenant: TenantId,
+    card: StoredPinHolder
+  ): Effect.Effect<string, TenantKeyMissing | UnknownKeyId | CiphertextRejected> =>
+    open(tenant, panAad(tenant, card.kitNo), card.pan, isPanDigits)
 
 /**
  * @category constructors

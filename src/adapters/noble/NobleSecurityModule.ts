@@ -29,6 +29,7 @@ import {
   TenantKeyMissing,
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
+import { cardPinMethods } from "../keys/CardPins.js"
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
@@ -149,7 +150,7 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       return digits === undefined ? Effect.fail(new CiphertextRejected()) : Effect.succeed(digits)
     })
 
-  return SecurityModule.of({
+  const steps: Omit<SecurityModule["Service"], "verifierFromEnvelope" | "checkCardVerifier"> = {
     openPinBlock: (tenant, envelope, pan) =>
       Effect.suspend((): Effect.Effect<Redacted.Redacted<string>, InvalidPinBlock | TenantKeyMissing> => {
         const keys = keysOf(tenant, "setPin")
@@ -215,7 +216,8 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
         )
       ),
     ...storedPanMethods({ seal: sealPan, open: openStoredPan })
-  })
+  }
+  return SecurityModule.of({ ...steps, ...cardPinMethods(steps) })
 }
 
 const fingerprintMessage = (text: Redacted.Redacted<string>): Uint8Array =>

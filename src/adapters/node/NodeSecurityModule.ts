@@ -10,13 +10,13 @@ import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
 import { Format0, readFormat0 } from "../../crypto/Format0.js"
 import { ENVELOPE_BYTES, ENVELOPE_CHARS, IV_BYTES } from "../../crypto/PinBlockEnvelope.js"
 import { isPan } from "../../crypto/PinBlockFormat.js"
+import { isTrivialPin } from "../../crypto/TrivialPin.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
 import {
   CiphertextRejected,
   type EncryptedPan,
   type InvalidKeyConfiguration,
   type KeyPurpose,
-  type PinHolder,
   REQUEST_FINGERPRINT_PREFIX,
   SecurityModule,
   TenantKeyMissing,
@@ -26,6 +26,7 @@ import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { keyRing } from "../keys/KeyRing.js"
 import {
+  cardPanDigits,
   PAN_IV_BYTES,
   STORED_PAN_BYTES_MAX,
   STORED_PAN_BYTES_MIN,
@@ -204,7 +205,40 @@ const make = (held: () => NodeKeys) => {
         : Effect.fail(new CiphertextRejected())
     })
 
+  const cardPan = cardPanDigits(openStoredPan)
+
   return SecurityModule.of({
+    // the three steps of decryptPan, openPinBlock and makeVerifier in one, the PAN and the PIN as
+    // plain strings that never leave this function
+    verifierFromEnvelope: (tenant, card, envelope) =>
+      Effect.flatMap(cardPan(tenant, card), (pan): Returns<"verifierFromEnvelope"> => {
+        const ring = ringOf(tenant, "setPin")
+        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
+        const pin = openEnvelope(ring.success, envelope, pan)
+        // DOMAIN.md §6: every failure is this one error, made at this one site
+        if (pin === undefined) return Effect.fail(new InvalidPinBlock())
+        const store = ringOf(tenant, "pinStore")
+        if (Result.isFailure(store)) return Effect.fail(store.failure)
+        const key = store.success.active
+        return Effect.succeed({
+          verifier: {
+            keyId: key.id,
+            mac: Redacted.make(macHex(key, verifierMessage(card.kitNo, pan, pin)), { label: "PIN verifier" })
+          },
+          trivial: isTrivialPin(pin)
+        })
+      }),
+    checkCardVerifier: (tenant, card, pin, stored) =>
+      Effect.flatMap(cardPan(tenant, card), (pan): Returns<"checkCardVerifier"> => {
+        const key = keyOf(tenant, "pinStore", stored.keyId)
+        if (Result.isFailure(key)) return Effect.fail(key.failure)
+        return Effect.succeed(
+          sameMac(
+            macHex(key.success, verifierMessage(card.kitNo, pan, Redacted.value(pin))),
+            Redacted.value(stored.mac)
+          )
+        )
+      }),
     openPinBlock: (tenant, envelope, pan) =>
       Effect.suspend((): Returns<"openPinBlock"> => {
         const ring = ringOf(tenant, "setPin")
@@ -237,7 +271,10 @@ const make = (held: () => NodeKeys) => {
         const key = ring.success.active
         return Effect.succeed({
           keyId: key.id,
-          mac: Redacted.make(macHex(key, verifierMessage(card, pin)), { label: "PIN verifier" })
+          mac: Redacted.make(
+            macHex(key, verifierMessage(card.kitNo, Redacted.value(card.pan), Redacted.value(pin))),
+            { label: "PIN verifier" }
+          )
         })
       }),
     checkVerifier: (tenant, card, pin, stored) =>
@@ -245,7 +282,10 @@ const make = (held: () => NodeKeys) => {
         const key = keyOf(tenant, "pinStore", stored.keyId)
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         return Effect.succeed(
-          sameMac(macHex(key.success, verifierMessage(card, pin)), Redacted.value(stored.mac))
+          sameMac(
+            macHex(key.success, verifierMessage(card.kitNo, Redacted.value(card.pan), Redacted.value(pin))),
+            Redacted.value(stored.mac)
+          )
         )
       }),
     cardNumberHash: (tenant, pan) =>
@@ -282,11 +322,8 @@ const make = (held: () => NodeKeys) => {
   })
 }
 
-const verifierMessage = (card: PinHolder, pin: Redacted.Redacted<string>): ReadonlyArray<string> => [
-  card.kitNo,
-  Redacted.value(card.pan),
-  Redacted.value(pin)
-]
+/** What a PIN's verifier is the HMAC of: `kitNo:PAN:PIN`, binding the PIN to its card. */
+const verifierMessage = (kitNo: string, pan: string, pin: string): ReadonlyArray<string> => [kitNo, pan, pin]
 
 /**
  * `SecurityModule` on node:crypto, over the keys of `config` (`KeyConfiguration`, the same as the

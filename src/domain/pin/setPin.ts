@@ -5,20 +5,19 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Option, Redacted, Result, Schema } from "effect"
-import { isTrivialPin } from "../../crypto/index.js"
+import type { InvalidPinBlock } from "../../crypto/index.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { PinStore } from "../../ports/PinStore.js"
 import {
-  type PinHolder,
+  type CiphertextRejected,
+  type KeyFailure,
   SecurityModule,
-  type StoredVerifier,
-  type TenantKeyMissing
+  type StoredVerifier
 } from "../../ports/SecurityModule.js"
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import { type Card, CardNotFound } from "../card/Card.js"
-import { revealPan } from "../card/CardPan.js"
 import type { SetPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
 import { Changer, Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
@@ -105,23 +104,29 @@ type Command = typeof SetPinRequest.Type
 type AttemptError = Exclude<SetPinError, ValidationError>
 
 /**
- * The PIN's verifier, bound to the card (its kitNo and PAN); then DOMAIN.md §6: a trivial PIN only
+ * The PIN's verifier, made by the security module from the envelope and the card as stored (its PAN
+ * opened there: neither the PIN nor the PAN leaves the module); then DOMAIN.md §6: a trivial PIN only
  * where the tenant allows it. The verifier comes first so that a tenant without a `pinStore` key is
  * told so before its client is asked for another PIN.
  */
 const verifierOf = Effect.fnUntraced(function* (
   tenant: TenantId,
-  card: PinHolder,
-  pin: Redacted.Redacted<string>
+  card: Card,
+  envelope: Redacted.Redacted<string>
 ): Effect.fn.Return<
   StoredVerifier,
-  TrivialPinRefused | TenantKeyMissing | StoreError,
+  TrivialPinRefused | InvalidPinBlock | KeyFailure | CiphertextRejected | StoreError,
   SecurityModule | TenantPolicy
 > {
-  const verifier = yield* (yield* SecurityModule).makeVerifier(tenant, card, pin)
-  if (isTrivialPin(pin) && !(yield* (yield* TenantPolicy).policyOf(tenant)).allowTrivialPins)
+  // the PAN comes from the card record, never from the request (seed 001 step 1 binds the block to it)
+  const made = yield* (yield* SecurityModule).verifierFromEnvelope(
+    tenant,
+    { kitNo: card.kitNo, pan: card.pan.encrypted },
+    Redacted.value(envelope)
+  )
+  if (made.trivial && !(yield* (yield* TenantPolicy).policyOf(tenant)).allowTrivialPins)
     return yield* new TrivialPinRefused({ kitNo: card.kitNo })
-  return verifier
+  return made.verifier
 })
 
 /** The checks on a card that exists, then the PIN write and its event. */
@@ -133,14 +138,7 @@ const setOnCard = Effect.fnUntraced(function* (
   context: ChangeContext
 ): Effect.fn.Return<SetPinResult, AttemptError, Exclude<SetPinPorts, Transactor | CardRepository>> {
   const card = yield* Effect.fromResult(checkCardForPin(found, command.expiryDate))
-  // the PAN comes from the card record, never from the request (seed 001 step 1 binds the block to it)
-  const pan = yield* revealPan(tenant, card)
-  const pin = yield* (yield* SecurityModule).openPinBlock(tenant, Redacted.value(command.pinBlock), pan)
-  const verifier = yield* Effect.ensuring(
-    verifierOf(tenant, { kitNo: card.kitNo, pan }, pin),
-    // Stryker disable next-line ArrowFunction: wiping the used PIN shortens its time in memory; no answer, event or store shows it
-    Effect.sync(() => Redacted.wipeUnsafe(pin))
-  )
+  const verifier = yield* verifierOf(tenant, card, command.pinBlock)
   // a new PIN starts with nothing counted: setting it unblocks a PIN that verifyPin blocked
   yield* (yield* PinStore).save(tenant, card.kitNo, { verifier, ...noAttempts })
   // the success event is written in the PIN's own transaction: both are stored, or neither
@@ -170,10 +168,12 @@ const decode = decodeTenantRequest(SetPinRequest)
 
 /**
  * Set PIN V2. Checks, in order: the request's fields (`ValidationError`), the card in the tenant
- * (`CardNotFound`), its status (`InvalidCardStatusForPin`), its expiry (`ExpiryDateMismatch`), the
- * tenant's `setPin` key (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever is wrong with
- * it, opened by the `SecurityModule` with the card's PAN), the tenant's `pinStore` key
- * (`TenantKeyMissing`), a trivial PIN (`TrivialPinRefused`, unless the tenant allows them). Then the
+ * (`CardNotFound`), its status (`InvalidCardStatusForPin`), its expiry (`ExpiryDateMismatch`); then,
+ * in the `SecurityModule` (`verifierFromEnvelope`), the card's stored PAN (`TenantKeyMissing` or
+ * `UnknownKeyId` for its `panStore` key, `CiphertextRejected`), the tenant's `setPin` key
+ * (`TenantKeyMissing`), the envelope (`InvalidPinBlock`, whatever is wrong with it, opened with the
+ * card's PAN), the tenant's `pinStore` key (`TenantKeyMissing`); then a trivial PIN
+ * (`TrivialPinRefused`, unless the tenant allows them). Then the
  * PIN's verifier (`StoredVerifier`: bound to the card's kitNo and PAN, with the id of the key that
  * made it) replaces any earlier one in the `PinStore`, its try counter at 0: a PIN that verifyPin
  * blocked is unblocked by setting a new one.

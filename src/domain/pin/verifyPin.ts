@@ -14,7 +14,6 @@ import { SecurityModule, type StoredVerifier } from "../../ports/SecurityModule.
 import { TenantPolicy } from "../../ports/TenantPolicy.js"
 import { Transactor } from "../../ports/Transactor.js"
 import type { Card } from "../card/Card.js"
-import { revealPan } from "../card/CardPan.js"
 import type { VerifyPinError } from "../DomainError.js"
 import { auditTime, type ChangeContext } from "../ground/AuditEvent.js"
 import { Channel, KitNo, type TenantId } from "../ground/Identifiers.js"
@@ -92,13 +91,13 @@ const refusal = (error: Refusal, outcome: string = error.code): Verdict => ({
 
 /**
  * Whether `pin` is the PIN `stored` was made of on `card`, bound to its kitNo and PAN, under the key
- * that made it: the one place verifyPin checks a PIN.
+ * that made it: the one place verifyPin checks a PIN. The card's PAN is opened by the security module
+ * and never leaves it.
  */
 const pinMatches = (tenant: TenantId, card: Card, pin: Redacted.Redacted<string>, stored: StoredVerifier) =>
-  Effect.gen(function* () {
-    const pan = yield* revealPan(tenant, card)
-    return yield* (yield* SecurityModule).checkVerifier(tenant, { kitNo: card.kitNo, pan }, pin, stored)
-  })
+  Effect.flatMap(SecurityModule, (module) =>
+    module.checkCardVerifier(tenant, { kitNo: card.kitNo, pan: card.pan.encrypted }, pin, stored)
+  )
 
 /** The rules on a card that exists, in order; then the counter's write. */
 const decide = Effect.fnUntraced(function* (

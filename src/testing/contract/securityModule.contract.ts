@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest"
 import type { KeyConfiguration } from "../../adapters/keys/KeyConfiguration.js"
 import { AccountPanDigits, makeAccountPan } from "../../domain/token/AccountPan.js"
 import { TokenUniqueReference } from "../../domain/token/Token.js"
-import type { StoredVerifier } from "../../ports/SecurityModule.js"
+import type { KeyPurpose, StoredVerifier } from "../../ports/SecurityModule.js"
 import { SecurityModule } from "../../ports/SecurityModule.js"
 import {
   A,
@@ -171,6 +171,167 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
         })
       )
       expect(checks).toEqual([true, false, false, false, false])
+    })
+  })
+
+  describe(`${name}: PIN operations on a card as stored (its PAN never leaves the module)`, () => {
+    /** Tenant A with its keys of `purposes` only (ids "1", twoTenants' bytes). */
+    const onlyKeys = (purposes: ReadonlyArray<KeyPurpose>): KeyConfiguration => ({
+      [A]: Object.fromEntries(purposes.map((purpose) => [purpose, twoTenants[A]![purpose]!]))
+    })
+    const storedCard = (kitNo = KIT) =>
+      Effect.flatMap(sm, (m) =>
+        Effect.map(m.encryptPan(A, kitNo, panOf(PAN_DIGITS)), (pan) => ({ kitNo, pan }))
+      )
+    const trivialPins = ["1111", "1234", "9876", "000000"]
+
+    it("verifierFromEnvelope: the verifier makeVerifier makes of the opened PIN, and whether the PIN is trivial", async () => {
+      const pins = ["4821", "482193", "1111", "1234", "9876", "000000", "1235"]
+      const made = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const stored = yield* storedCard()
+          return yield* Effect.forEach(pins, (pin) =>
+            Effect.map(
+              m.verifierFromEnvelope(A, stored, nodeEnvelope(keysOf(A).setPin, pin, PAN_DIGITS, IV16)),
+              ({ verifier, trivial }) => ({
+                keyId: verifier.keyId,
+                mac: Redacted.value(verifier.mac),
+                trivial
+              })
+            )
+          )
+        })
+      )
+      expect(made).toEqual(
+        pins.map((pin) => ({
+          keyId: "1",
+          mac: nodeHmac(keysOf(A).pinStore, `${KIT}:${PAN_DIGITS}:${pin}`),
+          trivial: trivialPins.includes(pin)
+        }))
+      )
+    })
+
+    it("verifierFromEnvelope fails as decryptPan, openPinBlock and makeVerifier would, at the first that fails", async () => {
+      const good = nodeEnvelope(keysOf(A).setPin, PIN, PAN_DIGITS, IV16)
+      const failures = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const stored = yield* storedCard()
+          return yield* Effect.all([
+            // the stored PAN of another card, or of another tenant
+            Effect.flip(m.verifierFromEnvelope(A, { ...stored, kitNo: OTHER_KIT }, good)),
+            Effect.flip(m.verifierFromEnvelope(B, stored, good)),
+            Effect.flip(
+              m.verifierFromEnvelope(A, { ...stored, pan: { ...stored.pan, keyId: "9" as never } }, good)
+            ),
+            Effect.flip(m.verifierFromEnvelope(NOBODY, stored, good)),
+            // an envelope altered, sealed for another PAN, or under another tenant's key
+            Effect.flip(m.verifierFromEnvelope(A, stored, flipBit(good, 100))),
+            Effect.flip(
+              m.verifierFromEnvelope(A, stored, nodeEnvelope(keysOf(A).setPin, PIN, OTHER_PAN, IV16))
+            ),
+            Effect.flip(
+              m.verifierFromEnvelope(A, stored, nodeEnvelope(keysOf(B).setPin, PIN, PAN_DIGITS, IV16))
+            )
+          ])
+        })
+      )
+      expect(failures.map((error) => [error._tag, "purpose" in error ? error.purpose : undefined])).toEqual([
+        ["CiphertextRejected", undefined],
+        ["CiphertextRejected", undefined],
+        ["UnknownKeyId", "panStore"],
+        ["TenantKeyMissing", "panStore"],
+        ["InvalidPinBlock", undefined],
+        ["InvalidPinBlock", undefined],
+        ["InvalidPinBlock", undefined]
+      ])
+      // a key missing: the setPin key before the envelope is read, the pinStore key after it opened
+      const missing = await Promise.all(
+        (
+          [
+            [["panStore", "pinStore"], good],
+            [["panStore", "setPin"], good],
+            [["panStore", "setPin"], flipBit(good, 100)]
+          ] as const
+        ).map(([purposes, envelope]) =>
+          run(
+            onlyKeys(purposes),
+            Effect.flatMap(storedCard(), (stored) =>
+              Effect.flip(Effect.flatMap(sm, (m) => m.verifierFromEnvelope(A, stored, envelope)))
+            )
+          )
+        )
+      )
+      expect(missing.map((error) => [error._tag, "purpose" in error ? error.purpose : undefined])).toEqual([
+        ["TenantKeyMissing", "setPin"],
+        ["TenantKeyMissing", "pinStore"],
+        ["InvalidPinBlock", undefined]
+      ])
+    })
+
+    it("checkCardVerifier answers as checkVerifier on the card's PAN, and refuses a PAN moved to another card", async () => {
+      const answers = await run(
+        twoTenants,
+        Effect.gen(function* () {
+          const m = yield* sm
+          const stored = yield* storedCard()
+          const other = yield* storedCard(OTHER_KIT)
+          const made = yield* m.makeVerifier(A, card(), secret(PIN))
+          return yield* Effect.all([
+            m.checkCardVerifier(A, stored, secret(PIN), made),
+            m.checkCardVerifier(A, stored, secret("4822"), made),
+            m.checkCardVerifier(A, other, secret(PIN), made),
+            Effect.flip(m.checkCardVerifier(A, { ...stored, kitNo: OTHER_KIT }, secret(PIN), made)),
+            Effect.flip(m.checkCardVerifier(A, stored, secret(PIN), { ...made, keyId: "9" as never })),
+            Effect.flip(m.checkCardVerifier(NOBODY, stored, secret(PIN), made))
+          ])
+        })
+      )
+      expect(
+        answers.map((a) => (typeof a === "boolean" ? a : [a._tag, "purpose" in a ? a.purpose : undefined]))
+      ).toEqual([
+        true,
+        false,
+        false,
+        ["CiphertextRejected", undefined],
+        ["UnknownKeyId", "pinStore"],
+        ["TenantKeyMissing", "panStore"]
+      ])
+    })
+
+    it("shows neither the PIN, nor the PAN, nor the verifier's MAC in what it answers", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^[0-9]{4,12}$/), async (pin) => {
+          const { made, failure } = await run(
+            twoTenants,
+            Effect.gen(function* () {
+              const m = yield* sm
+              const stored = yield* storedCard()
+              const envelope = nodeEnvelope(keysOf(A).setPin, pin, PAN_DIGITS, IV16)
+              return {
+                made: yield* m.verifierFromEnvelope(A, stored, envelope),
+                failure: yield* Effect.flip(m.verifierFromEnvelope(A, stored, flipBit(envelope, 90)))
+              }
+            })
+          )
+          const mac = Redacted.value(made.verifier.mac)
+          for (const shown of [
+            JSON.stringify(made),
+            String(made.verifier.mac),
+            inspect(made, { depth: 5 }),
+            JSON.stringify(failure),
+            inspect(failure)
+          ]) {
+            expect(shown).not.toContain(PAN_DIGITS)
+            expect(shown).not.toContain(mac)
+            if (pin.length >= 6) expect(shown).not.toContain(pin)
+          }
+        }),
+        { numRuns: 25 }
+      )
     })
   })
 
