@@ -31,12 +31,17 @@ interface Started {
   readonly exited: Promise<number | null>
 }
 
-/** Starts examples/server.ts and waits for its "serving on" line. */
+/**
+ * Starts examples/server.ts and waits for its "serving on" line. tsx runs the server in a child
+ * process of its own, which a SIGKILL of tsx would leave running: the two get a process group of
+ * their own, which `killAll` ends.
+ */
 const start = async (env: Record<string, string>, args: ReadonlyArray<string> = []): Promise<Started> => {
   const child = spawn(process.execPath, [tsx, "examples/server.ts", ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"]
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
   })
   let output = ""
   child.stdout?.on("data", (chunk) => {
@@ -53,6 +58,15 @@ const start = async (env: Record<string, string>, args: ReadonlyArray<string> = 
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   return { child, output: () => output, exited }
+}
+
+/** Ends tsx and the server it runs, whatever state they are in. */
+const killAll = (child: ChildProcess) => {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL")
+  } catch {
+    // the group has already ended
+  }
 }
 
 const post = (port: number, path: string, body: unknown) =>
@@ -109,7 +123,7 @@ describe("npm start", () => {
       await service.exited
       await expect(post(port, seed002.path, seed002.request)).rejects.toThrow()
     } finally {
-      service.child.kill("SIGKILL")
+      killAll(service.child)
     }
   })
 
@@ -128,7 +142,7 @@ describe("npm start", () => {
       })
       expect(service.output()).not.toContain("6080400000056384")
     } finally {
-      service.child.kill("SIGKILL")
+      killAll(service.child)
     }
   })
 })
