@@ -2,11 +2,12 @@
  * The A/B driver of scripts/ab-bench.sh: one short measurement of the three guarded figures, printed
  * as one `AB {json}` line. It uses only what exists in every tree it is copied into, so that the same
  * workload runs against the old code and the new: `layer(fixture)` of the memory adapter's public
- * entry, and the use cases of src/index.ts. Nothing else of src/ (no adapter internals, no harness),
- * but card-lifecycle/node's `NodeSecurityModule`, imported only in a tree that has it.
+ * entry, and the use cases and the PIN-block codec of src/index.ts. Nothing else of src/ (no adapter
+ * internals, no harness), but card-lifecycle/node's `NodeSecurityModule` and the `SecurityModule`
+ * port, each imported only in a tree that has it.
  *
  *   npm exec -- tsx bench/ab.ts            the three guarded figures
- *   npm exec -- tsx bench/ab.ts lifecycle  one of lifecycle, replaceCard, manageAllCards, pin
+ *   npm exec -- tsx bench/ab.ts lifecycle  one of lifecycle, replaceCard, manageAllCards, pin, envelope
  *
  * `pin` times setPin and verifyPin of one card on `layer(fixture)`, whatever security module that
  * gives (a tree before the SecurityModule port: its TenantKeys and @noble), and, in a tree with
@@ -26,9 +27,10 @@
  */
 import { existsSync, writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { layer } from "../src/adapters/memory/index.js"
 import {
+  decryptPinBlock,
   encryptPinBlock,
   lockCard,
   manageAllCards,
@@ -340,6 +342,60 @@ const pin = async (): Promise<Record<string, Figure>> => {
   return out
 }
 
+/**
+ * µs per Set PIN V2 envelope opened and per envelope sealed with the portable crypto (@noble), for one
+ * card's PAN under the tenant's setPin key: in a tree with the SecurityModule port, through the port
+ * of the memory layer (its portable module: `openPinBlock`, `sealPinBlock`); in a tree before the port,
+ * `decryptPinBlock` and `encryptPinBlock` with the key's bytes, as its setPin opened an envelope. The
+ * median of the rounds after one round of warm-up, the two operations' rounds alternating.
+ */
+const envelope = async (): Promise<Record<string, Figure>> => {
+  const port = "../src/ports/SecurityModule.js"
+  const key = Uint8Array.from(Buffer.from(KEYS.setPin, "hex"))
+  const pan = panOf("608040", 0)
+  const sealed = Effect.runSync(encryptPinBlock({ pin: "4821", pan, key }))
+  const runtime = await built(ManagedRuntime.make(layer(customerWithCards(1))))
+  let ops: { readonly open: Effect.Effect<unknown, unknown>; readonly seal: Effect.Effect<unknown, unknown> }
+  if (existsSync(new URL(port.replace(/\.js$/, ".ts"), import.meta.url))) {
+    const { SecurityModule } = (await import(port)) as typeof import("../src/ports/SecurityModule.js")
+    const module = await runtime.runPromise(
+      Effect.gen(function* () {
+        return yield* SecurityModule
+      })
+    )
+    // the port takes the PAN as the card record gives it: Redacted digits
+    const heldPan = Redacted.make(pan) as never
+    ops = {
+      open: module.openPinBlock(TENANT as never, sealed, heldPan),
+      seal: module.sealPinBlock(TENANT as never, Redacted.make("4821"), heldPan)
+    }
+  } else {
+    ops = {
+      open: decryptPinBlock({ pinBlock: sealed, pan, key }),
+      seal: encryptPinBlock({ pin: "4821", pan, key })
+    }
+  }
+  const loop = (op: Effect.Effect<unknown, unknown>) =>
+    Effect.gen(function* () {
+      for (let i = 0; i < PIN_CALLS; i++) yield* op
+    })
+  const rounds = { envelopeOpen: [] as Array<Took<unknown>>, envelopeSeal: [] as Array<Took<unknown>> }
+  try {
+    await runtime.runPromise(loop(ops.open))
+    await runtime.runPromise(loop(ops.seal))
+    for (let r = 0; r < PIN_ROUNDS; r++) {
+      rounds.envelopeOpen.push(await timed(() => runtime.runPromise(loop(ops.open))))
+      rounds.envelopeSeal.push(await timed(() => runtime.runPromise(loop(ops.seal))))
+    }
+  } finally {
+    await runtime.dispose()
+  }
+  return {
+    envelopeOpen: medianOf(rounds.envelopeOpen, PIN_CALLS),
+    envelopeSeal: medianOf(rounds.envelopeSeal, PIN_CALLS)
+  }
+}
+
 const figures = { lifecycle, replaceCard: replace, manageAllCards: manage } as const
 
 const main = async () => {
@@ -360,6 +416,8 @@ const main = async () => {
     if (chosen.length === 0 || chosen.includes(name)) record(name, await run())
   // not among the guarded three: only when asked for
   if (chosen.includes("pin")) for (const [name, figure] of Object.entries(await pin())) record(name, figure)
+  if (chosen.includes("envelope"))
+    for (const [name, figure] of Object.entries(await envelope())) record(name, figure)
   console.log(`AB ${JSON.stringify(out)}`)
   // one file per timed section: file.cpuprofile, file.2.cpuprofile, …
   for (const [k, profile] of profiles.entries()) {

@@ -25,8 +25,10 @@
 # AB_FIGURES names the driver's figures to run instead of the three guarded ones (its arguments):
 # `pin` is setPin and verifyPin of one card on `layer(fixture)`, plus, in a tree with card-lifecycle/node,
 # the same with `NodeSecurityModule` in the memory layer's module's place (setPinNode, verifyPinNode,
-# compared with the old tree's setPin and verifyPin). The guard applies to every figure both trees
-# measure under the same name.
+# compared with the old tree's setPin and verifyPin). `envelope` is one Set PIN V2 envelope opened and
+# one sealed with the portable crypto: through the memory layer's SecurityModule in a tree that has the
+# port, by decryptPinBlock and encryptPinBlock with the key's bytes in a tree before it (as its setPin
+# opened envelopes). The guard applies to every figure both trees measure under the same name.
 set -euo pipefail
 
 COMMIT="${1:-88dddce}"
@@ -104,7 +106,9 @@ const names = [
   ["setPin", "setPin, µs per call"],
   ["setPinNode", "setPin, node module (old: setPin)", "setPin"],
   ["verifyPin", "verifyPin, µs per call"],
-  ["verifyPinNode", "verifyPin, node module (old: verifyPin)", "verifyPin"]
+  ["verifyPinNode", "verifyPin, node module (old: verifyPin)", "verifyPin"],
+  ["envelopeOpen", "envelope open, portable, µs per call"],
+  ["envelopeSeal", "envelope seal, portable, µs per call"]
 ].filter(([key]) => rows.some((r) => r.figures[key] !== undefined))
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)

@@ -71,6 +71,15 @@ const open = (pinBlock: string, pan: string, key: Uint8Array): string | undefine
   const bytes = envelopeBytes(pinBlock)
   // Stryker disable next-line ConditionalExpression: without it, bytes.subarray throws inside the Result.try below, which gives the same undefined
   if (bytes === undefined) return undefined
+  return openEnvelopeBytes(bytes, pan, key)
+}
+
+/**
+ * The PIN in an envelope already read by `envelopeBytes`, under `key`, for `pan` (a valid PAN, and an
+ * AES key: the caller has checked both), or `undefined` whatever is wrong: what a security module
+ * that holds several keys tries each key with, reading the envelope once.
+ */
+export const openEnvelopeBytes = (bytes: Uint8Array, pan: string, key: Uint8Array): string | undefined => {
   // @noble throws on a wrong tag; GCM checks the tag before it decrypts anything.
   const clear = Result.getOrUndefined(
     Result.try({

@@ -10,13 +10,14 @@ import { randomBytes } from "@noble/ciphers/utils.js"
 import { utf8ToBytes } from "@noble/hashes/utils.js"
 import { type Config, Effect, Layer, Redacted, Result } from "effect"
 import { Base64 } from "effect/encoding"
+import { hmacSha256Hex, InvalidPinBlock, InvalidPinInput, macHexEquals } from "../../crypto/index.js"
 import {
-  decryptPinBlock,
-  encryptPinBlock,
-  hmacSha256Hex,
-  type InvalidPinBlock,
-  macHexEquals
-} from "../../crypto/index.js"
+  encryptPinBlockWithIv,
+  envelopeBytes,
+  IV_BYTES,
+  openEnvelopeBytes
+} from "../../crypto/PinBlockEnvelope.js"
+import { isPan } from "../../crypto/PinBlockFormat.js"
 import type { TenantId } from "../../domain/ground/Identifiers.js"
 import {
   CiphertextRejected,
@@ -33,6 +34,7 @@ import { cardPinMethods } from "../keys/CardPins.js"
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { type KeyRing, keyRing, type RingKey } from "../keys/KeyRing.js"
+import { randomIvs } from "../keys/RandomIvs.js"
 import {
   PAN_IV_BYTES,
   STORED_PAN_BYTES_MAX,
@@ -103,6 +105,8 @@ const openPan = (
  * @category constructors
  */
 export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
+  // @noble's CSPRNG (the Web Crypto getRandomValues) fills the pool the IVs are cut from
+  const ivs = randomIvs((pool) => pool.set(randomBytes(pool.length)))
   const keysOf = (
     tenant: TenantId,
     purpose: KeyPurpose
@@ -125,7 +129,7 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
   const sealPan = (tenant: TenantId, aad: string, pan: Redacted.Redacted<string>) => {
     const key = active(tenant, "panStore")
     if (Result.isFailure(key)) return Effect.fail(key.failure)
-    const iv = randomBytes(PAN_IV_BYTES)
+    const iv = ivs.next(PAN_IV_BYTES)
     const clear = utf8ToBytes(Redacted.value(pan))
     const sealed = gcm(Redacted.value(key.success.key), iv, utf8ToBytes(aad)).encrypt(clear)
     clear.fill(0)
@@ -155,19 +159,25 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
       Effect.suspend((): Effect.Effect<Redacted.Redacted<string>, InvalidPinBlock | TenantKeyMissing> => {
         const keys = keysOf(tenant, "setPin")
         if (Result.isFailure(keys)) return Effect.fail(keys.failure)
-        // the active key first, then each older one: the GCM tag tells which key sealed it
-        const [first, ...older] = keys.success
-        return older.reduce(
-          (opened, { key }) => Effect.catch(opened, () => decryptPinBlock({ pinBlock: envelope, pan, key })),
-          decryptPinBlock({ pinBlock: envelope, pan, key: first!.key })
-        )
+        const digits = Redacted.value(pan)
+        // as decryptPinBlock: a PAN from the card record that is no PAN is the host's fault
+        if (!isPan(digits)) return Effect.die(InvalidPinInput.of("pan"))
+        // read once (decryptPinBlock's strict reading); then the active key first, then each older
+        // one: the GCM tag tells which key sealed it
+        const bytes = envelopeBytes(envelope)
+        for (const { key } of bytes === undefined ? [] : keys.success) {
+          const pin = openEnvelopeBytes(bytes!, digits, Redacted.value(key))
+          if (pin !== undefined) return Effect.succeed(Redacted.make(pin, { label: "PIN" }))
+        }
+        // DOMAIN.md §6: every failure is this one error, made at this one site
+        return Effect.fail(new InvalidPinBlock())
       }),
     sealPinBlock: (tenant, pin, pan) =>
       Effect.suspend(() => {
         const key = active(tenant, "setPin")
         if (Result.isFailure(key)) return Effect.fail(key.failure)
         // every key of the ring is an AES key: a refused one is a defect of this module
-        return encryptPinBlock({ pin, pan, key: key.success.key }).pipe(
+        return encryptPinBlockWithIv({ pin, pan, key: key.success.key }, ivs.next(IV_BYTES)).pipe(
           Effect.catchTag("InvalidKey", (error) => Effect.die(error))
         )
       }),

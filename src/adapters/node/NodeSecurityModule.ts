@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto"
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual } from "node:crypto"
 import { type Config, Effect, Layer, Redacted, Result } from "effect"
 import { InvalidPinBlock, InvalidPinInput } from "../../crypto/Errors.js"
 import { Format0, readFormat0 } from "../../crypto/Format0.js"
@@ -25,6 +25,7 @@ import {
 import type { KeyConfiguration } from "../keys/KeyConfiguration.js"
 import { keyConfigurationConfig } from "../keys/KeyConfigurationConfig.js"
 import { keyRing } from "../keys/KeyRing.js"
+import { randomIvs } from "../keys/RandomIvs.js"
 import {
   cardPanDigits,
   PAN_IV_BYTES,
@@ -33,7 +34,6 @@ import {
   storedPanMethods
 } from "../keys/StoredPans.js"
 import { importKeys, type NodeKey as Key, type NodeKeys, type NodeRing as Ring } from "./KeyObjects.js"
-import { randomIvs } from "./RandomIvs.js"
 
 // NIST SP 800-38D: a 128-bit tag, always; a 96-bit IV for stored PANs (GCM's own IV length), the
 // seed's 16-byte IV for the Set PIN V2 envelope.
@@ -141,7 +141,7 @@ const envelopeBuffer = (text: string): Buffer | undefined => {
  * call dies (a thrown defect inside `Effect.suspend`) rather than answer without the keys.
  */
 const make = (held: () => NodeKeys) => {
-  const ivs = randomIvs()
+  const ivs = randomIvs(randomFillSync)
   const ringOf = (tenant: TenantId, purpose: KeyPurpose): Result.Result<Ring, TenantKeyMissing> => {
     const ring = held().get(tenant)?.get(purpose)
     return ring === undefined ? Result.fail(new TenantKeyMissing({ purpose })) : Result.succeed(ring)

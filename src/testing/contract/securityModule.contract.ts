@@ -131,6 +131,21 @@ export const securityModuleContract = (name: string, makeLayer: MakeSecurityModu
       expect(new Set(results.map((error) => error._tag))).toEqual(new Set(["InvalidPinBlock"]))
     })
 
+    it("never draws an IV twice: 3 000 seals (more IVs than one 16 KiB pool holds), 3 000 IVs", async () => {
+      const envelopes = await run(
+        twoTenants,
+        Effect.flatMap(sm, (m) =>
+          Effect.forEach(Array.from({ length: 3_000 }), () =>
+            m.sealPinBlock(A, secret(PIN), panOf(PAN_DIGITS))
+          )
+        )
+      )
+      const ivs = new Set(
+        envelopes.map((envelope) => Buffer.from(envelope, "base64").subarray(0, 16).toString("hex"))
+      )
+      expect(ivs.size).toBe(3_000)
+    })
+
     it("refuses to seal a PIN that is not 4-12 digits, with InvalidPinInput", async () => {
       const error = await run(
         twoTenants,
