@@ -292,6 +292,7 @@ export { ProductCatalog } from "./ports/ProductCatalog.js"
 export {
   CiphertextRejected,
   type EncryptedPan,
+  type EnvelopeVerifier,
   InvalidKeyConfiguration,
   type KeyFailure,
   KeyId,
@@ -300,6 +301,7 @@ export {
   REQUEST_FINGERPRINT_PREFIX,
   type RequestFingerprint,
   SecurityModule,
+  type StoredPinHolder,
   type StoredVerifier,
   TenantKeyMissing,
   UnknownKeyId
