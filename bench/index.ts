@@ -40,7 +40,9 @@ const benchmarks: Record<string, () => Promise<void>> = {
 
 const main = async () => {
   const chosen = process.argv.slice(2)
-  console.log(`card-lifecycle benchmarks — node ${process.version}, ${process.platform}/${process.arch}`)
+  // a benchmark may run part of itself in a child process (BENCH_CHILD): the banner is the parent's
+  if (process.env.BENCH_CHILD === undefined)
+    console.log(`card-lifecycle benchmarks — node ${process.version}, ${process.platform}/${process.arch}`)
   for (const [name, run] of Object.entries(benchmarks)) {
     if (chosen.length === 0 || chosen.includes(name)) await run()
   }

@@ -12,6 +12,8 @@
  * would. Each figure is the median of rounds that alternate the two sides after a warm-up of each,
  * so that both see the same load of a shared machine.
  */
+
+import { spawnSync } from "node:child_process"
 import { createCipheriv, createHmac, randomBytes, randomInt } from "node:crypto"
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
@@ -53,13 +55,22 @@ const FIBERS = [1, 16] as const
 const PAIRS = { 1: Number(process.env.PAIRS ?? 200), 16: 40 } as const
 /** replaceCard calls per fiber and round. */
 const REPLACES = { 1: 200, 16: 15 } as const
-/** Calls of each side before its rounds (`PG_WARMUP`). */
-const WARM_UP = Number(process.env.PG_WARMUP ?? 60)
 /**
- * `PG_ONLY=replace,key` runs only the named blocks (lock, replace, key, bulk, outbox): a quicker
- * loop while working on one of them. Every block runs by default.
+ * Calls of each side before its rounds (`PG_WARMUP`): enough for the JIT to have compiled both sides'
+ * code (with 60, the library's one-fiber figures moved by a third from run to run).
+ */
+const WARM_UP = Number(process.env.PG_WARMUP ?? 500)
+/**
+ * `PG_ONLY=replace,key` runs only the named blocks (lock, replace, key, bulk, outbox), in this
+ * process. By default every block runs, each group of them in a process and on a server of its own
+ * (`BLOCK_PROCESSES`), so that no block's figures depend on what ran before it in the process: with
+ * all of them in one, the library's one-fiber replaceCard ran up to 1.6 times faster in a later block
+ * than in its own. `PG_ONE_PROCESS=1` runs them all in this process, one after the other.
  */
 const ONLY = process.env.PG_ONLY?.split(",").map((name) => name.trim())
+const ONE_PROCESS = process.env.PG_ONE_PROCESS !== undefined
+/** The processes of a default run: the outbox delivers the events of the bulk block before it. */
+const BLOCK_PROCESSES = ["lock", "replace", "key", "bulk,outbox"] as const
 const runs = (block: "lock" | "replace" | "key" | "bulk" | "outbox") =>
   ONLY === undefined || ONLY.includes(block)
 /**
@@ -405,10 +416,25 @@ const counted = <A, E, R>(program: Effect.Effect<A, E, R>) =>
     return { ms: performance.now() - start, statements }
   })
 
+/** Runs the bench again in a child process of its own (the same Node, loader and script) for `blocks`. */
+const inChildProcess = (blocks: string) => {
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "postgres"], {
+    env: { ...process.env, PG_ONLY: blocks, BENCH_CHILD: "1" },
+    stdio: "inherit"
+  })
+  if (child.status !== 0)
+    throw new Error(`the bench's ${blocks} block(s) failed (${child.status ?? child.signal})`)
+}
+
 export const benchPostgres = async (): Promise<void> => {
-  console.log(
-    "\ncard-lifecycle/postgres against hand-written SQL over the same client, on a throw-away server"
-  )
+  if (process.env.BENCH_CHILD === undefined)
+    console.log(
+      "\ncard-lifecycle/postgres against hand-written SQL over the same client, on a throw-away server"
+    )
+  if (ONLY === undefined && !ONE_PROCESS) {
+    for (const blocks of BLOCK_PROCESSES) inChildProcess(blocks)
+    return
+  }
   const binaries = await findBinaries()
   if (binaries._tag === "Missing") {
     line("skipped", binaries.reason)
@@ -551,7 +577,8 @@ export const benchPostgres = async (): Promise<void> => {
         line(`  library ÷ hand-written`, ratio(median(library.ms), median(hand.ms)))
         line("target", "within 1.5× of hand-written SQL; statements flat in the number of cards")
 
-        // the outbox: every event the runs above appended, delivered to a handler that does nothing
+        // the outbox: every event the blocks above appended in this process (the bulk block's, by
+        // default), delivered to a handler that does nothing
         const pending = (yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM outbox`)[0]?.n ?? 0
         for (const consumers of [1, 4]) {
           const started = performance.now()
