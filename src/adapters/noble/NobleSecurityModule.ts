@@ -165,10 +165,11 @@ export const fromKeyRing = (ring: KeyRing): SecurityModule["Service"] => {
         // read once (decryptPinBlock's strict reading); then the active key first, then each older
         // one: the GCM tag tells which key sealed it
         const bytes = envelopeBytes(envelope)
-        for (const { key } of bytes === undefined ? [] : keys.success) {
-          const pin = openEnvelopeBytes(bytes!, digits, Redacted.value(key))
-          if (pin !== undefined) return Effect.succeed(Redacted.make(pin, { label: "PIN" }))
-        }
+        if (bytes !== undefined)
+          for (const { key } of keys.success) {
+            const pin = openEnvelopeBytes(bytes, digits, Redacted.value(key))
+            if (pin !== undefined) return Effect.succeed(Redacted.make(pin, { label: "PIN" }))
+          }
         // DOMAIN.md §6: every failure is this one error, made at this one site
         return Effect.fail(new InvalidPinBlock())
       }),
