@@ -83,8 +83,14 @@ const PLAN_CACHE_MODE = process.env.PG_PLAN_CACHE_MODE
  * the library's side instead of after it, to see what the order does to the figures.
  */
 const FLOOR_FIRST = process.env.PG_FLOOR_FIRST !== undefined
-/** `PG_PROFILE=file.cpuprofile`: a CPU profile of the timed blocks only (the seeding left out). */
-const PROFILE = process.env.PG_PROFILE
+/**
+ * `PG_PROFILE=file.cpuprofile`: a CPU profile of the timed blocks only (the seeding left out); in a
+ * default run, one per process, named after its blocks (`file.lock.cpuprofile`, …).
+ */
+const PROFILE =
+  process.env.PG_PROFILE === undefined || process.env.BENCH_CHILD === undefined || ONLY === undefined
+    ? process.env.PG_PROFILE
+    : process.env.PG_PROFILE.replace(/(\.cpuprofile)?$/, `.${ONLY.join("-")}$1`)
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
 
 const KEYS = { cardNumber: randomKeyHex(), panStore: randomKeyHex() }
