@@ -19,6 +19,7 @@ import {
   type KeyPurpose,
   REQUEST_FINGERPRINT_PREFIX,
   SecurityModule,
+  type StoredVerifier,
   TenantKeyMissing,
   UnknownKeyId
 } from "../../ports/SecurityModule.js"
@@ -207,38 +208,46 @@ const make = (held: () => NodeKeys) => {
 
   const cardPan = cardPanDigits(openStoredPan)
 
+  // Each PIN rule once, on plain strings: the port's methods below take them out of their `Redacted`
+  // values (or out of the module's own decryption of a stored PAN) and put the answers in effects.
+
+  /** The PIN of an envelope under a tenant's setPin keys; `InvalidPinBlock` whatever is wrong. */
+  const pinUnder = (ring: Ring, envelope: string, pan: string): Result.Result<string, InvalidPinBlock> => {
+    const pin = openEnvelope(ring, envelope, pan)
+    // DOMAIN.md §6: every failure is this one error, made at this one site
+    return pin === undefined ? Result.fail(new InvalidPinBlock()) : Result.succeed(pin)
+  }
+  /** The verifier of `pin` on the card under the tenant's active pinStore key. */
+  const verifierOf = (tenant: TenantId, kitNo: string, pan: string, pin: string) =>
+    Result.map(ringOf(tenant, "pinStore"), ({ active: key }) => ({
+      keyId: key.id,
+      mac: Redacted.make(macHex(key, verifierMessage(kitNo, pan, pin)), { label: "PIN verifier" })
+    }))
+  /** Whether `pin` on the card is what `stored` was made of, under the key that made it. */
+  const matches = (tenant: TenantId, kitNo: string, pan: string, pin: string, stored: StoredVerifier) =>
+    Result.map(keyOf(tenant, "pinStore", stored.keyId), (key) =>
+      sameMac(macHex(key, verifierMessage(kitNo, pan, pin)), Redacted.value(stored.mac))
+    )
+
   return SecurityModule.of({
-    // the three steps of decryptPan, openPinBlock and makeVerifier in one, the PAN and the PIN as
-    // plain strings that never leave this function
+    // decryptPan, openPinBlock and makeVerifier in one step: the PAN and the PIN never leave it
     verifierFromEnvelope: (tenant, card, envelope) =>
-      Effect.flatMap(cardPan(tenant, card), (pan): Returns<"verifierFromEnvelope"> => {
-        const ring = ringOf(tenant, "setPin")
-        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
-        const pin = openEnvelope(ring.success, envelope, pan)
-        // DOMAIN.md §6: every failure is this one error, made at this one site
-        if (pin === undefined) return Effect.fail(new InvalidPinBlock())
-        const store = ringOf(tenant, "pinStore")
-        if (Result.isFailure(store)) return Effect.fail(store.failure)
-        const key = store.success.active
-        return Effect.succeed({
-          verifier: {
-            keyId: key.id,
-            mac: Redacted.make(macHex(key, verifierMessage(card.kitNo, pan, pin)), { label: "PIN verifier" })
-          },
-          trivial: isTrivialPin(pin)
-        })
-      }),
-    checkCardVerifier: (tenant, card, pin, stored) =>
-      Effect.flatMap(cardPan(tenant, card), (pan): Returns<"checkCardVerifier"> => {
-        const key = keyOf(tenant, "pinStore", stored.keyId)
-        if (Result.isFailure(key)) return Effect.fail(key.failure)
-        return Effect.succeed(
-          sameMac(
-            macHex(key.success, verifierMessage(card.kitNo, pan, Redacted.value(pin))),
-            Redacted.value(stored.mac)
+      Effect.flatMap(cardPan(tenant, card), (pan) =>
+        Effect.fromResult(
+          Result.flatMap(
+            Result.flatMap(ringOf(tenant, "setPin"), (ring) => pinUnder(ring, envelope, pan)),
+            (pin) =>
+              Result.map(verifierOf(tenant, card.kitNo, pan, pin), (verifier) => ({
+                verifier,
+                trivial: isTrivialPin(pin)
+              }))
           )
         )
-      }),
+      ),
+    checkCardVerifier: (tenant, card, pin, stored) =>
+      Effect.flatMap(cardPan(tenant, card), (pan) =>
+        Effect.fromResult(matches(tenant, card.kitNo, pan, Redacted.value(pin), stored))
+      ),
     openPinBlock: (tenant, envelope, pan) =>
       Effect.suspend((): Returns<"openPinBlock"> => {
         const ring = ringOf(tenant, "setPin")
@@ -246,11 +255,9 @@ const make = (held: () => NodeKeys) => {
         const digits = Redacted.value(pan)
         // as decryptPinBlock: a PAN from the card record that is no PAN is the host's fault
         if (!isPan(digits)) return Effect.die(InvalidPinInput.of("pan"))
-        const pin = openEnvelope(ring.success, envelope, digits)
-        // DOMAIN.md §6: every failure is this one error, made at this one site
-        return pin === undefined
-          ? Effect.fail(new InvalidPinBlock())
-          : Effect.succeed(Redacted.make(pin, { label: "PIN" }))
+        return Effect.fromResult(
+          Result.map(pinUnder(ring.success, envelope, digits), (pin) => Redacted.make(pin, { label: "PIN" }))
+        )
       }),
     sealPinBlock: (tenant, pin, pan) =>
       Effect.suspend((): Returns<"sealPinBlock"> => {
@@ -265,29 +272,13 @@ const make = (held: () => NodeKeys) => {
         return Effect.succeed(text)
       }),
     makeVerifier: (tenant, card, pin) =>
-      Effect.suspend((): Returns<"makeVerifier"> => {
-        const ring = ringOf(tenant, "pinStore")
-        if (Result.isFailure(ring)) return Effect.fail(ring.failure)
-        const key = ring.success.active
-        return Effect.succeed({
-          keyId: key.id,
-          mac: Redacted.make(
-            macHex(key, verifierMessage(card.kitNo, Redacted.value(card.pan), Redacted.value(pin))),
-            { label: "PIN verifier" }
-          )
-        })
-      }),
+      Effect.suspend(() =>
+        Effect.fromResult(verifierOf(tenant, card.kitNo, Redacted.value(card.pan), Redacted.value(pin)))
+      ),
     checkVerifier: (tenant, card, pin, stored) =>
-      Effect.suspend((): Returns<"checkVerifier"> => {
-        const key = keyOf(tenant, "pinStore", stored.keyId)
-        if (Result.isFailure(key)) return Effect.fail(key.failure)
-        return Effect.succeed(
-          sameMac(
-            macHex(key.success, verifierMessage(card.kitNo, Redacted.value(card.pan), Redacted.value(pin))),
-            Redacted.value(stored.mac)
-          )
-        )
-      }),
+      Effect.suspend(() =>
+        Effect.fromResult(matches(tenant, card.kitNo, Redacted.value(card.pan), Redacted.value(pin), stored))
+      ),
     cardNumberHash: (tenant, pan) =>
       Effect.suspend((): Returns<"cardNumberHash"> => {
         const ring = ringOf(tenant, "cardNumber")
