@@ -22,5 +22,16 @@ export class Transactor extends Context.Service<
   Transactor,
   {
     readonly withTransaction: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StoreError, R>
+    /**
+     * `withTransaction`, with the same outcome, for a transaction whose nested transactions rarely
+     * fail: where a savepoint costs a round trip (SQL), the adapter may run `self` with every nested
+     * transaction joining it, no savepoint taken, and, only if a nested transaction then fails while
+     * `self` goes on to succeed, roll everything back and run `self` again as `withTransaction` does.
+     * So `self` may run twice, as under a retry: it must act only through the ports. Inside another
+     * transaction, it is `withTransaction`.
+     */
+    readonly withFlatTransaction: <A, E, R>(
+      self: Effect.Effect<A, E, R>
+    ) => Effect.Effect<A, E | StoreError, R>
   }
 >()("card-lifecycle/Transactor") {}

@@ -80,7 +80,9 @@ const readsOf = (fixture: MemoryFixture, program: Effect.Effect<unknown, unknown
             Transactor,
             Transactor.of({
               withTransaction: (self) =>
-                transactor.withTransaction(Effect.provideService(self, InTransaction, true))
+                transactor.withTransaction(Effect.provideService(self, InTransaction, true)),
+              withFlatTransaction: (self) =>
+                transactor.withFlatTransaction(Effect.provideService(self, InTransaction, true))
             })
           )
         )

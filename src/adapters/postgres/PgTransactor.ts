@@ -7,9 +7,13 @@
  * nesting sends `RELEASE SAVEPOINT` after every inner transaction, a round trip that changes nothing
  * the commit would not.
  *
+ * A flat transaction takes no savepoint at all: its nested transactions join it. If one of them fails
+ * and the flat one goes on to succeed, the writes the failed one made cannot be undone alone: the
+ * whole transaction is rolled back and run again as an ordinary one, with savepoints.
+ *
  * @since 0.1.0
  */
-import { Context, Effect, Exit, Layer } from "effect"
+import { Context, Data, Effect, Exit, Layer } from "effect"
 import { SqlClient, SqlError } from "effect/sql"
 import { StoreError } from "../../domain/ground/StoreError.js"
 import { Transactor } from "../../ports/Transactor.js"
@@ -29,11 +33,19 @@ const lostConnection = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A,
       : Effect.die(defect)
   )
 
-/** A level of this module's transactions: its depth, and whether it holds a savepoint not released. */
+/**
+ * A level of this module's transactions: its depth, and whether it holds a savepoint not released.
+ * A flat level takes no savepoints; `spoiled` once a transaction that joined it failed.
+ */
 interface Level {
   readonly depth: number
   savepointHeld: boolean
+  readonly flat: boolean
+  spoiled: boolean
 }
+
+/** Ends a flat transaction that a failed nested one spoiled: rolled back, to be run again. */
+class Spoiled extends Data.TaggedError("Spoiled") {}
 
 let transactors = 0
 
@@ -48,6 +60,12 @@ export const PgTransactor = Layer.effect(
       `card-lifecycle/postgres/TransactionLevel/${transactors++}`,
       { defaultValue: () => undefined }
     )
+    const levelAt = (depth: number, flat: boolean): Level => ({
+      depth,
+      savepointHeld: false,
+      flat,
+      spoiled: false
+    })
     /** `self` in a savepoint of `level`'s transaction; on failure the savepoint is rolled back to. */
     const savepoint = <A, E, R>(level: Level, self: Effect.Effect<A, E, R>) => {
       const name = `card_lifecycle_${level.depth}`
@@ -63,31 +81,62 @@ export const PgTransactor = Layer.effect(
             })
           ),
           Effect.onExit(
-            restore(
-              Effect.provideService(self, CurrentLevel, { depth: level.depth + 1, savepointHeld: false })
-            ),
+            restore(Effect.provideService(self, CurrentLevel, levelAt(level.depth + 1, false))),
             (exit) =>
               Exit.isSuccess(exit) ? Effect.void : Effect.orDie(sql.unsafe(`ROLLBACK TO SAVEPOINT ${name}`))
           )
         )
       )
     }
+    /** `self` joining a flat level's transaction: its failure spoils the level. */
+    const join = <A, E, R>(level: Level, self: Effect.Effect<A, E, R>) =>
+      Effect.onExit(self, (exit) =>
+        Effect.sync(() => {
+          if (Exit.isFailure(exit)) level.spoiled = true
+        })
+      )
+    const nested = <A, E, R>(level: Level, self: Effect.Effect<A, E, R>) =>
+      level.flat ? join(level, self) : savepoint(level, self)
+    /** The port's typed failure for what the driver reported, and a lost connection. */
+    const asStoreError = <A, E, R>(
+      self: Effect.Effect<A, E | SqlError.SqlError, R>
+    ): Effect.Effect<A, E | StoreError, R> =>
+      lostConnection(
+        Effect.catchIf(self, SqlError.isSqlError, (error) =>
+          Effect.fail(
+            new StoreError({ operation: OPERATION, retryable: error.cause.isRetryable, cause: error })
+          )
+        )
+      )
+    const outermost = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      sql.withTransaction(Effect.provideService(self, CurrentLevel, levelAt(1, false)))
+    /** `self` as a flat transaction: `Spoiled` (all rolled back) if a joined one failed. */
+    const flat = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      Effect.suspend(() => {
+        const top = levelAt(1, true)
+        return sql.withTransaction(
+          Effect.flatMap(Effect.provideService(self, CurrentLevel, top), (value) =>
+            top.spoiled ? Effect.fail(new Spoiled()) : Effect.succeed(value)
+          )
+        )
+      })
+    const flatOrOrdinary = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      Effect.catchIf(
+        flat(self),
+        (error): error is Spoiled => error instanceof Spoiled,
+        () => outermost(self)
+      )
     return Transactor.of({
       withTransaction: (self) =>
-        lostConnection(
-          Effect.gen(function* () {
-            const level = yield* CurrentLevel
-            return yield* level === undefined
-              ? sql.withTransaction(
-                  Effect.provideService(self, CurrentLevel, { depth: 1, savepointHeld: false })
-                )
-              : savepoint(level, self)
-          }).pipe(
-            Effect.catchIf(SqlError.isSqlError, (error) =>
-              Effect.fail(
-                new StoreError({ operation: OPERATION, retryable: error.cause.isRetryable, cause: error })
-              )
-            )
+        asStoreError(
+          Effect.flatMap(CurrentLevel, (current) =>
+            current === undefined ? outermost(self) : nested(current, self)
+          )
+        ),
+      withFlatTransaction: (self) =>
+        asStoreError(
+          Effect.flatMap(CurrentLevel, (current) =>
+            current === undefined ? flatOrOrdinary(self) : nested(current, self)
           )
         )
     })

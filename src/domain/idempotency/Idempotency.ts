@@ -65,7 +65,8 @@ export type IdempotencyError =
 /**
  * `useCase` under an idempotency key. In one transaction: the key is claimed (a concurrent request
  * with the same key waits for this one to end, then gets its answer), the use case runs (its own
- * transaction is a savepoint of this one), and its answer is stored beside its writes. A later call
+ * transaction joins this one: a flat transaction, run again with savepoints when the use case refuses
+ * inside its transaction), and its answer is stored beside its writes. A later call
  * with the same key and the same request (the same `operation`, and the same fields, compared by a
  * keyed fingerprint) gets that answer and runs nothing; with another request it is refused
  * (`IdempotencyKeyReused`). A result and a refusal of the model are kept; a failure of the store or of
@@ -96,7 +97,7 @@ export const withIdempotencyKey =
       const fingerprint = yield* security.requestFingerprint(tenantId, text)
       const now = yield* Clock.currentTimeMillis
       // the answer leaves the transaction as a value: a refusal kept with the key must commit with it
-      const answer = yield* (yield* Transactor).withTransaction(
+      const answer = yield* (yield* Transactor).withFlatTransaction(
         Effect.gen(function* () {
           // a new claim expires after the tenant's retention, which the store reads with it
           const found = yield* store.claim(tenantId, { key, operation, fingerprint }, now)

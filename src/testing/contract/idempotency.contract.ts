@@ -10,11 +10,14 @@ import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import { cardFixture, customerFixture, tenantFixture } from "../../adapters/memory/FixtureBuilder.js"
 import type { MemoryFixture } from "../../adapters/memory/MemoryFixture.js"
+import { CardNotFound } from "../../domain/card/Card.js"
 import { AccountNo, type TenantId } from "../../domain/ground/Identifiers.js"
 import { sweepIdempotencyKeys, withIdempotencyKey } from "../../domain/idempotency/Idempotency.js"
 import { replaceCard } from "../../domain/replacement/replaceCard.js"
+import { AuditLog } from "../../ports/AuditLog.js"
 import { CustomerRepository } from "../../ports/CustomerRepository.js"
-import { A, B, type MakeLayer, withStorageKeys } from "./support.js"
+import { Transactor } from "../../ports/Transactor.js"
+import { A, B, event, type MakeLayer, withStorageKeys } from "./support.js"
 
 const cards = ["4240181595", "4240181596", "4240181597"].map((kitNo) => cardFixture(kitNo))
 
@@ -67,6 +70,47 @@ export const idempotencyContract = (name: string, makeLayer: MakeLayer) => {
       expect(retry).toEqual(first)
       expect(other).toMatchObject({ _tag: "IdempotencyKeyReused", code: "IDEMPOTENCY_KEY_REUSED" })
       expect(count).toBe(1)
+    })
+
+    it("keeps a refusal made inside the use case's transaction without that transaction's writes, and one made after it with them", async () => {
+      // a use case that writes an event, then refuses: inside its transaction (its writes undone), or
+      // after it committed (its writes kept, as verifyPin keeps a wrong PIN's count)
+      const refusing = (inside: boolean) => (tenant: string, subject: unknown) =>
+        Effect.gen(function* () {
+          const log = yield* AuditLog
+          const write = log.append(tenant as TenantId, [event(String(subject), "WRITTEN")])
+          const refusal = new CardNotFound({ kitNo: String(subject) })
+          if (inside)
+            return yield* (yield* Transactor).withTransaction(Effect.andThen(write, Effect.fail(refusal)))
+          yield* (yield* Transactor).withTransaction(write)
+          return yield* Effect.fail(refusal)
+        })
+      const outcome = await run(
+        provide(
+          Effect.gen(function* () {
+            const log = yield* AuditLog
+            const answers = []
+            for (const [inside, subject] of [
+              [true, "K-INSIDE"],
+              [false, "K-AFTER"]
+            ] as const) {
+              const keyed = withIdempotencyKey("refusing", refusing(inside))
+              const first = yield* Effect.flip(keyed(A, `contract-refusal-${subject}`, subject))
+              const retry = yield* Effect.flip(keyed(A, `contract-refusal-${subject}`, subject))
+              answers.push({
+                first: first._tag,
+                retry: retry._tag,
+                events: (yield* log.findBySubject(A, subject)).map((e) => e.action)
+              })
+            }
+            return answers
+          })
+        )
+      )
+      expect(outcome).toEqual([
+        { first: "CardNotFound", retry: "CardNotFound", events: [] },
+        { first: "CardNotFound", retry: "CardNotFound", events: ["WRITTEN"] }
+      ])
     })
 
     it("runs 20 concurrent requests with one key once, all 20 answered alike", async () => {

@@ -247,5 +247,122 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
       expect(found.exit._tag).toBe("Failure")
       expect(found.card).toEqual(Option.none())
     })
+
+    describe("a flat transaction (nested ones join it; the same outcome as an ordinary one)", () => {
+      /** How many times the outer effect ran, and the trail of K1 after it. */
+      const flatRun = <E>(
+        body: (
+          transactor: Transactor["Service"],
+          log: AuditLog["Service"]
+        ) => Effect.Effect<unknown, E, never>
+      ) =>
+        run(
+          Effect.gen(function* () {
+            const log = yield* AuditLog
+            const transactor = yield* Transactor
+            let runs = 0
+            const exit = yield* Effect.exit(
+              transactor.withFlatTransaction(
+                Effect.suspend(() => {
+                  runs++
+                  return body(transactor, log)
+                })
+              )
+            )
+            return {
+              runs,
+              failed: exit._tag === "Failure",
+              trail: (yield* log.findBySubject(A, "K1")).map((e) => e.action)
+            }
+          })
+        )
+      const failing = (log: AuditLog["Service"], action: string) =>
+        Effect.andThen(log.append(A, [event("K1", action)]), Effect.fail(new StoreError({ operation: "c" })))
+
+      it("stores every write, nested ones included, and runs its effect once", async () => {
+        const found = await flatRun((transactor, log) =>
+          Effect.gen(function* () {
+            yield* log.append(A, [event("K1", "OUTER")])
+            yield* transactor.withTransaction(
+              Effect.andThen(
+                log.append(A, [event("K1", "INNER")]),
+                transactor.withTransaction(log.append(A, [event("K1", "DEEP")]))
+              )
+            )
+          })
+        )
+        expect(found).toEqual({ runs: 1, failed: false, trail: ["OUTER", "INNER", "DEEP"] })
+      })
+
+      it("stores nothing when a nested transaction fails and the failure goes through", async () => {
+        const found = await flatRun((transactor, log) =>
+          Effect.andThen(
+            log.append(A, [event("K1", "OUTER")]),
+            transactor.withTransaction(failing(log, "INNER"))
+          )
+        )
+        expect(found.failed).toBe(true)
+        expect(found.trail).toEqual([])
+      })
+
+      it("undoes only a failed nested transaction when the effect recovers, as a savepoint would", async () => {
+        const found = await flatRun((transactor, log) =>
+          Effect.gen(function* () {
+            yield* log.append(A, [event("K1", "OUTER")])
+            yield* Effect.ignore(
+              transactor.withTransaction(
+                Effect.andThen(
+                  transactor.withTransaction(log.append(A, [event("K1", "KEPT?")])),
+                  failing(log, "INNER")
+                )
+              )
+            )
+            yield* transactor.withTransaction(log.append(A, [event("K1", "LAST")]))
+          })
+        )
+        expect(found.failed).toBe(false)
+        expect(found.trail).toEqual(["OUTER", "LAST"])
+        // run again with savepoints at most once
+        expect(found.runs).toBeLessThanOrEqual(2)
+      })
+
+      it("undoes only the failed ones of many nested transactions in a row", async () => {
+        const fails = (i: number) => i % 5 === 4
+        const found = await flatRun((transactor, log) =>
+          Effect.forEach(
+            Array.from({ length: 20 }, (_, i) => i),
+            (i) =>
+              Effect.ignore(
+                transactor.withTransaction(
+                  fails(i) ? failing(log, `S${i}`) : log.append(A, [event("K1", `S${i}`)])
+                )
+              )
+          )
+        )
+        expect(found.trail).toEqual(
+          Array.from({ length: 20 }, (_, i) => i)
+            .filter((i) => !fails(i))
+            .map((i) => `S${i}`)
+        )
+      })
+
+      it("is a savepoint inside another transaction", async () => {
+        const trail = await run(
+          Effect.gen(function* () {
+            const log = yield* AuditLog
+            const transactor = yield* Transactor
+            yield* transactor.withTransaction(
+              Effect.gen(function* () {
+                yield* log.append(A, [event("K1", "OUTER")])
+                yield* Effect.ignore(transactor.withFlatTransaction(failing(log, "FLAT")))
+                yield* log.append(A, [event("K1", "LAST")])
+              })
+            )
+            return (yield* log.findBySubject(A, "K1")).map((e) => e.action)
+          })
+        )
+        expect(trail).toEqual(["OUTER", "LAST"])
+      })
+    })
   })
 }

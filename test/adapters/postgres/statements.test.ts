@@ -1,5 +1,6 @@
 /**
- * card-lifecycle/postgres: a bulk operation's statements do not grow with the number of cards, and a
+ * card-lifecycle/postgres: a bulk operation's statements do not grow with the number of cards, a flat
+ * transaction (an idempotency key's) takes no savepoint unless a nested one fails, and a
  * connection lost in the middle of a use case leaves nothing half-written, ends as the retryable
  * `StoreError`, and the next call succeeds.
  */
@@ -22,7 +23,9 @@ import {
   replaceCard,
   StoreError,
   TenantId,
-  upgradeCard
+  Transactor,
+  upgradeCard,
+  withIdempotencyKey
 } from "../../../src/index.js"
 import { describePostgres } from "../../support/postgres/database.js"
 import { seededPostgres } from "../../support/postgres/seeded.js"
@@ -151,6 +154,47 @@ describePostgres("card-lifecycle/postgres: statements and faults", () => {
         statement: plan.statement.slice(0, 60),
         generic: true
       })
+  })
+
+  it("a flat transaction takes no savepoint; one a failed nested transaction spoiled runs again with them", async () => {
+    const seen = await Effect.runPromise(
+      Effect.gen(function* () {
+        const transactor = yield* Transactor
+        const sql = yield* SqlClient.SqlClient
+        // replaceCard under a key: its own transaction joins the key's
+        const keyed = yield* statementsOf(
+          withIdempotencyKey("replaceCard", replaceCard)(TENANT, "flat-1", {
+            correlationId: "1",
+            oldLoyaltyId: Number(kitNoOf(0)),
+            status: "DAMAGED"
+          })
+        )
+        let runs = 0
+        const spoiled = yield* statementsOf(
+          transactor.withFlatTransaction(
+            Effect.gen(function* () {
+              runs++
+              yield* sql`SELECT 1`
+              yield* Effect.ignore(
+                transactor.withTransaction(Effect.andThen(sql`SELECT 2`, Effect.fail("refused")))
+              )
+            })
+          )
+        )
+        return { keyed: keyed.seen, spoiled: spoiled.seen, runs }
+      }).pipe(Effect.provide(storeOf(bank(2))))
+    )
+    expect(seen.keyed.filter((text) => text.includes("SAVEPOINT"))).toEqual([])
+    expect(seen.keyed[0]).toMatch(/^INSERT INTO idempotency_keys/)
+    expect(seen.runs).toBe(2)
+    expect(seen.spoiled.map((text) => text.trim())).toEqual([
+      "SELECT 1",
+      "SELECT 2",
+      "SELECT 1",
+      "SAVEPOINT card_lifecycle_1",
+      "SELECT 2",
+      "ROLLBACK TO SAVEPOINT card_lifecycle_1"
+    ])
   })
 
   it("a connection killed in the middle of a bulk operation: a retryable StoreError, nothing written, the next call succeeds", async () => {
