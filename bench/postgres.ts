@@ -10,15 +10,17 @@
  * sequence, a random PAN on the product's BIN reserved by its keyed hash, the PAN encrypted with
  * node:crypto). Both sides run on the node:crypto security module's keys, as a production host
  * would. Each figure is the median of rounds that alternate the two sides after a warm-up of each,
- * so that both see the same load of a shared machine.
+ * so that both see the same load of a shared machine. Each side runs in a Node process of its own
+ * (`PG_SHARED_PROCESS=1`: both in one), as a host runs either the library or its own SQL: two stacks
+ * in one process change each other's figures through the JIT's shared feedback.
  */
 
-import { spawnSync } from "node:child_process"
+import { type ChildProcess, fork, spawnSync } from "node:child_process"
 import { createCipheriv, createHmac, randomBytes, randomInt } from "node:crypto"
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
 import { PgClient } from "@effect/sql-pg"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { SqlClient, Statement } from "effect/sql"
 import {
   cardFixture,
@@ -90,7 +92,16 @@ const FLOOR_FIRST = process.env.PG_FLOOR_FIRST !== undefined
 const PROFILE =
   process.env.PG_PROFILE === undefined || process.env.BENCH_CHILD === undefined || ONLY === undefined
     ? process.env.PG_PROFILE
-    : process.env.PG_PROFILE.replace(/(\.cpuprofile)?$/, `.${ONLY.join("-")}$1`)
+    : process.env.PG_PROFILE.replace(
+        /(\.cpuprofile)?$/,
+        `.${ONLY.join("-")}${process.env.BENCH_SIDE === undefined ? "" : `.${process.env.BENCH_SIDE}`}$1`
+      )
+/**
+ * `PG_SHARED_PROCESS=1`: the two sides of a comparison run in one process (the block's), as before
+ * each had a process of its own; the library's figures then depend on the other side's code having
+ * run in the same process.
+ */
+const SHARED_PROCESS = process.env.PG_SHARED_PROCESS !== undefined
 const kitNoOf = (i: number) => String(4_240_180_000 + i)
 
 const KEYS = { cardNumber: randomKeyHex(), panStore: randomKeyHex() }
@@ -105,9 +116,9 @@ const panStoreKey = Buffer.from(KEYS.panStore, "hex")
 
 /**
  * The accounts each side replaces a card of, one replacement each (seed 003 allows two a month): the
- * one-fiber warm-up, one call per fiber before the 16-fiber rounds, and the rounds.
+ * one-fiber warm-up, one call per fiber before the 16-fiber rounds, the rounds, and one for `PG_TRACE`.
  */
-const REPLACING = WARM_UP + 16 + ROUNDS * (REPLACES[1] + 16 * REPLACES[16])
+const REPLACING = WARM_UP + 16 + ROUNDS * (REPLACES[1] + 16 * REPLACES[16]) + 1
 const replacing = (side: 0 | 1 | 2 | 3, i: number) => side * REPLACING + i
 const replacingAccount = (n: number) =>
   customerFixture(`R${n}`, [cardFixture(kitNoOf(20_000 + n), { status: "ACTIVE" })], { accountNo: 1_000 + n })
@@ -358,28 +369,49 @@ const concurrently = <E, R>(
     }
   })
 
+/** A round's figures: operations per second, each operation's latency (ms), CPU per operation (µs). */
+interface Round {
+  readonly perSecond: number
+  readonly latencies: ReadonlyArray<number>
+  readonly cpuMicros: number
+}
+
+/** One side of a comparison: where its rounds run (this process, or one of its own). */
+interface Side<R> {
+  readonly run: (fibers: number, times: number) => Effect.Effect<Round, unknown, R>
+  readonly stop: Effect.Effect<void>
+}
+
+/** The operation a side times, for a block run with `fibers` fibers. */
+type Operation<R> = (fibers: number, fiber: number) => Effect.Effect<unknown, unknown, R>
+
+const inThisProcess = <R>(op: Operation<R>): Side<R> => ({
+  run: (fibers, times) => concurrently(fibers, times, (f) => op(fibers, f)),
+  stop: Effect.void
+})
+
 /**
  * The library and the hand-written side in alternating rounds after a warm-up of each: the median
  * rate of each side's rounds, the p99 of all their latencies, and the ratio of the medians.
  */
-const alternating = <E1, R1, E2, R2>(
+const alternating = <R1, R2>(
   label: string,
   unit: string,
   fibers: number,
   times: number,
-  ours: (fiber: number) => Effect.Effect<unknown, E1, R1>,
-  floor: (fiber: number) => Effect.Effect<unknown, E2, R2>,
+  ours: Side<R1>,
+  floor: Side<R2>,
   warmUp: number,
   names: { readonly ours: string; readonly floor: string } = { ours: "library", floor: "hand-written SQL" }
 ) =>
   Effect.gen(function* () {
-    yield* concurrently(1, warmUp, ours)
-    yield* concurrently(1, warmUp, floor)
+    yield* ours.run(1, warmUp)
+    yield* floor.run(1, warmUp)
     // one call per fiber on each side: the pool opens the connections the block's fibers use before any
     // round is timed (else the first side of the first round waits for them, and its p99 shows it)
     if (fibers > 1) {
-      yield* concurrently(fibers, 1, ours)
-      yield* concurrently(fibers, 1, floor)
+      yield* ours.run(fibers, 1)
+      yield* floor.run(fibers, 1)
     }
     const a = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
     const b = { rates: [] as Array<number>, latencies: [] as Array<number>, cpu: [] as Array<number> }
@@ -388,15 +420,11 @@ const alternating = <E1, R1, E2, R2>(
         [a, ours],
         [b, floor]
       ] as const
-      for (const [side, op] of FLOOR_FIRST ? [order[1], order[0]] : order) {
-        const r = yield* concurrently(
-          fibers,
-          times,
-          op as (fiber: number) => Effect.Effect<unknown, unknown, R1 | R2>
-        )
-        side.rates.push(r.perSecond)
-        side.latencies.push(...r.latencies)
-        side.cpu.push(r.cpuMicros)
+      for (const [figures, side] of FLOOR_FIRST ? [order[1], order[0]] : order) {
+        const r = yield* (side as Side<R1 | R2>).run(fibers, times)
+        figures.rates.push(r.perSecond)
+        figures.latencies.push(...r.latencies)
+        figures.cpu.push(r.cpuMicros)
       }
     }
     const show = (side: typeof a) =>
@@ -406,6 +434,157 @@ const alternating = <E1, R1, E2, R2>(
     line(`${label}, ${fibers} fiber(s), ${names.floor}`, show(b))
     line(`  ${names.ours} ÷ ${names.floor} (time per ${unit})`, ratio(median(b.rates), median(a.rates)))
   })
+
+type Block = "lock" | "replace" | "key"
+type SideName = "ours" | "floor"
+
+const replacementOf = (n: number) => ({
+  correlationId: String(1_000 + n),
+  oldLoyaltyId: Number(kitNoOf(20_000 + n)),
+  status: "DAMAGED"
+})
+
+/**
+ * What each side of each block times. Each call of a replacement block takes an account of its own,
+ * each side from a range of its own (`replacing`): a side in a process of its own counts its own.
+ */
+const operations = (sql: SqlClient.SqlClient) => {
+  const next = [0, 0, 0, 0]
+  const take = (side: 0 | 1 | 2 | 3) => replacing(side, next[side]!++)
+  const kitOf = (fibers: number, f: number) => KitNo.make(kitNoOf(fibers === 1 ? 0 : 1 + f))
+  // the cost of an idempotency key: the same replacement with a fresh key and without one
+  const keyed = withIdempotencyKey("replaceCard", replaceCard)
+  return {
+    lock: {
+      ours: (fibers: number, f: number) =>
+        Effect.andThen(
+          lockCard(TENANT, { kitNo: kitOf(fibers, f) }),
+          unlockCard(TENANT, { kitNo: kitOf(fibers, f) })
+        ),
+      floor: (fibers: number, f: number) =>
+        Effect.andThen(
+          handWritten(sql, kitOf(fibers, f), "LOCK"),
+          handWritten(sql, kitOf(fibers, f), "UNLOCK")
+        )
+    },
+    replace: {
+      ours: () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(0)))),
+      floor: () => Effect.suspend(() => handWrittenReplace(sql, take(1)))
+    },
+    key: {
+      ours: () =>
+        Effect.suspend(() => {
+          const n = take(2)
+          return keyed(TENANT, `bench-${n}`, replacementOf(n))
+        }),
+      floor: () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(3))))
+    }
+  }
+}
+
+/** The ports over one pool of 20 connections to `url`; PG_PLAN_CACHE_MODE sets its sessions' plan_cache_mode. */
+const storeFor = (url: string) =>
+  ports.pipe(
+    Layer.provideMerge(
+      PgClient.layer({
+        url: Redacted.make(url),
+        maxConnections: 20,
+        ...(PLAN_CACHE_MODE === undefined ? {} : { startupParameters: { plan_cache_mode: PLAN_CACHE_MODE } })
+      })
+    ),
+    Layer.provideMerge(security)
+  )
+
+/** Starts the CPU profiler (`PG_PROFILE`); the effect it returns stops it and writes the profile. */
+const startProfile = async (): Promise<() => Promise<void>> => {
+  if (PROFILE === undefined) return async () => {}
+  const session = new Session()
+  session.connect()
+  await session.post("Profiler.enable")
+  await session.post("Profiler.start")
+  return async () => {
+    const { profile } = await session.post("Profiler.stop")
+    writeFileSync(PROFILE, JSON.stringify(profile))
+    session.disconnect()
+  }
+}
+
+interface RunMessage {
+  readonly kind: "run"
+  readonly fibers: number
+  readonly times: number
+}
+type ToSide = RunMessage | { readonly kind: "stop" }
+type FromSide = { readonly kind: "ready" } | ({ readonly kind: "round" } & Round)
+
+/**
+ * A side in a Node process of its own (this script again, `BENCH_SIDE`), on the block's server: it
+ * runs the rounds this process asks for, one at a time, and reports each.
+ */
+const sideProcess = (block: Block, side: SideName, url: string): Effect.Effect<Side<never>> =>
+  Effect.promise(
+    () =>
+      new Promise<Side<never>>((resolve, reject) => {
+        const child: ChildProcess = fork(process.argv[1]!, ["postgres"], {
+          execArgv: process.execArgv,
+          env: { ...process.env, BENCH_CHILD: "1", BENCH_SIDE: side, PG_ONLY: block, PG_SIDE_URL: url },
+          stdio: ["ignore", "inherit", "inherit", "ipc"]
+        })
+        let waiting: { resolve: (round: Round) => void; reject: (error: Error) => void } | undefined
+        child.on("exit", (code, signal) => {
+          const error = new Error(`the bench's ${side} side of ${block} ended (${code ?? signal})`)
+          waiting?.reject(error)
+          reject(error)
+        })
+        child.on("message", (message: FromSide) => {
+          if (message.kind === "ready")
+            resolve({
+              run: (fibers, times) =>
+                Effect.promise(
+                  () =>
+                    new Promise<Round>((resolveRound, rejectRound) => {
+                      waiting = { resolve: resolveRound, reject: rejectRound }
+                      child.send({ kind: "run", fibers, times } satisfies ToSide)
+                    })
+                ),
+              stop: Effect.promise(
+                () =>
+                  new Promise<void>((stopped) => {
+                    child.removeAllListeners("exit")
+                    child.once("exit", () => stopped())
+                    child.send({ kind: "stop" } satisfies ToSide)
+                  })
+              )
+            })
+          else waiting?.resolve(message)
+        })
+      })
+  )
+
+/** The body of a side's own process: builds the store, then runs the rounds it is sent. */
+const sideMain = async (block: Block, side: SideName, url: string): Promise<void> => {
+  const runtime = ManagedRuntime.make(storeFor(url))
+  const op: Operation<Layer.Success<ReturnType<typeof storeFor>>> = (
+    await runtime.runPromise(Effect.map(SqlClient.SqlClient, operations))
+  )[block][side]
+  const stopProfile = await startProfile()
+  let queue = Promise.resolve()
+  process.on("message", (message: ToSide) => {
+    queue = queue.then(async () => {
+      if (message.kind === "run") {
+        const round = await runtime.runPromise(
+          concurrently(message.fibers, message.times, (f) => op(message.fibers, f))
+        )
+        process.send!({ kind: "round", ...round } satisfies FromSide)
+      } else {
+        await stopProfile()
+        await runtime.dispose()
+        process.exit(0)
+      }
+    })
+  })
+  process.send!({ kind: "ready" } satisfies FromSide)
+}
 
 const counted = <A, E, R>(program: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
@@ -437,6 +616,8 @@ export const benchPostgres = async (): Promise<void> => {
     console.log(
       "\ncard-lifecycle/postgres against hand-written SQL over the same client, on a throw-away server"
     )
+  if (process.env.BENCH_SIDE !== undefined)
+    return sideMain(ONLY![0] as Block, process.env.BENCH_SIDE as SideName, process.env.PG_SIDE_URL!)
   if (ONLY === undefined && !ONE_PROCESS) {
     for (const blocks of BLOCK_PROCESSES) inChildProcess(blocks)
     return
@@ -449,13 +630,8 @@ export const benchPostgres = async (): Promise<void> => {
   const server = await startServer(binaries.binDir)
   if (PLAN_CACHE_MODE !== undefined) line("sessions", `plan_cache_mode = ${PLAN_CACHE_MODE}`)
   try {
-    // both sides on one pool; PG_PLAN_CACHE_MODE sets its sessions' plan_cache_mode
-    const client = PgClient.layer({
-      url: Redacted.make(server.url),
-      maxConnections: 20,
-      ...(PLAN_CACHE_MODE === undefined ? {} : { startupParameters: { plan_cache_mode: PLAN_CACHE_MODE } })
-    })
-    const store = ports.pipe(Layer.provideMerge(client), Layer.provideMerge(security))
+    const store = storeFor(server.url)
+    if (!SHARED_PROCESS) line("sides", "each in a Node process of its own (PG_SHARED_PROCESS=1: in one)")
     await Effect.runPromise(
       Effect.gen(function* () {
         yield* migrate
@@ -463,64 +639,25 @@ export const benchPostgres = async (): Promise<void> => {
         const sql = yield* SqlClient.SqlClient
         yield* sql`CREATE SEQUENCE bench_kit_serials START 9000000000`
         yield* sql`ANALYZE`
-        const session = PROFILE === undefined ? undefined : new Session()
-        if (session !== undefined) {
-          session.connect()
-          yield* Effect.promise(() =>
-            session.post("Profiler.enable").then(() => session.post("Profiler.start"))
-          )
-        }
-        const stopProfile =
-          session === undefined
-            ? Effect.void
-            : Effect.promise(async () => {
-                const { profile } = await session.post("Profiler.stop")
-                writeFileSync(PROFILE!, JSON.stringify(profile))
-                session.disconnect()
-              })
+        const ops = operations(sql)
+        const sideOf = (block: Block, name: SideName) =>
+          SHARED_PROCESS
+            ? Effect.succeed(inThisProcess(ops[block][name]))
+            : sideProcess(block, name, server.url)
+        const stopProfile = yield* Effect.promise(startProfile)
 
-        for (const fibers of runs("lock") ? FIBERS : []) {
-          const kitOf = (f: number) => KitNo.make(kitNoOf(fibers === 1 ? 0 : 1 + f))
-          const ours = (f: number) =>
-            Effect.andThen(lockCard(TENANT, { kitNo: kitOf(f) }), unlockCard(TENANT, { kitNo: kitOf(f) }))
-          const floor = (f: number) =>
-            Effect.andThen(handWritten(sql, kitOf(f), "LOCK"), handWritten(sql, kitOf(f), "UNLOCK"))
-          yield* alternating("lock+unlock", "pair", fibers, PAIRS[fibers], ours, floor, WARM_UP)
-        }
-
-        // each call replaces the card of an account of its own, each side on its own accounts
-        const next = [0, 0, 0, 0]
-        const take = (side: 0 | 1 | 2 | 3) => replacing(side, next[side]!++)
-        const replacementOf = (n: number) => ({
-          correlationId: String(1_000 + n),
-          oldLoyaltyId: Number(kitNoOf(20_000 + n)),
-          status: "DAMAGED"
-        })
-        const ours = () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(0))))
-        const floor = () => Effect.suspend(() => handWrittenReplace(sql, take(1)))
-        for (const fibers of runs("replace") ? FIBERS : [])
-          yield* alternating(
-            "replaceCard",
-            "call",
-            fibers,
-            REPLACES[fibers],
-            ours,
-            floor,
-            fibers === 1 ? WARM_UP : 0
-          )
-
-        // the cost of an idempotency key: the same replacement with a fresh key and without one
-        const keyed = withIdempotencyKey("replaceCard", replaceCard)
         if (process.env.PG_TRACE !== undefined) {
-          // the statements of one call each way, in the order they run
+          // the statements of one call each way, in the order they run, on accounts the rounds leave
+          const last = REPLACING - 1
           for (const [label, call] of [
-            ["replaceCard", Effect.suspend(() => replaceCard(TENANT, replacementOf(take(3))))],
+            ["replaceCard", replaceCard(TENANT, replacementOf(replacing(3, last)))],
             [
               "replaceCard with an idempotency key",
-              Effect.suspend(() => {
-                const n = take(2)
-                return keyed(TENANT, `bench-${n}`, replacementOf(n))
-              })
+              withIdempotencyKey("replaceCard", replaceCard)(
+                TENANT,
+                `bench-${replacing(2, last)}`,
+                replacementOf(replacing(2, last))
+              )
             ]
           ] as const) {
             const texts: Array<string> = []
@@ -536,23 +673,45 @@ export const benchPostgres = async (): Promise<void> => {
             for (const text of texts) console.log(`    ${text}`)
           }
         }
-        for (const fibers of runs("key") ? FIBERS : [])
-          yield* alternating(
-            "replaceCard",
-            "call",
-            fibers,
-            REPLACES[fibers],
-            () =>
-              Effect.suspend(() => {
-                const n = take(2)
-                return keyed(TENANT, `bench-${n}`, replacementOf(n))
-              }),
-            () => Effect.suspend(() => replaceCard(TENANT, replacementOf(take(3)))),
-            fibers === 1 ? WARM_UP : 0,
-            { ours: "with an idempotency key", floor: "without" }
-          )
+
+        const blocks = [
+          { block: "lock", label: "lock+unlock", unit: "pair", times: PAIRS, warmUp: () => WARM_UP },
+          {
+            block: "replace",
+            label: "replaceCard",
+            unit: "call",
+            times: REPLACES,
+            warmUp: (fibers: number) => (fibers === 1 ? WARM_UP : 0)
+          },
+          {
+            block: "key",
+            label: "replaceCard",
+            unit: "call",
+            times: REPLACES,
+            warmUp: (fibers: number) => (fibers === 1 ? WARM_UP : 0),
+            names: { ours: "with an idempotency key", floor: "without" }
+          }
+        ] as const
+        for (const comparison of blocks) {
+          if (!runs(comparison.block)) continue
+          const ours = yield* sideOf(comparison.block, "ours")
+          const floor = yield* sideOf(comparison.block, "floor")
+          for (const fibers of FIBERS)
+            yield* alternating(
+              comparison.label,
+              comparison.unit,
+              fibers,
+              comparison.times[fibers],
+              ours,
+              floor,
+              comparison.warmUp(fibers),
+              "names" in comparison ? comparison.names : undefined
+            )
+          yield* ours.stop
+          yield* floor.stop
+        }
         if (runs("key")) line("target", "an idempotency key adds under 25 % to replaceCard")
-        if (!runs("bulk") && !runs("outbox")) return yield* stopProfile
+        if (!runs("bulk") && !runs("outbox")) return yield* Effect.promise(stopProfile)
 
         // LOCK and UNLOCK of the 1e4 cards in turns, each side one of each per round
         const library = { ms: [] as Array<number>, statements: 0 }
@@ -611,7 +770,7 @@ export const benchPostgres = async (): Promise<void> => {
               SELECT tenant, seq, subject FROM audit_events ORDER BY seq LIMIT ${delivered}`
         }
         line("outbox before delivery", `${pending} pending events`)
-        yield* stopProfile
+        yield* Effect.promise(stopProfile)
       }).pipe(Effect.provide(store))
     )
   } finally {

@@ -13,7 +13,8 @@
  * serials. Only when all 16 are held does an issue wait, for the lowest. A PAN is reserved by an
  * insert that the primary key `(tenant, pan_hash)` arbitrates: an issue that meets another's
  * uncommitted reservation of the same hash waits for it, then inserts nothing if it committed (and
- * draws another PAN) or takes the hash if it rolled back.
+ * draws another PAN) or takes the hash if it rolled back. A serial and the first PAN's reservation
+ * are one statement (one round trip per issue); a PAN drawn after a taken one is reserved alone.
  *
  * @since 0.1.0
  */
@@ -57,11 +58,13 @@ export const PgCardIssuer = Layer.effect(
     /**
      * A serial of the tenant that no card holds, taken from a stripe (locked until the caller's
      * transaction ends): the stripe's serials that cards hold walked over (one index probe each), the
-     * stripe's next serial stored after the one taken. No row when no stripe could be taken (`wait`
-     * false and all held, or none yet), or when the serials reached 2^53 − 1.
+     * stripe's next serial stored after the one taken; and, in the same statement, the PAN of `hash`
+     * reserved for it if no card of the tenant and no reservation holds it (`reserved`). No row when
+     * no stripe could be taken (`wait` false and all held, or none yet), or when the serials reached
+     * 2^53 − 1.
      */
-    const take = (tenant: TenantId, wait: boolean) =>
-      sql<{ readonly serial: string }>`WITH RECURSIVE stripe AS (
+    const takeAndReserve = (tenant: TenantId, hash: string, wait: boolean) =>
+      sql<{ readonly serial: string; readonly reserved: boolean }>`WITH RECURSIVE stripe AS (
           SELECT stripe, next_serial FROM issuer_serials
           WHERE tenant = ${tenant} AND next_serial <= ${Number.MAX_SAFE_INTEGER}::bigint
           ORDER BY next_serial LIMIT 1 FOR UPDATE ${sql.literal(wait ? "" : "SKIP LOCKED")}
@@ -71,28 +74,46 @@ export const PgCardIssuer = Layer.effect(
           SELECT serial + ${STRIPES} FROM walk
           WHERE serial <= ${Number.MAX_SAFE_INTEGER - STRIPES}::bigint
             AND EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = serial::text)
-        ), last AS (SELECT max(serial) AS serial FROM walk)
-        UPDATE issuer_serials SET next_serial = last.serial + ${STRIPES} FROM stripe, last
-        WHERE issuer_serials.tenant = ${tenant} AND issuer_serials.stripe = stripe.stripe
-          AND NOT EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = last.serial::text)
-        RETURNING last.serial::text AS serial`.pipe(
-        Effect.map((rows) => rows[0]?.serial as KitNo | undefined),
+        ), last AS (SELECT max(serial) AS serial FROM walk
+        ), taken AS (
+          UPDATE issuer_serials SET next_serial = last.serial + ${STRIPES} FROM stripe, last
+          WHERE issuer_serials.tenant = ${tenant} AND issuer_serials.stripe = stripe.stripe
+            AND NOT EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND kit_no = last.serial::text)
+          RETURNING last.serial::text AS serial
+        ), reserved AS (
+          INSERT INTO pan_reservations (tenant, pan_hash, kit_no)
+          SELECT ${tenant}, ${hash}, taken.serial FROM taken
+          WHERE NOT EXISTS (SELECT 1 FROM cards WHERE tenant = ${tenant} AND pan_hash = ${hash})
+          ON CONFLICT (tenant, pan_hash) DO NOTHING
+          RETURNING kit_no
+        )
+        SELECT taken.serial, EXISTS (SELECT 1 FROM reserved) AS reserved FROM taken`.pipe(
+        Effect.map((rows) => rows[0]),
         statement(operation)
       )
 
     /**
-     * A free serial of the tenant: a stripe no one holds, else (all held, or the tenant's first
-     * issue) the lowest once its holder ends. None once the serials pass 2^53 − 1.
+     * A free serial of the tenant, and whether the PAN of `hash` is now reserved for it: a stripe no
+     * one holds, else (all held, or the tenant's first issue) the lowest once its holder ends. None
+     * once the serials pass 2^53 − 1.
      */
-    const nextKitNo = (tenant: TenantId): Effect.Effect<KitNo, IdentifiersExhausted | StoreError> =>
+    const nextKitNo = (
+      tenant: TenantId,
+      hash: string
+    ): Effect.Effect<
+      { readonly kitNo: KitNo; readonly reserved: boolean },
+      IdentifiersExhausted | StoreError
+    > =>
       Effect.gen(function* () {
         // bigint's text is the serial's decimal digits, as String(serial) gives them
-        const free = yield* take(tenant, false)
-        if (free !== undefined) return free
-        yield* createStripes(sql, tenant, FIRST_SERIAL).pipe(statement(operation))
-        const waited = yield* take(tenant, true)
-        if (waited !== undefined) return waited
-        return yield* new IdentifiersExhausted({ identifier: "kitNo" })
+        const free =
+          (yield* takeAndReserve(tenant, hash, false)) ??
+          (yield* Effect.andThen(
+            createStripes(sql, tenant, FIRST_SERIAL).pipe(statement(operation)),
+            takeAndReserve(tenant, hash, true)
+          ))
+        if (free === undefined) return yield* new IdentifiersExhausted({ identifier: "kitNo" })
+        return { kitNo: free.serial as KitNo, reserved: free.reserved }
       })
 
     /** Reserves the PAN of `hash` for `kitNo` if no card of the tenant and no reservation holds it. */
@@ -115,8 +136,12 @@ export const PgCardIssuer = Layer.effect(
             const pan = makePan(digits)
             const hash = yield* module.cardNumberHash(tenant, pan)
             // taken once the PAN can be hashed: a tenant without a cardNumber key consumes no serial
-            kitNo ??= yield* nextKitNo(tenant)
-            if (yield* reserve(tenant, hash, kitNo)) return { kitNo, pan }
+            if (kitNo === undefined) {
+              // the serial and the first PAN's reservation in one statement
+              const taken = yield* nextKitNo(tenant, hash)
+              kitNo = taken.kitNo
+              if (taken.reserved) return { kitNo, pan }
+            } else if (yield* reserve(tenant, hash, kitNo)) return { kitNo, pan }
           }
           // the BIN is full (or, past the scan limit, so nearly full that a thousand draws found no free PAN)
           return yield* new IdentifiersExhausted({ identifier: "pan" })
