@@ -612,10 +612,17 @@ const inChildProcess = (blocks: string) => {
 }
 
 export const benchPostgres = async (): Promise<void> => {
-  if (process.env.BENCH_CHILD === undefined)
+  if (process.env.BENCH_CHILD === undefined) {
     console.log(
       "\ncard-lifecycle/postgres against hand-written SQL over the same client, on a throw-away server"
     )
+    line(
+      "sides",
+      SHARED_PROCESS
+        ? "both in one Node process"
+        : "each in a Node process of its own (PG_SHARED_PROCESS=1: in one)"
+    )
+  }
   if (process.env.BENCH_SIDE !== undefined)
     return sideMain(ONLY![0] as Block, process.env.BENCH_SIDE as SideName, process.env.PG_SIDE_URL!)
   if (ONLY === undefined && !ONE_PROCESS) {
@@ -631,7 +638,6 @@ export const benchPostgres = async (): Promise<void> => {
   if (PLAN_CACHE_MODE !== undefined) line("sessions", `plan_cache_mode = ${PLAN_CACHE_MODE}`)
   try {
     const store = storeFor(server.url)
-    if (!SHARED_PROCESS) line("sides", "each in a Node process of its own (PG_SHARED_PROCESS=1: in one)")
     await Effect.runPromise(
       Effect.gen(function* () {
         yield* migrate

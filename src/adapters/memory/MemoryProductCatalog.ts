@@ -37,6 +37,12 @@ export const MemoryProductCatalog = Layer.effect(
   Effect.map(MemoryDatabase, (db) =>
     ProductCatalog.of({
       findAll: (tenant) => db.read((t) => Option.getOrElse(Table.get(t.products, tenant, ""), () => [])),
+      findByTier: (tenant, tierType, cardType) =>
+        db.read((t) =>
+          Option.getOrElse(Table.get(t.products, tenant, ""), () => []).filter(
+            (p) => p.tierType === tierType && p.cardType === cardType
+          )
+        ),
       findTierLadder: (tenant) =>
         db.read((t) => Option.getOrElse(Table.get(t.tierLadders, tenant, ""), () => []))
     })

@@ -10,5 +10,7 @@ import { MemoryDatabase } from "./MemoryDatabase.js"
  */
 export const MemoryTransactor = Layer.effect(
   Transactor,
-  Effect.map(MemoryDatabase, (db) => Transactor.of({ withTransaction: db.transaction, withFlatTransaction: db.transaction }))
+  Effect.map(MemoryDatabase, (db) =>
+    Transactor.of({ withTransaction: db.transaction, withFlatTransaction: db.transaction })
+  )
 )

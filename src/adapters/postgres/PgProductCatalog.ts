@@ -50,6 +50,15 @@ export const PgProductCatalog = Layer.effect(
           Effect.map((rows) => rows.map(productOf)),
           statement("ProductCatalog.findAll")
         ),
+      // the replacement's candidates only: a tenant's catalog may be long, its rows wide
+      findByTier: (tenant, tierType, cardType) =>
+        sql<ProductRow>`SELECT product_id, product_name, tier_type, card_type, plastic_code, bin, network_type,
+            card_category, validity_years
+          FROM products WHERE tenant = ${tenant} AND tier_type = ${tierType} AND card_type = ${cardType}
+          ORDER BY product_id`.pipe(
+          Effect.map((rows) => rows.map(productOf)),
+          statement("ProductCatalog.findByTier")
+        ),
       findTierLadder: (tenant) =>
         sql<{ readonly tier_type: string }>`SELECT tier_type FROM tier_ladders
           WHERE tenant = ${tenant} ORDER BY rank`.pipe(

@@ -160,7 +160,11 @@ const replaceInTransaction = Effect.fnUntraced(function* (
   const cardType = req.newLoyaltyId === undefined ? "VIRTUAL" : "PHYSICAL"
   // DOMAIN.md §2: the new card is of a catalog product, its PAN on that product's BIN
   const oldCard = checked.success.card
-  const product = replacementProduct(yield* catalog.findAll(tenantId), oldCard, cardType)
+  const product = replacementProduct(
+    yield* catalog.findByTier(tenantId, oldCard.tierType, cardType),
+    oldCard,
+    cardType
+  )
   if (product === undefined) {
     return yield* new ReplacementProductNotFound({
       kitNo: oldCard.kitNo,

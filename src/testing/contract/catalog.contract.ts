@@ -168,5 +168,49 @@ export const catalogContract = (name: string, makeLayer: MakeLayer) => {
       expect(empty).toEqual({ products: [], ladder: [] })
       expect(unknown).toEqual({ products: [], ladder: [] })
     })
+
+    it("finds a tenant's products of a tier and card type: findAll's, filtered, in productId order", async () => {
+      const found = await run(
+        Effect.gen(function* () {
+          const catalog = yield* ProductCatalog
+          return yield* Effect.forEach([A, B, EMPTY_TENANT], (tenant) =>
+            Effect.gen(function* () {
+              const all = yield* catalog.findAll(tenant)
+              const tiers = ["CLASSIC", "SILVER", "GOLD", "BASIC", "NONE"]
+              const byTier = yield* Effect.forEach(tiers, (tier) =>
+                Effect.forEach(["PHYSICAL", "VIRTUAL"] as const, (cardType) =>
+                  Effect.map(catalog.findByTier(tenant, tier, cardType), (products) => ({
+                    products,
+                    filtered: all.filter((p) => p.tierType === tier && p.cardType === cardType)
+                  }))
+                )
+              )
+              return byTier.flat()
+            })
+          )
+        }),
+        {
+          tenants: {
+            ...catalogFixture.tenants,
+            // a second SILVER PHYSICAL product, given first: both come back, in productId order
+            [A]: {
+              ...catalogFixture.tenants[A],
+              products: [product("2013_PHYSICAL", "SILVER"), ...(catalogFixture.tenants[A]?.products ?? [])]
+            }
+          }
+        }
+      )
+      for (const tenant of found)
+        for (const { products, filtered } of tenant) expect(products).toEqual(filtered)
+      const [a, b] = found
+      expect(a?.flatMap((x) => x.products.map((p) => p.productId))).toEqual([
+        "2001_PHYSICAL",
+        "2003_PHYSICAL",
+        "2013_PHYSICAL",
+        "2003_VIRTUAL"
+      ])
+      // another tenant's SILVER products are not B's
+      expect(b?.flatMap((x) => x.products.map((p) => p.productId))).toEqual(["9001_PHYSICAL"])
+    })
   })
 }
