@@ -588,6 +588,8 @@ const sideMain = async (block: Block, side: SideName, url: string): Promise<void
       }
     })
   })
+  // the block's process ended without stopping this one: nothing is left to run for
+  process.once("disconnect", () => process.exit(1))
   process.send!({ kind: "ready" } satisfies FromSide)
 }
 
