@@ -18,7 +18,6 @@ import {
 } from "../../ports/IdempotencyStore.js"
 import type { KeyId } from "../../ports/SecurityModule.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
-import { appendedEvents, CurrentHeldAppends, takeHeld } from "./HeldAppends.js"
 import { statement } from "./Store.js"
 
 interface KeyRow {
@@ -97,14 +96,12 @@ export const PgIdempotencyStore = Layer.effect(
     return IdempotencyStore.of({
       claim: (tenant, claim, now) =>
         claimOnce(tenant, claim, now, 3).pipe(statement("IdempotencyStore.claim")),
-      // with the appends the key's flat transaction holds, if any: one statement for both
       complete: (tenant, key, answer) =>
-        Effect.flatMap(CurrentHeldAppends, (current) => {
-          const held = takeHeld(sql, current)
-          const update = sql`UPDATE idempotency_keys SET answer = ${JSON.stringify(answer)}::json
-            WHERE tenant = ${tenant} AND key = ${key}`
-          return held === undefined ? update : sql`${appendedEvents(sql, held.tenant, held.events)} ${update}`
-        }).pipe(Effect.asVoid, statement("IdempotencyStore.complete")),
+        sql`UPDATE idempotency_keys SET answer = ${JSON.stringify(answer)}::json
+          WHERE tenant = ${tenant} AND key = ${key}`.pipe(
+          Effect.asVoid,
+          statement("IdempotencyStore.complete")
+        ),
       deleteExpired: (tenant, now) =>
         sql<{ readonly deleted: number }>`WITH gone AS (
             DELETE FROM idempotency_keys WHERE tenant = ${tenant} AND expires_at <= ${new Date(now)} RETURNING 1
