@@ -10,7 +10,7 @@ import { StoreError } from "../../domain/ground/StoreError.js"
 import { AuditLog } from "../../ports/AuditLog.js"
 import { CardRepository } from "../../ports/CardRepository.js"
 import { Transactor } from "../../ports/Transactor.js"
-import { A, card, event, type MakeLayer, runner } from "./support.js"
+import { A, B, card, event, type MakeLayer, runner } from "./support.js"
 
 /**
  * The contract of Transactor: all of a transaction's writes or none, uncommitted writes private, a nested
@@ -290,6 +290,28 @@ export const transactorContract = (name: string, makeLayer: MakeLayer) => {
           })
         )
         expect(found).toEqual({ runs: 1, failed: false, trail: ["OUTER", "INNER", "DEEP"] })
+      })
+
+      it("reads its own appended events inside, and stores every tenant's, in order", async () => {
+        const found = await run(
+          Effect.gen(function* () {
+            const log = yield* AuditLog
+            const transactor = yield* Transactor
+            const inside = yield* transactor.withFlatTransaction(
+              Effect.gen(function* () {
+                yield* log.append(A, [event("K1", "ONE")])
+                const read = (yield* log.findBySubject(A, "K1")).map((e) => e.action)
+                yield* transactor.withTransaction(log.append(B, [event("K1", "TWO")]))
+                yield* log.append(A, [event("K1", "THREE"), event("K1", "FOUR")])
+                return read
+              })
+            )
+            const trail = (tenant: typeof A) =>
+              Effect.map(log.findBySubject(tenant, "K1"), (t) => t.map((e) => e.action))
+            return { inside, a: yield* trail(A), b: yield* trail(B) }
+          })
+        )
+        expect(found).toEqual({ inside: ["ONE"], a: ["ONE", "THREE", "FOUR"], b: ["TWO"] })
       })
 
       it("stores nothing when a nested transaction fails and the failure goes through", async () => {

@@ -181,11 +181,40 @@ describePostgres("card-lifecycle/postgres: statements and faults", () => {
             })
           )
         )
-        return { keyed: keyed.seen, spoiled: spoiled.seen, runs }
-      }).pipe(Effect.provide(storeOf(bank(2))))
+        const plain = yield* statementsOf(
+          replaceCard(TENANT, { correlationId: "1", oldLoyaltyId: Number(kitNoOf(1)), status: "DAMAGED" })
+        )
+        const trail = yield* sql<{ readonly subject: string; readonly queued: boolean }>`SELECT e.subject,
+            EXISTS (SELECT 1 FROM outbox o WHERE o.tenant = e.tenant AND o.seq = e.seq) AS queued
+          FROM audit_events e WHERE e.tenant = ${TENANT} ORDER BY e.seq`
+        return {
+          keyed: keyed.seen,
+          plain: plain.seen,
+          spoiled: spoiled.seen,
+          runs,
+          trail,
+          first: keyed.result
+        }
+      }).pipe(
+        // the tenant's serial stripes seeded: no issue below is the tenant's first (which creates them)
+        Effect.provide(
+          storeOf({ tenants: { [TENANT]: { ...bank(2).tenants[TENANT]!, nextKitNo: 9_000_000_000 } } })
+        )
+      )
     )
     expect(seen.keyed.filter((text) => text.includes("SAVEPOINT"))).toEqual([])
     expect(seen.keyed[0]).toMatch(/^INSERT INTO idempotency_keys/)
+    // the claim and the answer: two statements more than the replacement's own
+    expect(seen.keyed.length).toBe(seen.plain.length + 2)
+    expect(seen.keyed.at(-1)).toMatch(/^UPDATE idempotency_keys SET answer/)
+    // each replacement's two events (the old card's, the new card's) stored, each in the outbox too
+    expect(seen.trail.map((row) => row.subject)).toEqual([
+      kitNoOf(0),
+      String(seen.first.NewLoyaltyCard),
+      kitNoOf(1),
+      expect.any(String)
+    ])
+    expect(seen.trail.every((row) => row.queued)).toBe(true)
     expect(seen.runs).toBe(2)
     expect(seen.spoiled.map((text) => text.trim())).toEqual([
       "SELECT 1",
