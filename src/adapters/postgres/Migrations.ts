@@ -258,6 +258,25 @@ const walletOnOutbox = statements(
 )
 
 /**
+ * A key's answer moves into a table of its own (docs/idempotency.md): storing it is then an insert,
+ * with nothing to look up, and the key's row is never updated by a run (only by a claim of an
+ * expired key). An update finds its row through a plan, and a connection keeps a plan made while the
+ * table was nearly empty (a sequential scan) until the table's statistics change: on a table that
+ * starts empty and grows fast, every answer then read the whole table.
+ */
+const idempotencyAnswers = statements(
+  `CREATE TABLE idempotency_answers (
+    tenant text NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    answer json NOT NULL,
+    PRIMARY KEY (tenant, key)
+  )`,
+  `INSERT INTO idempotency_answers (tenant, key, answer)
+    SELECT tenant, key, answer FROM idempotency_keys WHERE answer IS NOT NULL`,
+  `ALTER TABLE idempotency_keys DROP COLUMN answer`
+)
+
+/**
  * The migrations, by id and name.
  *
  * @category migrations
@@ -269,7 +288,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "4_issuer_stripes": issuerStripes,
   "5_idempotency": idempotency,
   "6_outbox": outbox,
-  "7_wallet_notifications_on_outbox": walletOnOutbox
+  "7_wallet_notifications_on_outbox": walletOnOutbox,
+  "8_idempotency_answers": idempotencyAnswers
 }
 
 /**

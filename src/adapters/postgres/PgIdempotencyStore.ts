@@ -1,10 +1,16 @@
 /**
- * `IdempotencyStore` on PostgreSQL: one row of `idempotency_keys` per tenant and key.
+ * `IdempotencyStore` on PostgreSQL: one row of `idempotency_keys` per tenant and key, and its answer
+ * in a row of `idempotency_answers`.
  *
  * A claim inserts the key's row (`ON CONFLICT DO NOTHING`). While the transaction that inserted it is
  * open, a concurrent insert of the same key waits on the primary key until that transaction ends:
- * after a commit it finds the row (and reads it `FOR UPDATE`), after a rollback it inserts its own. So
- * two requests with one key never both run, on one service instance or many.
+ * after a commit it finds the row (and reads it `FOR UPDATE`, with its answer), after a rollback it
+ * inserts its own. So two requests with one key never both run, on one service instance or many.
+ *
+ * The answer is inserted, not written into the key's row: an insert looks nothing up, so no plan can
+ * make it read the table (a connection keeps the plan it made for an update while the table was
+ * nearly empty, a sequential scan, until the table's statistics change), and a run leaves no dead
+ * version of the key's row behind.
  *
  * @since 0.1.0
  */
@@ -62,17 +68,21 @@ export const PgIdempotencyStore = Layer.effect(
           ${defaultPolicy.idempotencyRetentionHours}))`
     const insert = (tenant: string, claim: IdempotencyClaim, now: number) =>
       sql<{ readonly key: string }>`INSERT INTO idempotency_keys
-          (tenant, key, operation, fingerprint_key_id, fingerprint, answer, expires_at)
+          (tenant, key, operation, fingerprint_key_id, fingerprint, expires_at)
         VALUES (${tenant}, ${claim.key}, ${claim.operation}, ${claim.fingerprint.keyId}, ${claim.fingerprint.hash},
-          NULL, ${expiry(tenant, now)})
+          ${expiry(tenant, now)})
         ON CONFLICT (tenant, key) DO NOTHING RETURNING key`
     const lock = (tenant: string, key: string, now: number) =>
-      sql<KeyRow>`SELECT operation, fingerprint_key_id, fingerprint, answer,
-          extract(epoch FROM expires_at) * 1000 AS expires_at_ms, expires_at <= ${new Date(now)} AS expired
-        FROM idempotency_keys WHERE tenant = ${tenant} AND key = ${key} FOR UPDATE`
+      sql<KeyRow>`SELECT k.operation, k.fingerprint_key_id, k.fingerprint, a.answer,
+          extract(epoch FROM k.expires_at) * 1000 AS expires_at_ms, k.expires_at <= ${new Date(now)} AS expired
+        FROM idempotency_keys k
+          LEFT JOIN idempotency_answers a ON a.tenant = k.tenant AND a.key = k.key
+        WHERE k.tenant = ${tenant} AND k.key = ${key} FOR UPDATE OF k`
+    // an expired key claimed again: its row holds the new claim, and its old answer goes
     const replace = (tenant: string, claim: IdempotencyClaim, now: number) =>
-      sql`UPDATE idempotency_keys SET operation = ${claim.operation}, fingerprint_key_id = ${claim.fingerprint.keyId},
-          fingerprint = ${claim.fingerprint.hash}, answer = NULL, expires_at = ${expiry(tenant, now)}
+      sql`WITH answered AS (DELETE FROM idempotency_answers WHERE tenant = ${tenant} AND key = ${claim.key})
+        UPDATE idempotency_keys SET operation = ${claim.operation}, fingerprint_key_id = ${claim.fingerprint.keyId},
+          fingerprint = ${claim.fingerprint.hash}, expires_at = ${expiry(tenant, now)}
         WHERE tenant = ${tenant} AND key = ${claim.key}`
     // the row a claim found may be swept before it is read: the claim then inserts again
     const claimOnce = (
@@ -97,14 +107,16 @@ export const PgIdempotencyStore = Layer.effect(
       claim: (tenant, claim, now) =>
         claimOnce(tenant, claim, now, 3).pipe(statement("IdempotencyStore.claim")),
       complete: (tenant, key, answer) =>
-        sql`UPDATE idempotency_keys SET answer = ${JSON.stringify(answer)}::json
-          WHERE tenant = ${tenant} AND key = ${key}`.pipe(
+        sql`INSERT INTO idempotency_answers (tenant, key, answer)
+          VALUES (${tenant}, ${key}, ${JSON.stringify(answer)}::json)`.pipe(
           Effect.asVoid,
           statement("IdempotencyStore.complete")
         ),
       deleteExpired: (tenant, now) =>
         sql<{ readonly deleted: number }>`WITH gone AS (
-            DELETE FROM idempotency_keys WHERE tenant = ${tenant} AND expires_at <= ${new Date(now)} RETURNING 1
+            DELETE FROM idempotency_keys WHERE tenant = ${tenant} AND expires_at <= ${new Date(now)} RETURNING key
+          ), answered AS (
+            DELETE FROM idempotency_answers WHERE tenant = ${tenant} AND key IN (SELECT key FROM gone)
           ) SELECT count(*)::int AS deleted FROM gone`.pipe(
           Effect.map(([row]) => row?.deleted ?? 0),
           statement("IdempotencyStore.deleteExpired")

@@ -148,8 +148,29 @@ export const idempotencyContract = (name: string, makeLayer: MakeLayer) => {
         )
       )
       expect([kept, swept]).toEqual([0, 1])
-      expect(Exit.isFailure(again)).toBe(true)
+      // the replacement's own refusal, stored with the key claimed anew
+      expect(again).toEqual(Exit.fail(expect.objectContaining({ _tag: "CardReplacementRefused" })))
       expect(other).toBe(1)
+    })
+
+    it("claims a key whose retention passed before it is swept anew: another request runs, and its answer is the one replayed", async () => {
+      const [first, second, retry, count] = await run(
+        provide(
+          Effect.gen(function* () {
+            yield* TestClock.setTime(Date.parse("2026-03-10T09:00:00.000Z"))
+            const first = yield* replace(A, "contract-5", request)
+            yield* TestClock.adjust("25 hours")
+            // not swept: the key's record is still there, expired
+            const other = { ...request, oldLoyaltyId: 4240181596 }
+            const second = yield* replace(A, "contract-5", other)
+            const retry = yield* replace(A, "contract-5", { ...other })
+            return [first, second, retry, yield* replacements(A)] as const
+          })
+        )
+      )
+      expect(second.NewLoyaltyCard).not.toBe(first.NewLoyaltyCard)
+      expect(retry).toEqual(second)
+      expect(count).toBe(2)
     })
 
     it("keeps a key for the tenant's own retention, read from its policy when the key is claimed", async () => {

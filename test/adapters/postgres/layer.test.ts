@@ -8,7 +8,9 @@ import { Migrator, SqlClient } from "effect/sql"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { NobleSecurityModule, randomKeyHex } from "../../../src/adapters/memory/index.js"
 import { layer, migrate, migrations } from "../../../src/adapters/postgres/index.js"
+import { PgIdempotencyStore } from "../../../src/adapters/postgres/PgIdempotencyStore.js"
 import { CustomerNotFound, manageAllCards, TenantPolicy } from "../../../src/index.js"
+import { IdempotencyStore } from "../../../src/ports/IdempotencyStore.js"
 import {
   describePostgres,
   type FreshDatabase,
@@ -19,6 +21,9 @@ import {
 const security = NobleSecurityModule.layer({
   ACME_BANK: { panStore: [{ id: "1", hex: randomKeyHex() }], cardNumber: [{ id: "1", hex: randomKeyHex() }] }
 })
+
+/** The ids of the migrations before `id`: a database an older version of the library migrated. */
+const before = (id: number) => Object.keys(migrations).filter((key) => Number.parseInt(key, 10) < id)
 
 /** A database as the migrations `ids` alone leave it: what an older version of the library migrated. */
 const migratedUpTo = (ids: ReadonlyArray<string>) =>
@@ -90,7 +95,7 @@ describePostgres("card-lifecycle/postgres layer", () => {
       const rows = await Effect.runPromise(
         Effect.gen(function* () {
           const sql = yield* SqlClient.SqlClient
-          yield* migratedUpTo(Object.keys(migrations).filter((id) => !id.startsWith("7_")))
+          yield* migratedUpTo(before(7))
           yield* sql`INSERT INTO wallet_notifications (tenant, token_unique_references)
             VALUES ('ACME_BANK', '["TUR2", "TUR1"]'::jsonb), ('OTHER_BANK', '["TUR9"]'::jsonb),
               ('ACME_BANK', '["TUR3"]'::jsonb)`
@@ -116,6 +121,51 @@ describePostgres("card-lifecycle/postgres layer", () => {
         { tenant: "OTHER_BANK", subject: "TUR9", action: "NOTIFY_WALLET" },
         { tenant: "ACME_BANK", subject: "TUR3", action: "NOTIFY_WALLET" }
       ])
+    } finally {
+      await older.drop()
+    }
+  })
+
+  it("moves the answers of the keys already stored into idempotency_answers, each replayed as it was", async () => {
+    const older = await freshDatabase()
+    const answer = { _tag: "Success", value: { NewLoyaltyCard: 4240200123, Message: "Card updated." } }
+    try {
+      const found = await Effect.runPromise(
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          yield* migratedUpTo(before(8))
+          // a key as the library stored it before: its answer in its own row
+          yield* sql`INSERT INTO idempotency_keys
+              (tenant, key, operation, fingerprint_key_id, fingerprint, answer, expires_at)
+            VALUES ('ACME_BANK', 'k-1', 'replaceCard', '1', 'ab', ${JSON.stringify(answer)}::json,
+              now() + interval '1 hour')`
+          yield* migrate
+          const columns = yield* sql<{ readonly column_name: string }>`SELECT column_name
+            FROM information_schema.columns WHERE table_name = 'idempotency_keys' AND column_name = 'answer'`
+          const store = yield* IdempotencyStore
+          const record = yield* sql.withTransaction(
+            store.claim(
+              "ACME_BANK" as never,
+              { key: "k-1", operation: "replaceCard", fingerprint: { keyId: "1" as never, hash: "ab" } },
+              Date.now()
+            )
+          )
+          return { columns, record }
+        }).pipe(
+          Effect.provide(
+            PgIdempotencyStore.pipe(
+              Layer.provideMerge(PgClient.layer({ url: Redacted.make(older.url), maxConnections: 1 }))
+            )
+          )
+        )
+      )
+      expect(found.columns).toEqual([])
+      expect(found.record._tag).toBe("Some")
+      if (found.record._tag === "Some") {
+        expect(found.record.value.answer).toEqual(answer)
+        // json, not jsonb: the answer's fields in the order they were stored
+        expect(Object.keys(found.record.value.answer)).toEqual(["_tag", "value"])
+      }
     } finally {
       await older.drop()
     }
