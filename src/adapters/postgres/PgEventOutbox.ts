@@ -18,6 +18,7 @@ import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import type { AuditEvent } from "../../domain/ground/AuditEvent.js"
 import { EventOutbox } from "../../ports/EventOutbox.js"
+import { sendHeld } from "./HeldAppends.js"
 import { statement } from "./Store.js"
 
 interface LeasedRow {
@@ -101,8 +102,9 @@ export const PgEventOutbox = Layer.effect(
         return [...front, ...walked, ...wrapped]
       })
     return EventOutbox.of({
+      // a flat transaction's held appends first: they are outbox rows too (HeldAppends.ts)
       lease: (tenant, now, leaseUntil, limit) =>
-        lease(tenant, now, leaseUntil, limit).pipe(
+        Effect.andThen(sendHeld(sql), lease(tenant, now, leaseUntil, limit)).pipe(
           Effect.map((rows) =>
             rows
               .map((row) => ({ sequence: Number(row.seq), event: row.event, attempts: row.attempts }))
@@ -113,13 +115,16 @@ export const PgEventOutbox = Layer.effect(
       delivered: (tenant, sequences) =>
         sequences.length === 0
           ? Effect.void
-          : sql`DELETE FROM outbox WHERE tenant = ${tenant} AND seq = ANY(${sequences.map(String)}::bigint[])`.pipe(
-              Effect.asVoid,
-              statement("EventOutbox.delivered")
-            ),
+          : Effect.andThen(
+              sendHeld(sql),
+              sql`DELETE FROM outbox WHERE tenant = ${tenant} AND seq = ANY(${sequences.map(String)}::bigint[])`
+            ).pipe(Effect.asVoid, statement("EventOutbox.delivered")),
       failed: (tenant, sequence, retryAt) =>
-        sql`UPDATE outbox SET attempts = attempts + 1, due_at = ${retryAt}, lease_until = 0
-          WHERE tenant = ${tenant} AND seq = ${sequence}`.pipe(Effect.asVoid, statement("EventOutbox.failed"))
+        Effect.andThen(
+          sendHeld(sql),
+          sql`UPDATE outbox SET attempts = attempts + 1, due_at = ${retryAt}, lease_until = 0
+            WHERE tenant = ${tenant} AND seq = ${sequence}`
+        ).pipe(Effect.asVoid, statement("EventOutbox.failed"))
     })
   })
 )

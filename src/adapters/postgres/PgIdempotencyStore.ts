@@ -24,6 +24,7 @@ import {
 } from "../../ports/IdempotencyStore.js"
 import type { KeyId } from "../../ports/SecurityModule.js"
 import { defaultPolicy } from "../../ports/TenantPolicy.js"
+import { appendedEvents, CurrentHeldAppends, takeHeld } from "./HeldAppends.js"
 import { statement } from "./Store.js"
 
 interface KeyRow {
@@ -106,12 +107,14 @@ export const PgIdempotencyStore = Layer.effect(
     return IdempotencyStore.of({
       claim: (tenant, claim, now) =>
         claimOnce(tenant, claim, now, 3).pipe(statement("IdempotencyStore.claim")),
+      // with the appends the key's flat transaction holds, if any: one statement for both
       complete: (tenant, key, answer) =>
-        sql`INSERT INTO idempotency_answers (tenant, key, answer)
-          VALUES (${tenant}, ${key}, ${JSON.stringify(answer)}::json)`.pipe(
-          Effect.asVoid,
-          statement("IdempotencyStore.complete")
-        ),
+        Effect.flatMap(CurrentHeldAppends, (current) => {
+          const held = takeHeld(sql, current)
+          const insert = sql`INSERT INTO idempotency_answers (tenant, key, answer)
+            VALUES (${tenant}, ${key}, ${JSON.stringify(answer)}::json)`
+          return held === undefined ? insert : sql`${appendedEvents(sql, held.tenant, held.events)} ${insert}`
+        }).pipe(Effect.asVoid, statement("IdempotencyStore.complete")),
       deleteExpired: (tenant, now) =>
         sql<{ readonly deleted: number }>`WITH gone AS (
             DELETE FROM idempotency_keys WHERE tenant = ${tenant} AND expires_at <= ${new Date(now)} RETURNING key

@@ -9,7 +9,8 @@
  *
  * A flat transaction takes no savepoint at all: its nested transactions join it. If one of them fails
  * and the flat one goes on to succeed, the writes the failed one made cannot be undone alone: the
- * whole transaction is rolled back and run again as an ordinary one, with savepoints.
+ * whole transaction is rolled back and run again as an ordinary one, with savepoints. It also holds
+ * the audit log's appends back, to send them with a later statement (HeldAppends.ts).
  *
  * @since 0.1.0
  */
@@ -17,6 +18,7 @@ import { Context, Data, Effect, Exit, Layer } from "effect"
 import { SqlClient, SqlError } from "effect/sql"
 import { StoreError } from "../../domain/ground/StoreError.js"
 import { Transactor } from "../../ports/Transactor.js"
+import { CurrentHeldAppends, type HeldAppends, sendHeld } from "./HeldAppends.js"
 
 const OPERATION = "Transactor.withTransaction"
 
@@ -110,13 +112,21 @@ export const PgTransactor = Layer.effect(
       )
     const outermost = <A, E, R>(self: Effect.Effect<A, E, R>) =>
       sql.withTransaction(Effect.provideService(self, CurrentLevel, levelAt(1, false)))
-    /** `self` as a flat transaction: `Spoiled` (all rolled back) if a joined one failed. */
+    /**
+     * `self` as a flat transaction: `Spoiled` (all rolled back) if a joined one failed. The audit
+     * log's appends it holds back (HeldAppends.ts) are sent before it commits.
+     */
     const flat = <A, E, R>(self: Effect.Effect<A, E, R>) =>
       Effect.suspend(() => {
         const top = levelAt(1, true)
+        const held: HeldAppends = { sql, tenant: undefined, events: [] }
         return sql.withTransaction(
-          Effect.flatMap(Effect.provideService(self, CurrentLevel, top), (value) =>
-            top.spoiled ? Effect.fail(new Spoiled()) : Effect.succeed(value)
+          Effect.flatMap(
+            Effect.provideService(Effect.provideService(self, CurrentLevel, top), CurrentHeldAppends, held),
+            (value): Effect.Effect<A, Spoiled | SqlError.SqlError> =>
+              top.spoiled
+                ? Effect.fail(new Spoiled())
+                : Effect.as(Effect.provideService(sendHeld(sql), CurrentHeldAppends, held), value)
           )
         )
       })
