@@ -111,9 +111,9 @@ export const PgIdempotencyStore = Layer.effect(
       complete: (tenant, key, answer) =>
         Effect.flatMap(CurrentHeldAppends, (current) => {
           const held = takeHeld(sql, current)
-          const insert = sql`INSERT INTO idempotency_answers (tenant, key, answer)
+          const stored = sql`INSERT INTO idempotency_answers (tenant, key, answer)
             VALUES (${tenant}, ${key}, ${JSON.stringify(answer)}::json)`
-          return held === undefined ? insert : sql`${appendedEvents(sql, held.tenant, held.events)} ${insert}`
+          return held === undefined ? stored : sql`${appendedEvents(sql, held.tenant, held.events)} ${stored}`
         }).pipe(Effect.asVoid, statement("IdempotencyStore.complete")),
       deleteExpired: (tenant, now) =>
         sql<{ readonly deleted: number }>`WITH gone AS (
