@@ -5,7 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
-import { afterAll, beforeAll, expect, it } from "vitest"
+import { expect, it } from "vitest"
 import {
   cardFixture,
   customerFixture,
@@ -17,12 +17,7 @@ import { seedFromFixture as decodeFixture } from "../../../src/adapters/memory/M
 import { layer, seedFromFixture } from "../../../src/adapters/postgres/index.js"
 import { replaceCard, TenantId, withIdempotencyKey } from "../../../src/index.js"
 import { AuditLog } from "../../../src/ports/AuditLog.js"
-import {
-  describePostgres,
-  type FreshDatabase,
-  freshDatabase,
-  pgUrl
-} from "../../support/postgres/database.js"
+import { describePostgres, freshDatabase } from "../../support/postgres/database.js"
 
 const TENANT = TenantId.make("ACME_BANK")
 const fixture = {
@@ -55,61 +50,65 @@ const stored = Effect.gen(function* () {
   return { kitNos: cards.map((card) => card.kit_no), events: events.length }
 })
 
+/** Both cases on instances of `layer` over the database at `url`. */
+const stopAndRetry = async (url: string) => {
+  const seed = await Effect.runPromise(decodeFixture(fixture))
+  /** A service instance of its own: its own pool on the shared database, built and released per call. */
+  const onInstance = <A, E>(program: Effect.Effect<A, E, Layer.Success<ReturnType<typeof instance>>>) =>
+    Effect.runPromise(Effect.provide(program, instance()))
+  const instance = () =>
+    layer({ url, migrate: true, maxConnections: 2 }).pipe(
+      Layer.provideMerge(NobleSecurityModule.layer(seed.keys))
+    )
+  // the first build migrates the database
+  await onInstance(seedFromFixture(fixture))
+
+  // the first instance commits the replacement, then stops before it answers: its caller gets nothing
+  const stopped = await onInstance(
+    replace(TENANT, "retry-after-stop", request).pipe(
+      Effect.andThen(Effect.die("the instance stops before its answer leaves")),
+      Effect.exit
+    )
+  )
+  expect(stopped._tag).toBe("Failure")
+  const afterStop = await onInstance(stored)
+  expect(afterStop.kitNos).toHaveLength(3)
+  expect(afterStop.events).toBe(1)
+
+  // the client retries; another instance answers it from the key, and so does a third
+  const retry = await onInstance(replace(TENANT, "retry-after-stop", { ...request }))
+  const again = await onInstance(replace(TENANT, "retry-after-stop", { ...request }))
+  expect(retry.Message).toBe("Card updated.")
+  expect(again).toEqual(retry)
+  const afterRetries = await onInstance(stored)
+  // the answer names the card the stopped instance issued, and nothing ran again
+  expect(afterRetries).toEqual(afterStop)
+  expect(afterRetries.kitNos).toContain(String(retry.NewLoyaltyCard))
+
+  // an instance that stops inside the transaction, its replacement written but not committed,
+  // leaves neither the replacement nor the key: the retry on another instance runs it, once
+  const inside = withIdempotencyKey("replaceCard", (tenant, body) =>
+    replaceCard(tenant, body).pipe(Effect.andThen(Effect.die("the instance stops before its commit")))
+  )
+  const next = { ...request, oldLoyaltyId: 4240181596 }
+  const stoppedInside = await onInstance(Effect.exit(inside(TENANT, "retry-before-commit", next)))
+  expect(stoppedInside._tag).toBe("Failure")
+  expect(await onInstance(stored)).toEqual(afterRetries)
+  const ran = await onInstance(replace(TENANT, "retry-before-commit", { ...next }))
+  const afterRun = await onInstance(stored)
+  expect(afterRun.kitNos).toHaveLength(4)
+  expect(afterRun.kitNos).toContain(String(ran.NewLoyaltyCard))
+  expect(afterRun.events).toBe(2)
+  expect(await onInstance(replace(TENANT, "retry-before-commit", { ...next }))).toEqual(ran)
+}
+
 describePostgres("card-lifecycle/postgres: idempotency keys across instances", () => {
-  let database: FreshDatabase | undefined
-  beforeAll(async () => {
-    if (pgUrl !== undefined) database = await freshDatabase()
-  })
-  afterAll(() => database?.drop())
-
   it("answers the retry on another instance from the key when the first stopped after its commit, and runs it when the first stopped before", async () => {
-    const seed = await Effect.runPromise(decodeFixture(fixture))
-    /** A service instance of its own: its own pool on the shared database, built and released per call. */
-    const onInstance = <A, E>(program: Effect.Effect<A, E, Layer.Success<ReturnType<typeof instance>>>) =>
-      Effect.runPromise(Effect.provide(program, instance()))
-    const instance = () =>
-      layer({ url: database?.url ?? "", migrate: true, maxConnections: 2 }).pipe(
-        Layer.provideMerge(NobleSecurityModule.layer(seed.keys))
-      )
-    // the first build migrates the database
-    await onInstance(seedFromFixture(fixture))
-
-    // the first instance commits the replacement, then stops before it answers: its caller gets nothing
-    const stopped = await onInstance(
-      replace(TENANT, "retry-after-stop", request).pipe(
-        Effect.andThen(Effect.die("the instance stops before its answer leaves")),
-        Effect.exit
-      )
-    )
-    expect(stopped._tag).toBe("Failure")
-    const afterStop = await onInstance(stored)
-    expect(afterStop.kitNos).toHaveLength(3)
-    expect(afterStop.events).toBe(1)
-
-    // the client retries; another instance answers it from the key, and so does a third
-    const retry = await onInstance(replace(TENANT, "retry-after-stop", { ...request }))
-    const again = await onInstance(replace(TENANT, "retry-after-stop", { ...request }))
-    expect(retry.Message).toBe("Card updated.")
-    expect(again).toEqual(retry)
-    const afterRetries = await onInstance(stored)
-    // the answer names the card the stopped instance issued, and nothing ran again
-    expect(afterRetries).toEqual(afterStop)
-    expect(afterRetries.kitNos).toContain(String(retry.NewLoyaltyCard))
-
-    // an instance that stops inside the transaction, its replacement written but not committed,
-    // leaves neither the replacement nor the key: the retry on another instance runs it, once
-    const inside = withIdempotencyKey("replaceCard", (tenant, body) =>
-      replaceCard(tenant, body).pipe(Effect.andThen(Effect.die("the instance stops before its commit")))
-    )
-    const next = { ...request, oldLoyaltyId: 4240181596 }
-    const stoppedInside = await onInstance(Effect.exit(inside(TENANT, "retry-before-commit", next)))
-    expect(stoppedInside._tag).toBe("Failure")
-    expect(await onInstance(stored)).toEqual(afterRetries)
-    const ran = await onInstance(replace(TENANT, "retry-before-commit", { ...next }))
-    const afterRun = await onInstance(stored)
-    expect(afterRun.kitNos).toHaveLength(4)
-    expect(afterRun.kitNos).toContain(String(ran.NewLoyaltyCard))
-    expect(afterRun.events).toBe(2)
-    expect(await onInstance(replace(TENANT, "retry-before-commit", { ...next }))).toEqual(ran)
+    const database = await freshDatabase()
+    try {
+      await stopAndRetry(database.url)
+    } finally {
+      await database.drop()
+    }
   })
 })
