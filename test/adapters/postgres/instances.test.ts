@@ -53,13 +53,13 @@ const stored = Effect.gen(function* () {
 /** Both cases on instances of `layer` over the database at `url`. */
 const stopAndRetry = async (url: string) => {
   const seed = await Effect.runPromise(decodeFixture(fixture))
-  /** A service instance of its own: its own pool on the shared database, built and released per call. */
-  const onInstance = <A, E>(program: Effect.Effect<A, E, Layer.Success<ReturnType<typeof instance>>>) =>
-    Effect.runPromise(Effect.provide(program, instance()))
   const instance = () =>
     layer({ url, migrate: true, maxConnections: 2 }).pipe(
       Layer.provideMerge(NobleSecurityModule.layer(seed.keys))
     )
+  /** Runs `program` on a service instance of its own: its own pool on the shared database, released after. */
+  const onInstance = <A, E>(program: Effect.Effect<A, E, Layer.Success<ReturnType<typeof instance>>>) =>
+    Effect.runPromise(Effect.provide(program, instance()))
   // the first build migrates the database
   await onInstance(seedFromFixture(fixture))
 
