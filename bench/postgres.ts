@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL adapter against hand-written SQL over the same client, in the same run, on a
  * throw-away server: lock+unlock of a card and replaceCard with 1 and 16 concurrent fibers
- * (operations per second and p99 latency), and manageAllCards on 1e4 cards (time per call and
- * statements). Run alone with `npm run bench -- postgres`.
+ * (operations per second and p99 latency), replaceCard under an idempotency key against replaceCard
+ * without one, manageAllCards on 1e4 cards (time per call and statements), and the outbox's delivered
+ * events per second. Run alone with `npm run bench -- postgres`.
  *
  * The hand-written side does the same work a host would have to write without the library, no less:
  * the rows read for update, the transition checked, the same columns written, the same audit events
@@ -10,7 +11,8 @@
  * sequence, a random PAN on the product's BIN reserved by its keyed hash, the PAN encrypted with
  * node:crypto). Both sides run on the node:crypto security module's keys, as a production host
  * would. Each figure is the median of rounds that alternate the two sides after a warm-up of each,
- * so that both see the same load of a shared machine. Each side runs in a Node process of its own
+ * so that both see the same load of a shared machine; beside the ratio of the two medians, the median
+ * of the rounds' own ratios (`by round`). Each side runs in a Node process of its own
  * (`PG_SHARED_PROCESS=1`: both in one), as a host runs either the library or its own SQL: two stacks
  * in one process change each other's figures through the JIT's shared feedback.
  */
